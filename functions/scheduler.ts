@@ -1,0 +1,13 @@
+// Lambda entry on the EventBridge schedule: enqueue every due feed to the fetch queue.
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { enqueueDueFeeds } from '../lib/pipeline/distributed.ts';
+import { SqsQueue } from '../lib/pipeline/queue.ts';
+import { config, log, store } from './runtime.ts';
+
+const sqs = new SQSClient({});
+const fetchQueue = new SqsQueue(sqs, config.queues.fetch ?? '');
+const groupQueue = config.queues.group ? new SqsQueue(sqs, config.queues.group) : undefined;
+
+/** Lambda handler. */
+export const handler = async (): Promise<{ enqueued: number }> =>
+  enqueueDueFeeds({ store, queue: fetchQueue, groupQueue, now: () => new Date(), log });

@@ -1,0 +1,54 @@
+// The one mapping from errors to RFC 9457 problem+json responses, used by the API's onError.
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { AuthError, ConflictError, ForbiddenError, NotFoundError, RoundupError, ValidationError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { errorFields } from '../log.ts';
+
+/** RFC 9457 problem document. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: string[];
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  500: 'Internal Server Error',
+};
+
+/** Status code for a domain error. */
+export function statusOf(err: unknown): number {
+  if (err instanceof ValidationError) return 400;
+  if (err instanceof AuthError) return 401;
+  if (err instanceof ForbiddenError) return 403;
+  if (err instanceof NotFoundError) return 404;
+  if (err instanceof ConflictError) return 409;
+  if (err instanceof HTTPException) return err.status;
+  return 500;
+}
+
+/** Builds the problem+json response for any thrown value; 5xx details are logged, never sent. */
+export function problemResponse(c: Context, err: unknown, log: Logger): Response {
+  const status = statusOf(err);
+  const problem: Problem = {
+    type: err instanceof RoundupError ? `https://roundup.news/problems/${err.code}` : 'about:blank',
+    title: TITLES[status] ?? 'Error',
+    status,
+    instance: c.req.path,
+  };
+  if (status < 500) problem.detail = (err as Error).message;
+  if (err instanceof ValidationError && err.issues.length) problem.errors = err.issues;
+  if (status >= 500) log.error('request failed', { path: c.req.path, ...errorFields(err) });
+  const headers: Record<string, string> = { 'content-type': 'application/problem+json', 'cache-control': 'no-store' };
+  if (status === 401) headers['www-authenticate'] = 'Bearer realm="roundup-editor"';
+  return c.body(JSON.stringify(problem), status as ContentfulStatusCode, headers);
+}

@@ -1,0 +1,53 @@
+// Entry of the `roundup` command: dispatches to one module per subcommand (loaded lazily to start fast).
+import type { CliIO } from './io.ts';
+
+/** A subcommand module. */
+interface Command {
+  run(args: string[], io: CliIO): Promise<number>;
+}
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  start: { summary: 'run the local stack: embedded DynamoDB, scheduled ingest, API', load: () => import('./commands/start.ts') },
+  ingest: { summary: 'run one ingest (`--once`) against the configured database and print a summary', load: () => import('./commands/ingest.ts') },
+  feeds: { summary: 'list feeds with their health', load: () => import('./commands/feeds.ts') },
+  outlets: { summary: 'list outlets; `outlets import FILE.opml`, `outlets export`', load: () => import('./commands/outlets.ts') },
+  parse: { summary: 'parse feed files or URLs and print one normalized JSON line each', load: () => import('./commands/parse.ts') },
+  cluster: { summary: 'group JSONL items into stories (`--in items.jsonl [--out file]`)', load: () => import('./commands/cluster.ts') },
+  eval: { summary: 'score a clustering against gold labels (`--items F --gold G`)', load: () => import('./commands/eval.ts') },
+  'editor-key': { summary: 'create, list or revoke editor keys', load: () => import('./commands/editor-key.ts') },
+};
+
+/** Usage text for `roundup --help`. */
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    'Roundup — feeds in, grouped stories out.',
+    '',
+    'Usage: roundup <command> [options]   (roundup <command> --help for its options)',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Environment: ROUNDUP_DYNAMODB_ENDPOINT, ROUNDUP_TABLE, PORT, ROUNDUP_ALLOW_PRIVATE_NETWORK, … (see README).',
+  ].join('\n');
+}
+
+/** Runs the CLI and returns the exit code. */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(usage() + '\n');
+    return name ? 0 : 2;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    io.stderr(`roundup: unknown command "${name}"\n\n${usage()}\n`);
+    return 2;
+  }
+  try {
+    return await (await cmd.load()).run(rest, io);
+  } catch (err) {
+    io.stderr(`roundup ${name}: ${(err as Error).message}\n`);
+    return 1;
+  }
+}

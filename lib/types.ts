@@ -1,0 +1,123 @@
+// Domain types shared by every pipeline stage: outlets, feeds, items, stories and editor records.
+
+/** ISO 8601 timestamp string (UTC, e.g. `2026-11-26T09:45:00.000Z`). */
+export type IsoDate = string;
+
+/** A news organisation whose feeds we read. */
+export interface Outlet {
+  id: string;
+  name: string;
+  city: string;
+  /** ISO 3166-1 alpha-2 country code, upper case. */
+  country: string;
+  /** Continent-level region: `africa`, `americas`, `asia`, `europe`, `middle-east`, `oceania`. */
+  region: string;
+  /** BCP 47 primary language subtags, most used first. */
+  languages: string[];
+  homepage: string;
+  feeds: FeedDef[];
+}
+
+/** One feed of an outlet as configured (registry or OPML). */
+export interface FeedDef {
+  /** Stable id, unique across all outlets (e.g. `le-devoir/international`). */
+  id: string;
+  url: string;
+  title?: string;
+  /** Language of the feed when it differs from the outlet's first language. */
+  language?: string;
+}
+
+/** Per-feed fetch state and health, stored on the feed and updated every attempt. */
+export interface FeedState {
+  feedId: string;
+  outletId: string;
+  /** Current URL (may have moved after repeated permanent redirects). */
+  url: string;
+  etag?: string;
+  lastModified?: string;
+  lastAttemptAt?: IsoDate;
+  lastSuccessAt?: IsoDate;
+  httpStatus?: number;
+  /** Error class name of the last failure (`FetchTimeoutError`, `ParseError`, …); absent when healthy. */
+  errorClass?: string;
+  errorMessage?: string;
+  consecutiveFailures: number;
+  nextDueAt: IsoDate;
+  /** Number of items seen in the last successful parse. */
+  itemsSeen: number;
+  /** True once the feed answered 410 Gone: it is never polled again. */
+  gone?: boolean;
+  /** Target of a permanent redirect and how many consecutive attempts saw it. */
+  pendingRedirect?: { url: string; count: number };
+}
+
+/** A normalized feed entry, ready to group and store. */
+export interface Item {
+  /** Stable id derived from feed + guid/link/content hash. */
+  id: string;
+  feedId: string;
+  outletId: string;
+  guid?: string;
+  /** Canonical article URL. */
+  url?: string;
+  title: string;
+  /** Plain-text summary, verbatim from the feed (tags stripped, entities decoded). */
+  summary?: string;
+  author?: string;
+  /** BCP 47 primary subtag (`en`, `fr`, …) or `und`. */
+  language: string;
+  /** Date exactly as the feed gave it, if any. */
+  publishedRaw?: string;
+  /** Date used for ordering: parsed published date, else first seen; never in the future. */
+  publishedAt: IsoDate;
+  firstSeenAt: IsoDate;
+  image?: string;
+  /** Hash of the fields that matter to readers; a change means the item was edited. */
+  contentHash: string;
+}
+
+/** Why an item belongs to its story: the score and the shared signals that decided it. */
+export interface Membership {
+  storyId: string;
+  itemId: string;
+  score: number;
+  /** Shared terms and entities that decided the assignment. */
+  matched: string[];
+  /** `engine` for automatic assignment, `editor` when an editor placed the item. */
+  by: 'engine' | 'editor';
+  at: IsoDate;
+}
+
+/** Publication state of a story. */
+export type StoryStatus = 'auto' | 'approved' | 'unpublished';
+
+/** A group of items from one or more outlets about the same news. */
+export interface Story {
+  id: string;
+  label: string;
+  headline: string;
+  /** Editor-written standfirst, or the representative item's summary. */
+  summary?: string;
+  firstSeenAt: IsoDate;
+  /** Last time an item joined or the story was edited. */
+  updatedAt: IsoDate;
+  /** Time of the newest item (drives the grouping time window). */
+  lastItemAt: IsoDate;
+  itemIds: string[];
+  outletIds: string[];
+  /** Optimistic-locking version, incremented on every write. */
+  version: number;
+  status: StoryStatus;
+  pinned?: boolean;
+  hidden?: boolean;
+  /** Locked stories gain and lose no items automatically. */
+  locked?: boolean;
+  /** Set when an editor wrote the label: the engine then never relabels. */
+  labelByEditor?: boolean;
+  headlineByEditor?: boolean;
+  /** Set when this story was absorbed into another. */
+  mergedInto?: string;
+  /** Time of the last editor review (approve); changes after it put the story back in the queue. */
+  reviewedAt?: IsoDate;
+}
