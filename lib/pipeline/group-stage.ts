@@ -4,6 +4,7 @@ import { StoryGrouper, type GroupInput } from '../group/engine.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import type { Item, Membership, Story } from '../types.ts';
+import { applyStoryChanges } from './corrections.ts';
 
 /** The engine's in-memory state, kept warm between passes in one process (Lambda container, local stack). */
 export interface GroupState {
@@ -117,16 +118,8 @@ async function syncStories(state: GroupState, deps: GroupStageDeps): Promise<voi
   } while (cursor);
   const stale = changed.filter((s) => state.versions.get(s.id) !== s.version);
   if (stale.length > 0) {
-    const items = await deps.store.getItems(stale.flatMap((s) => s.itemIds));
-    const byId = new Map(items.map((i) => [i.id, i]));
-    state.grouper.restore(
-      stale.map((s) => ({
-        id: s.id,
-        items: s.itemIds.map((id) => byId.get(id)).filter((i): i is Item => i !== undefined).map(toGroupInput),
-        locked: s.locked,
-        label: s.labelByEditor ? s.label : undefined,
-      })),
-    );
+    const items = await deps.store.getItems(stale.flatMap((s) => (s.mergedInto ? [] : s.itemIds)));
+    applyStoryChanges(state.grouper, stale, new Map(items.map((i) => [i.id, toGroupInput(i)])));
     for (const s of stale) state.versions.set(s.id, s.version);
     deps.log.info('grouping state synced', { stories: stale.length, cold: state.syncedAt === undefined });
   }

@@ -260,14 +260,14 @@ export class DynamoStore implements Store {
   }
 
   async putStory(story: Story, expectedVersion: number): Promise<void> {
-    const listed = !story.mergedInto;
     const quietTtl = ttlAfter(story.lastItemAt, this.retentionDays);
     try {
       await this.client.send(
         new PutItemCommand({
           TableName: this.table,
           Item: toAttrs({
-            ...storyKeys(story.id, listed ? story.updatedAt : undefined),
+            // Merged and hidden stories stay in the listing so the grouping writer sees editor changes; readers filter.
+            ...storyKeys(story.id, story.updatedAt),
             entity: 'story',
             ...story,
             // Pinned or editor-approved stories are kept; others expire once quiet for the retention period.
