@@ -40,7 +40,7 @@ export async function startDynamoDbLocal(): Promise<{ endpoint: string; stop(): 
   const child: ChildProcess = spawn(
     'java',
     [`-Djava.library.path=${dir}/DynamoDBLocal_lib`, '-jar', `${dir}/DynamoDBLocal.jar`, '-inMemory', '-port', String(port)],
-    { stdio: 'ignore' },
+    { stdio: 'ignore', cwd: dir },
   );
   const endpoint = `http://127.0.0.1:${port}`;
   await waitHttp(endpoint, 60_000);

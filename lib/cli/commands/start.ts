@@ -1,4 +1,5 @@
 // `roundup start`: runs the local stack until interrupted and prints where to look.
+import { lookup } from 'node:dns/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../../config.ts';
@@ -6,22 +7,36 @@ import { createLogger } from '../../log.ts';
 import { startLocalStack } from '../../local/stack.ts';
 import type { CliIO } from '../io.ts';
 
-const HELP = `Usage: roundup start [--feeds sample|default|FILE.opml] [--data DIR] [--port N] [--allow-private-network]
+const HELP = `Usage: roundup start [--feeds auto|sample|default|FILE.opml] [--data DIR] [--port N] [--allow-private-network]
 
 Runs the local stack: embedded DynamoDB (dynalite) kept under --data (default .data/), one ingest at start
 and then every ROUNDUP_POLL_MINUTES (default 15), and the API on PORT (default 8787).
 Set ROUNDUP_DYNAMODB_ENDPOINT to use another DynamoDB (e.g. DynamoDB Local) instead of the embedded one.
-  --feeds   sample: the bundled sample news day served locally (works offline)
+  --feeds   auto (default): the built-in outlets when the internet is reachable, else the samples
+            sample: the bundled sample news day served locally (works offline)
             default: the built-in list of real outlets (needs internet)
             FILE: an OPML file
 `;
+
+/** True when public DNS answers; a machine without internet gets the sample feeds instead. */
+async function online(): Promise<boolean> {
+  try {
+    await Promise.race([
+      lookup('www.ledevoir.com'),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('dns timeout')), 3000).unref()),
+    ]);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Runs `roundup start`. */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      feeds: { type: 'string', default: 'default' },
+      feeds: { type: 'string', default: 'auto' },
       data: { type: 'string', default: '.data' },
       port: { type: 'string' },
       'allow-private-network': { type: 'boolean', default: false },
@@ -38,12 +53,17 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const config = parseConfig(env);
   const log = createLogger({ level: config.logLevel, write: (l) => io.stderr(l + '\n') });
   const dataDir = resolve(io.cwd, values.data);
-  const feeds = values.feeds === 'sample' || values.feeds === 'default' ? values.feeds : resolve(io.cwd, values.feeds);
+  let spec = values.feeds;
+  if (spec === 'auto') {
+    spec = (await online()) ? 'default' : 'sample';
+    if (spec === 'sample') io.stdout('No internet connection: using the bundled sample feeds (--feeds default forces real outlets).\n');
+  }
+  const feeds = spec === 'sample' || spec === 'default' ? spec : resolve(io.cwd, spec);
   const stack = await startLocalStack({ config, log, dataDir, feeds, noSchedule: true });
   io.stdout(
     [
       '',
-      `Roundup is running (${stack.outlets.length} outlets, feeds: ${values.feeds}).`,
+      `Roundup is running (${stack.outlets.length} outlets, feeds: ${spec}).`,
       `  API            ${stack.apiUrl}/stories`,
       `  Feed health    ${stack.apiUrl}/feeds`,
       `  Database       ${config.dynamodbEndpoint ? stack.dbEndpoint : `${stack.dbEndpoint} (dynalite, data in ${dataDir})`}`,
