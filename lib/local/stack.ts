@@ -4,6 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../api/app.ts';
+import { editorRoutes } from '../api/editor.ts';
+import { localPepper } from '../editor/auth.ts';
+import { DynamoEditorStore } from '../editor/store.ts';
 import type { Config } from '../config.ts';
 import { errorFields, type Logger } from '../log.ts';
 import { fromOpml } from '../outlets/opml.ts';
@@ -33,6 +36,8 @@ export interface LocalStackOptions {
 /** A running local stack. */
 export interface LocalStack {
   apiUrl: string;
+  /** Editor desk page. */
+  editorUrl: string;
   dbEndpoint: string;
   sampleUrl?: string;
   outlets: Outlet[];
@@ -66,7 +71,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const { outlets, sample } = await loadFeedList(opts.feeds);
   await registerOutlets(store, outlets, now().toISOString());
 
-  const app = createApp({ store, config, log, now });
+  const pepper = config.editor.pepper ?? (await localPepper(opts.dataDir));
+  const editor = editorRoutes({ store, editorStore: new DynamoEditorStore(client, config.table), pepper, log, publish: config.publish, now });
+  const app = createApp({ store, config, log, now, editor });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: '127.0.0.1' }, () => resolve(s));
   });
@@ -107,6 +114,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
   return {
     apiUrl,
+    editorUrl: `${apiUrl}/editor`,
     dbEndpoint,
     sampleUrl: sample?.baseUrl,
     outlets,

@@ -66,6 +66,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       `Roundup is running (${stack.outlets.length} outlets, feeds: ${spec}).`,
       `  API            ${stack.apiUrl}/stories`,
       `  Feed health    ${stack.apiUrl}/feeds`,
+      `  Editor desk    ${stack.editorUrl}  (key: npx roundup editor-key create <name> --role editor)`,
       `  Database       ${config.dynamodbEndpoint ? stack.dbEndpoint : `${stack.dbEndpoint} (dynalite, data in ${dataDir})`}`,
       ...(stack.sampleUrl ? [`  Sample feeds   ${stack.sampleUrl}/sample.opml`] : []),
       `  Next ingest runs every ${config.pollMinutes} min. Ctrl-C to stop.`,

@@ -1,0 +1,289 @@
+// Editor desk HTTP routes: bearer-authenticated JSON API for story corrections, review, history, digest, keys.
+import { Hono, type Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { z } from 'zod';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { Store } from '../store/store.ts';
+import type { Item, Membership, Story } from '../types.ts';
+import { EditorActions } from '../editor/actions.ts';
+import { bearerKey, newEditorKey, parseKey, requireRole, verifyKey, type Actor, type EditorKeyRecord, type EditorRole } from '../editor/auth.ts';
+import { renderDigest } from '../editor/digest.ts';
+import { DEFAULT_REVIEW_OPTIONS, loadReviewQueue, type ReviewOptions } from '../editor/review.ts';
+import type { EditorStore } from '../editor/store.ts';
+import { AuthError } from '../errors.ts';
+import { problemResponse } from './problem.ts';
+import type { PublicationPolicy } from './publication.ts';
+import { editorPages } from './editor-pages.tsx';
+
+/** What the editor routes need; built once at the edge (the pepper comes from Secrets Manager on AWS). */
+export interface EditorDeps {
+  store: Store;
+  editorStore: EditorStore;
+  /** Server pepper for key hashes and CSRF tokens. */
+  pepper: string;
+  log: Logger;
+  publish: PublicationPolicy;
+  now?: () => Date;
+  review?: Partial<ReviewOptions>;
+}
+
+/** Shared services of the API and page routes. */
+export interface EditorServices {
+  deps: EditorDeps & { now: () => Date };
+  actions: EditorActions;
+  reviewOptions: ReviewOptions;
+  /** Resolves a presented key to its actor. @throws AuthError */
+  authenticate(key: string | undefined): Promise<Actor>;
+  /** Story with items and memberships for the editor view (any status). @throws NotFoundError */
+  storyView(id: string): Promise<StoryView>;
+  digest(id: string): Promise<string>;
+  /** Creates a key and returns it once. */
+  createKey(name: string, role: EditorRole): Promise<{ key: string; record: PublicKey }>;
+}
+
+/** A key record without its hash. */
+export type PublicKey = Omit<EditorKeyRecord, 'hash'>;
+
+/** An item as the editor sees it: with the reason it is in the story. */
+export interface ItemView extends Item {
+  membership?: Pick<Membership, 'score' | 'matched' | 'by' | 'at'>;
+}
+
+/** The editor's view of a story. */
+export interface StoryView {
+  story: Story;
+  items: ItemView[];
+}
+
+const id = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, 'must be an id');
+const version = z.number().int().min(1).optional();
+
+/** PATCH body: the fields an editor can set on a story. */
+export const patchSchema = z
+  .object({
+    label: z.string().trim().min(1).max(120).optional(),
+    headline: z.string().trim().min(1).max(300).optional(),
+    standfirst: z.string().trim().max(1000).optional(),
+    pinned: z.boolean().optional(),
+    hidden: z.boolean().optional(),
+    locked: z.boolean().optional(),
+    status: z.enum(['auto', 'approved', 'unpublished']).optional(),
+    expectedVersion: version,
+  })
+  .strict()
+  .refine((b) => Object.keys(b).some((k) => k !== 'expectedVersion'), { message: 'Nothing to change' });
+
+/** POST /stories/:id/merge body. */
+export const mergeSchema = z.object({ sources: z.array(id).min(1).max(50), expectedVersion: version }).strict();
+/** POST /stories/:id/split body. */
+export const splitSchema = z
+  .object({ itemIds: z.array(id).min(1).max(500), label: z.string().trim().min(1).max(120).optional(), expectedVersion: version })
+  .strict();
+/** POST /stories/:id/items/:itemId/move body. */
+export const moveSchema = z.object({ to: id, expectedVersion: version }).strict();
+/** POST /editor/api/keys body. */
+export const keySchema = z.object({ name: z.string().trim().min(1).max(80), role: z.enum(['editor', 'admin']) }).strict();
+
+/** Validates with zod and turns failures into one ValidationError listing every issue. */
+export function validate<T>(schema: z.ZodType<T>, input: unknown): T {
+  const r = schema.safeParse(input);
+  if (!r.success) {
+    const issues = r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
+    throw new ValidationError(`Invalid request: ${issues.join('; ')}`, issues);
+  }
+  return r.data;
+}
+
+/** Reads a JSON body; an unreadable body is a 400, not a 500. */
+async function jsonBody(c: Context): Promise<unknown> {
+  try {
+    return await c.req.json();
+  } catch (err) {
+    throw new ValidationError('The request body must be JSON', ['body'], { cause: err });
+  }
+}
+
+/**
+ * The expected story version from `If-Match` (`"3"`, `W/"3"` or `3`) and/or `expectedVersion` in the body.
+ * @throws ValidationError when the header is malformed or disagrees with the body
+ */
+export function expectedVersionOf(ifMatch: string | undefined, fromBody: number | undefined): number | undefined {
+  let header: number | undefined;
+  if (ifMatch !== undefined && ifMatch.trim() !== '*') {
+    const m = /^\s*(?:W\/)?"?(\d{1,12})"?\s*$/.exec(ifMatch);
+    if (!m) throw new ValidationError('If-Match must be a story version such as "3"', ['If-Match']);
+    header = Number(m[1]);
+  }
+  if (header !== undefined && fromBody !== undefined && header !== fromBody) {
+    throw new ValidationError('If-Match and expectedVersion disagree', ['If-Match', 'expectedVersion']);
+  }
+  return header ?? fromBody;
+}
+
+/** Builds the services shared by API and pages. */
+export function editorServices(deps: EditorDeps): EditorServices {
+  const full = { ...deps, now: deps.now ?? (() => new Date()) };
+  const actions = new EditorActions({ store: deps.store, editorStore: deps.editorStore, log: deps.log, now: full.now });
+  return {
+    deps: full,
+    actions,
+    reviewOptions: { ...DEFAULT_REVIEW_OPTIONS, ...deps.review },
+    async authenticate(key) {
+      if (!key) throw new AuthError('An editor key is required: send Authorization: Bearer <key>');
+      const parsed = parseKey(key);
+      const record = parsed ? await deps.editorStore.getKey(parsed.id) : undefined;
+      return verifyKey(key, record, deps.pepper);
+    },
+    async storyView(storyId) {
+      const story = await deps.store.getStory(storyId);
+      if (!story) throw new NotFoundError(`Story ${storyId} not found`);
+      const [items, memberships] = await Promise.all([deps.store.getItems(story.itemIds), deps.store.getMemberships(story.id)]);
+      const why = new Map(memberships.map((m) => [m.itemId, m]));
+      return {
+        story,
+        items: items.map((it) => {
+          const m = why.get(it.id);
+          return m ? { ...it, membership: { score: m.score, matched: m.matched, by: m.by, at: m.at } } : it;
+        }),
+      };
+    },
+    async digest(storyId) {
+      const story = await deps.store.getStory(storyId);
+      if (!story) throw new NotFoundError(`Story ${storyId} not found`);
+      if (story.mergedInto) return this.digest(story.mergedInto);
+      const [items, outlets] = await Promise.all([deps.store.getItems(story.itemIds), deps.store.listOutlets()]);
+      return renderDigest(story, items, outlets);
+    },
+    async createKey(name, role) {
+      const { key, record } = newEditorKey(name, role, deps.pepper, full.now().toISOString());
+      await deps.editorStore.putKey(record);
+      deps.log.info('editor key created', { keyId: record.id, role });
+      return { key, record: publicKey(record) };
+    },
+  };
+}
+
+/** A key record without its hash, for listings. */
+export function publicKey(r: EditorKeyRecord): PublicKey {
+  const { hash: _hash, ...rest } = r;
+  return rest;
+}
+
+/** Hono environment of the editor routes: the authenticated actor of the request. */
+export type EditorEnv = { Variables: { actor: Actor } };
+type Env = EditorEnv;
+
+/**
+ * Editor routes, mounted at `/` by the API app. JSON routes take `Authorization: Bearer <key>` only (never the
+ * cookie, so they need no CSRF defence); the pages under `/editor` use the cookie session (see editor-pages.tsx).
+ */
+export function editorRoutes(deps: EditorDeps): Hono<EditorEnv> {
+  const svc = editorServices(deps);
+  const app = new Hono<Env>();
+  app.onError((err, c) => problemResponse(c, err, deps.log));
+  // Story routes answer both at the root (`/stories/:id/history`, …) and under `/editor/api` (`/editor/api/review`,
+  // …): the prefixed form is what a CDN can route uncached with the Authorization header forwarded in one rule.
+  const stories = new Hono<Env>();
+  stories.onError((err, c) => problemResponse(c, err, deps.log));
+  const desk = new Hono<Env>();
+  desk.onError((err, c) => problemResponse(c, err, deps.log));
+
+  const auth = (role: EditorRole) =>
+    createMiddleware<Env>(async (c, next) => {
+      const actor = await svc.authenticate(bearerKey(c.req.header('authorization')));
+      requireRole(actor, role);
+      c.set('actor', actor);
+      await next();
+      // Answers depend on the caller and change with every edit: never cached by browsers or CDNs.
+      c.header('cache-control', 'no-store');
+      c.header('vary', 'Authorization');
+    });
+  const editor = auth('editor');
+  const admin = auth('admin');
+  const withTag = (c: Context, story: Story, status: 200 | 201 = 200) => {
+    c.header('etag', `"${story.version}"`);
+    c.header('cache-control', 'no-store');
+    return c.json(story, status);
+  };
+
+  stories.get('/review', editor, async (c) => {
+    const queue = await loadReviewQueue(deps.store, svc.reviewOptions);
+    return c.json({
+      stories: queue.map((e) => ({ ...e.story, reasons: e.reasons, cohesion: e.cohesion ?? null })),
+      thresholds: svc.reviewOptions,
+    });
+  });
+
+  stories.get('/stories/:id/history', editor, async (c) => {
+    const storyId = c.req.param('id');
+    const story = await deps.store.getStory(storyId);
+    if (!story) throw new NotFoundError(`Story ${storyId} not found`);
+    return c.json({ storyId, mergedInto: story.mergedInto ?? null, entries: await deps.editorStore.history(storyId) });
+  });
+
+  stories.get('/stories/:id/digest.md', editor, async (c) => {
+    const md = await svc.digest(c.req.param('id'));
+    return c.body(md, 200, { 'content-type': 'text/markdown; charset=utf-8', 'cache-control': 'no-store' });
+  });
+
+  stories.patch('/stories/:id', editor, async (c) => {
+    const body = validate(patchSchema, await jsonBody(c));
+    const { expectedVersion, ...patch } = body;
+    const ev = expectedVersionOf(c.req.header('if-match'), expectedVersion);
+    return withTag(c, await svc.actions.update(c.req.param('id'), patch, c.get('actor'), ev));
+  });
+
+  stories.post('/stories/:id/merge', editor, async (c) => {
+    const body = validate(mergeSchema, await jsonBody(c));
+    const ev = expectedVersionOf(c.req.header('if-match'), body.expectedVersion);
+    return withTag(c, await svc.actions.merge(c.req.param('id'), body.sources, c.get('actor'), ev));
+  });
+
+  stories.post('/stories/:id/split', editor, async (c) => {
+    const body = validate(splitSchema, await jsonBody(c));
+    const ev = expectedVersionOf(c.req.header('if-match'), body.expectedVersion);
+    const r = await svc.actions.split(c.req.param('id'), body.itemIds, c.get('actor'), { expectedVersion: ev, label: body.label });
+    c.header('location', `/stories/${r.created.id}`);
+    return c.json(r, 201);
+  });
+
+  stories.post('/stories/:id/items/:itemId/move', editor, async (c) => {
+    const body = validate(moveSchema, await jsonBody(c));
+    const ev = expectedVersionOf(c.req.header('if-match'), body.expectedVersion);
+    return c.json(await svc.actions.moveItem(c.req.param('id'), c.req.param('itemId'), body.to, c.get('actor'), ev));
+  });
+
+  stories.delete('/stories/:id/items/:itemId', editor, async (c) => {
+    const ev = expectedVersionOf(c.req.header('if-match'), undefined);
+    return withTag(c, await svc.actions.removeItem(c.req.param('id'), c.req.param('itemId'), c.get('actor'), ev));
+  });
+
+  desk.get('/me', editor, (c) => c.json(c.get('actor')));
+
+  desk.get('/stories/:id', editor, async (c) => {
+    const view = await svc.storyView(c.req.param('id'));
+    c.header('etag', `"${view.story.version}"`);
+    return c.json(view);
+  });
+
+  desk.get('/keys', admin, async (c) => c.json({ keys: (await deps.editorStore.listKeys()).map(publicKey) }));
+
+  desk.post('/keys', admin, async (c) => {
+    const body = validate(keySchema, await jsonBody(c));
+    return c.json(await svc.createKey(body.name, body.role), 201);
+  });
+
+  desk.delete('/keys/:keyId', admin, async (c) => {
+    const keyId = c.req.param('keyId');
+    const record = await deps.editorStore.revokeKey(keyId, svc.deps.now().toISOString());
+    deps.log.info('editor key revoked', { keyId, by: c.get('actor').keyId });
+    return c.json(publicKey(record));
+  });
+
+  app.route('/', stories);
+  app.route('/editor/api', stories);
+  app.route('/editor/api', desk);
+  app.route('/', editorPages(svc));
+  return app;
+}

@@ -1,0 +1,59 @@
+// Shared page chrome of the editor desk: head, styles, header with the signed-in editor.
+import type { Child } from 'hono/jsx';
+import type { Actor } from '../auth.ts';
+
+const CSS = `
+*{box-sizing:border-box}body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1d1d1f;background:#f6f6f4}
+header{background:#1d2b3a;color:#fff;padding:.6rem 1.2rem;display:flex;gap:1rem;align-items:center}
+header a{color:#fff;text-decoration:none;font-weight:600}header .who{margin-left:auto;font-size:.9em;opacity:.85}
+main{max-width:1100px;margin:1rem auto;padding:0 1rem}h1{font-size:1.5rem;margin:.4rem 0}h2{font-size:1.1rem;margin:1.2rem 0 .4rem}
+.card{background:#fff;border:1px solid #ddd;border-radius:6px;padding: .8rem 1rem;margin:.6rem 0}
+table{border-collapse:collapse;width:100%;background:#fff}td,th{border-bottom:1px solid #e4e4e4;padding:.4rem .5rem;text-align:left;vertical-align:top}
+.tag{display:inline-block;background:#eef;border-radius:3px;padding:0 .35rem;margin:0 .2rem .2rem 0;font-size:.82em}
+.tag.warn{background:#fde8c8}.tag.ok{background:#d8f3dc}.tag.bad{background:#f8d7da}
+form.inline{display:inline}input[type=text],input[type=password],textarea{width:100%;padding:.35rem;border:1px solid #bbb;border-radius:4px;font:inherit}
+button{font:inherit;padding:.3rem .7rem;border:1px solid #888;border-radius:4px;background:#fff;cursor:pointer}button.primary{background:#1d2b3a;color:#fff;border-color:#1d2b3a}
+.grid{display:grid;grid-template-columns:1fr 1fr;gap:.8rem}.muted{color:#666;font-size:.88em}.flash{background:#d8f3dc;padding:.5rem .8rem;border-radius:4px}
+.error{background:#f8d7da;padding:.5rem .8rem;border-radius:4px}.outlet{border-left:3px solid #1d2b3a;padding-left:.7rem;margin:.7rem 0}
+.item{margin:.4rem 0 .6rem}.item .actions{margin-top:.2rem}label{display:block;margin:.35rem 0 .15rem;font-weight:600;font-size:.9em}
+`;
+
+/** Page skeleton; `actor` absent on the sign-in page. */
+export function Layout(props: { title: string; actor?: Actor; csrf?: string; children?: Child }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="same-origin" />
+        <title>{props.title} · Roundup editor</title>
+        <style>{CSS}</style>
+      </head>
+      <body>
+        <header>
+          <a href="/editor">Roundup · editor desk</a>
+          {props.actor ? (
+            <span class="who">
+              {props.actor.name} ({props.actor.role}){' '}
+              <form class="inline" method="post" action="/editor/sign-out">
+                <input type="hidden" name="csrf" value={props.csrf} />
+                <button type="submit">Sign out</button>
+              </form>
+            </span>
+          ) : null}
+        </header>
+        <main>{props.children}</main>
+      </body>
+    </html>
+  );
+}
+
+/** Hidden fields every state-changing form carries: CSRF token and the story version it was rendered from. */
+export function FormGuard(props: { csrf: string; version?: number }) {
+  return (
+    <>
+      <input type="hidden" name="csrf" value={props.csrf} />
+      {props.version !== undefined ? <input type="hidden" name="version" value={String(props.version)} /> : null}
+    </>
+  );
+}
