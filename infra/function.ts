@@ -121,6 +121,11 @@ export interface RoundupFunctionProps {
    * Only for fast tests or CI pipelines that bundle separately; the default bundles with esbuild.
    */
   readonly code?: lambda.Code;
+  /**
+   * The AWS Parameters and Secrets extension: lets a handler read a secret over localhost at cold start
+   * without bundling a Secrets Manager client.
+   */
+  readonly paramsAndSecrets?: lambda.ParamsAndSecretsLayerVersion;
 }
 
 /**
@@ -165,6 +170,7 @@ export class RoundupFunction extends Construct implements iam.IGrantable {
       logGroup: this.logGroup,
       tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      paramsAndSecrets: props.paramsAndSecrets,
       environment: {
         // Stack traces in CloudWatch point at TypeScript lines instead of minified columns.
         NODE_OPTIONS: '--enable-source-maps',

@@ -176,7 +176,10 @@ export class RoundupStack extends Stack {
       fetch: { ROUNDUP_GROUP_QUEUE_URL: this.groupQueue.queueUrl },
       group: {},
     };
-    const make = (name: FunctionName, extra: { reservedConcurrentExecutions?: number } = {}): RoundupFunction =>
+    const make = (
+      name: FunctionName,
+      extra: { reservedConcurrentExecutions?: number; paramsAndSecrets?: lambda.ParamsAndSecretsLayerVersion } = {},
+    ): RoundupFunction =>
       new RoundupFunction(this, `${name[0]!.toUpperCase()}${name.slice(1)}Function`, {
         entry: `functions/${name}.ts`,
         functionName: `${prefix}-${name}`,
@@ -187,7 +190,13 @@ export class RoundupStack extends Stack {
         ...(props.prebuiltCodeDir ? { code: lambda.Code.fromAsset(join(props.prebuiltCodeDir, name)) } : {}),
       });
     this.functions = {
-      api: make('api'),
+      // The API reads the editor-key pepper once per container through the extension's localhost endpoint.
+      api: make('api', {
+        paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, {
+          cacheSize: 10,
+          logLevel: lambda.ParamsAndSecretsLogLevel.WARN,
+        }),
+      }),
       scheduler: make('scheduler'),
       fetch: make('fetch'),
       // Single writer: story grouping reads-then-writes clusters and must never race with itself.
