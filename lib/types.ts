@@ -46,6 +46,8 @@ export interface FeedState {
   nextDueAt: IsoDate;
   /** Number of items seen in the last successful parse. */
   itemsSeen: number;
+  /** A recoverable problem seen on the last successful fetch (e.g. invalid bytes for the declared charset). */
+  warning?: string;
   /** True once the feed answered 410 Gone: it is never polled again. */
   gone?: boolean;
   /** Target of a permanent redirect and how many consecutive attempts saw it. */
@@ -120,4 +122,6 @@ export interface Story {
   mergedInto?: string;
   /** Time of the last editor review (approve); changes after it put the story back in the queue. */
   reviewedAt?: IsoDate;
+  /** Items an editor split, moved or removed out of this story: the engine never puts them back here. */
+  excludedItemIds?: string[];
 }

@@ -14,6 +14,8 @@ export interface Decoded {
   source: EncodingSource;
   /** True when invalid byte sequences were replaced with U+FFFD. */
   lossy: boolean;
+  /** Set when the body was readable only by overriding its label or replacing bytes; stored on the feed. */
+  warning?: string;
 }
 
 const BOMS: [bytes: number[], encoding: string][] = [
@@ -166,11 +168,13 @@ export function decodeBody(bytes: Buffer, contentType?: string): Decoded {
     encoding = sniffed?.includes(bits) ? sniffed : `utf-${bits}be`;
   }
   let lossy = false;
+  let warning: string | undefined;
   if (!encoding || encoding === 'utf-8') {
     const { invalid, multibyte } = utf8Stats(bytes);
     if (invalid === 0) encoding = 'utf-8';
     else if (encoding === 'utf-8' && multibyte > invalid) lossy = true;
     else {
+      if (encoding === 'utf-8') warning = `Declared UTF-8 (${source}) but ${invalid} invalid byte sequences: read as windows-1252`;
       encoding = 'windows-1252';
       source = 'fallback';
     }
@@ -186,5 +190,6 @@ export function decodeBody(bytes: Buffer, contentType?: string): Decoded {
   if (controls > 8 && controls > sample.length / 20) {
     throw new DecodeError(`Body looks binary (${controls} control characters in the first ${sample.length}), not a feed`);
   }
-  return { text, encoding, source, lossy };
+  if (lossy && !warning) warning = `Invalid ${encoding} byte sequences replaced with U+FFFD`;
+  return { text, encoding, source, lossy, ...(warning ? { warning } : {}) };
 }

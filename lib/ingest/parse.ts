@@ -39,6 +39,8 @@ export interface ParsedFeed {
   language?: string;
   /** Encoding the bytes were decoded with, when parsing bytes. */
   encoding?: string;
+  /** A recoverable problem with the body (e.g. mislabelled charset); recorded on the feed's health. */
+  warning?: string;
   entries: ParsedEntry[];
 }
 
@@ -257,17 +259,19 @@ const FEED_ROOTS = /^<(rss|feed|rdf:RDF|RDF)[\s>/]/;
 export async function parseFeed(body: Buffer | string, opts: ParseOptions = {}): Promise<ParsedFeed> {
   let text: string;
   let encoding: string | undefined;
+  let warning: string | undefined;
   if (typeof body === 'string') text = body;
   else {
     const d = decodeBody(body, opts.contentType);
     text = d.text;
     encoding = d.encoding;
+    warning = d.warning;
   }
   text = text.replace(/^\ufeff/, '');
   if (!text.trim()) throw new ParseError('Empty document: not a feed');
   const start = text.trimStart();
   if (/json/i.test(opts.contentType ?? '') || start.startsWith('{')) {
-    return { ...parseJsonFeed(start), encoding };
+    return { ...parseJsonFeed(start), encoding, ...(warning ? { warning } : {}) };
   }
   const body0 = afterProlog(text);
   if (/^<(!doctype\s+html|html)[\s>]/i.test(body0) || (/html/i.test(opts.contentType ?? '') && !FEED_ROOTS.test(body0))) {
@@ -293,7 +297,7 @@ export async function parseFeed(body: Buffer | string, opts: ParseOptions = {}):
       throw new ParseError(`Not a feed: XML is not well-formed (${msg})`, { cause: err2 });
     }
   }
-  return { ...mapXmlFeed(feed), encoding };
+  return { ...mapXmlFeed(feed), encoding, ...(warning ? { warning } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -95,6 +95,7 @@ export async function fetchOneFeed(state: FeedState, deps: FetchStageDeps): Prom
       etag: res.etag,
       lastModified: res.lastModified,
       itemsSeen: items.length,
+      warning: parsed.warning,
       permanentRedirect,
     });
     await deps.store.saveFeed(next);

@@ -34,6 +34,8 @@ export function nextStateAfterSuccess(
     etag?: string;
     lastModified?: string;
     itemsSeen?: number;
+    /** Recoverable problem of this fetch; a 304 keeps the previous one, a clean 200 clears it. */
+    warning?: string;
     /** Target of a 301/308 answered for the stored URL during this attempt. */
     permanentRedirect?: string;
   },
@@ -50,6 +52,7 @@ export function nextStateAfterSuccess(
     etag: r.etag ?? (r.status === 304 ? state.etag : undefined),
     lastModified: r.lastModified ?? (r.status === 304 ? state.lastModified : undefined),
     itemsSeen: r.itemsSeen ?? state.itemsSeen,
+    warning: r.status === 304 ? state.warning : r.warning,
   };
   delete next.errorClass;
   delete next.errorMessage;

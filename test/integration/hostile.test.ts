@@ -184,8 +184,10 @@ describe('hostile feeds', () => {
     // The metadata address was never contacted: the loopback server saw only the first hop.
     expect(server.hits('/metadata')).toBe(1);
 
-    // Invalid UTF-8 is not fatal: the Latin-1 bytes are recovered via the windows-1252 fallback.
+    // Invalid UTF-8 is not fatal: the Latin-1 bytes are recovered via the windows-1252 fallback, and the
+    // feed's health says what was wrong with it.
     expect(err('bad-utf8')).toEqual({ cls: undefined, msg: '' });
+    expect(states.get('bad-utf8')?.warning).toMatch(/Declared UTF-8 .* invalid byte sequences: read as windows-1252/);
     expect(states.get('bad-utf8')?.itemsSeen).toBe(1);
 
     for (const n of ['good-1', 'good-2']) {

@@ -38,7 +38,7 @@ export function feedsTable(feeds: FeedState[], now = Date.now()): string {
       ago(f.lastSuccessAt, now),
       f.gone ? 'never' : ago(f.nextDueAt, now),
       String(f.itemsSeen),
-      f.errorClass ? `${f.errorClass}: ${(f.errorMessage ?? '').slice(0, 100)}` : '',
+      f.errorClass ? `${f.errorClass}: ${(f.errorMessage ?? '').slice(0, 100)}` : f.warning ? `warning: ${f.warning.slice(0, 100)}` : '',
     ]),
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
