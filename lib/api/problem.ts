@@ -21,8 +21,10 @@ const TITLES: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
   409: 'Conflict',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 /** Status code for a domain error. */
@@ -45,10 +47,13 @@ export function problemResponse(c: Context, err: unknown, log: Logger): Response
     status,
     instance: c.req.path,
   };
-  if (status < 500) problem.detail = (err as Error).message;
+  // Our own HTTPExceptions (405, 503) carry messages written for clients; other 5xx details could leak internals.
+  if (status < 500 || err instanceof HTTPException) problem.detail = (err as Error).message;
   if (err instanceof ValidationError && err.issues.length) problem.errors = err.issues;
   if (status >= 500) log.error('request failed', { path: c.req.path, ...errorFields(err) });
   const headers: Record<string, string> = { 'content-type': 'application/problem+json', 'cache-control': 'no-store' };
   if (status === 401) headers['www-authenticate'] = 'Bearer realm="roundup-editor"';
+  if (status === 405) headers.allow = 'GET, HEAD, OPTIONS';
+  if (status === 503) headers['retry-after'] = '30';
   return c.body(JSON.stringify(problem), status as ContentfulStatusCode, headers);
 }

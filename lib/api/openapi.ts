@@ -1,0 +1,195 @@
+// The OpenAPI 3.1 document of the public API, generated from the same zod schemas that validate requests and shape responses.
+import * as z from 'zod/mini';
+import { emptyQuerySchema, listQuerySchema, storyPathSchema } from './params.ts';
+import {
+  feedListSchema,
+  healthSchema,
+  jsonFeedSchema,
+  outletListSchema,
+  problemSchema,
+  storyDetailSchema,
+  storyListSchema,
+} from './schemas.ts';
+
+/** Version of the public API contract; bump on incompatible changes. */
+export const API_VERSION = '1.0.0';
+
+/** One documented public operation (all are GET; HEAD and OPTIONS come with them). */
+export interface RouteDoc {
+  /** OpenAPI path (`/stories/{id}`). */
+  path: string;
+  operationId: string;
+  summary: string;
+  query: z.ZodMiniObject;
+  pathParams?: z.ZodMiniObject;
+  /** Component name of the 200 body (absent for non-JSON bodies). */
+  body?: string;
+  contentType: string;
+  cacheControl: string;
+  extra?: Record<string, string>;
+}
+
+/** Component schemas, by name. */
+export const COMPONENTS: Record<string, z.ZodMiniType> = {
+  StoryList: storyListSchema,
+  StoryDetail: storyDetailSchema,
+  OutletList: outletListSchema,
+  FeedList: feedListSchema,
+  Health: healthSchema,
+  JsonFeed: jsonFeedSchema,
+  Problem: problemSchema,
+};
+
+/** Every public operation. */
+export const ROUTE_DOCS: RouteDoc[] = [
+  {
+    path: '/stories',
+    operationId: 'listStories',
+    summary: 'Public stories, most recently updated first, with filters and cursor pagination.',
+    query: listQuerySchema,
+    body: 'StoryList',
+    contentType: 'application/json',
+    cacheControl: 'list',
+  },
+  {
+    path: '/stories/{id}',
+    operationId: 'getStory',
+    summary: 'One story with its perspectives grouped by outlet and its coverage. Merged stories redirect (308) to the story that absorbed them.',
+    query: emptyQuerySchema,
+    pathParams: storyPathSchema,
+    body: 'StoryDetail',
+    contentType: 'application/json',
+    cacheControl: 'item',
+    extra: { '308': 'The story was merged: `Location` names the story that absorbed it.' },
+  },
+  {
+    path: '/outlets',
+    operationId: 'listOutlets',
+    summary: 'Outlets with their metadata and feeds.',
+    query: emptyQuerySchema,
+    body: 'OutletList',
+    contentType: 'application/json',
+    cacheControl: 'reference',
+  },
+  {
+    path: '/feeds',
+    operationId: 'listFeeds',
+    summary: 'Fetch health of every feed.',
+    query: emptyQuerySchema,
+    body: 'FeedList',
+    contentType: 'application/json',
+    cacheControl: 'health',
+  },
+  {
+    path: '/healthz',
+    operationId: 'health',
+    summary: 'Liveness: answers 200 when the table is reachable, 503 otherwise.',
+    query: emptyQuerySchema,
+    body: 'Health',
+    contentType: 'application/json',
+    cacheControl: 'none',
+    extra: { '503': 'The table is not reachable.' },
+  },
+  {
+    path: '/feed.json',
+    operationId: 'jsonFeed',
+    summary: 'Public stories as a JSON Feed 1.1 (same filters as /stories).',
+    query: listQuerySchema,
+    body: 'JsonFeed',
+    contentType: 'application/feed+json',
+    cacheControl: 'list',
+  },
+  {
+    path: '/feed.xml',
+    operationId: 'rssFeed',
+    summary: 'Public stories as RSS 2.0 (same filters as /stories).',
+    query: listQuerySchema,
+    contentType: 'application/rss+xml',
+    cacheControl: 'list',
+  },
+  {
+    path: '/openapi.json',
+    operationId: 'openapi',
+    summary: 'This document.',
+    query: emptyQuerySchema,
+    contentType: 'application/json',
+    cacheControl: 'reference',
+  },
+];
+
+/** JSON Schema (2020-12, as OpenAPI 3.1 uses) of a zod schema, without the `$schema` marker. */
+function jsonSchema(s: z.ZodMiniType, io: 'input' | 'output'): Record<string, unknown> {
+  const out = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  delete out.$schema;
+  return out;
+}
+
+/** OpenAPI parameter objects generated from a route's zod schemas. */
+export function parametersOf(route: RouteDoc): Record<string, unknown>[] {
+  const params: Record<string, unknown>[] = [];
+  const add = (where: 'path' | 'query', schema: z.ZodMiniObject) => {
+    const obj = jsonSchema(schema, 'input') as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+    for (const [name, prop] of Object.entries(obj.properties ?? {})) {
+      const { description, examples, ...rest } = prop;
+      params.push({
+        name,
+        in: where,
+        required: where === 'path' || (obj.required ?? []).includes(name),
+        ...(description ? { description } : {}),
+        ...(Array.isArray(examples) && examples.length ? { example: examples[0] } : {}),
+        schema: rest,
+      });
+    }
+  };
+  if (route.pathParams) add('path', route.pathParams);
+  add('query', route.query);
+  return params;
+}
+
+const problemRef = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+
+/** Builds the OpenAPI 3.1 document. */
+export function openApiDocument(serverUrl?: string): Record<string, unknown> {
+  const paths: Record<string, unknown> = {};
+  for (const r of ROUTE_DOCS) {
+    const schema = r.body ? { $ref: `#/components/schemas/${r.body}` } : r.contentType.includes('json') ? { type: 'object' } : { type: 'string' };
+    const responses: Record<string, unknown> = {
+      '200': {
+        description: 'OK',
+        headers: {
+          ETag: { description: 'Weak validator of the body; send it back in If-None-Match.', schema: { type: 'string' } },
+          'Cache-Control': { schema: { type: 'string' } },
+        },
+        content: { [r.contentType]: { schema } },
+      },
+      '304': { description: 'Not Modified: the If-None-Match ETag is current.' },
+      '400': problemRef('Invalid or unknown parameter.'),
+      '404': problemRef('Not found (also for stories that are hidden or not published).'),
+      '500': problemRef('Server error.'),
+    };
+    for (const [code, description] of Object.entries(r.extra ?? {})) {
+      responses[code] = code.startsWith('3')
+        ? { description, headers: { Location: { schema: { type: 'string' } } } }
+        : problemRef(description);
+    }
+    paths[r.path] = {
+      get: { operationId: r.operationId, summary: r.summary, parameters: parametersOf(r), responses },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Roundup public API',
+      // The API contract's version, not the software's (importing config here would pull classic zod into the bundle).
+      version: API_VERSION,
+      description:
+        'Stories grouped from many outlets\' feeds, with what each outlet said. Read-only; CORS open; ETag/If-None-Match supported; errors are RFC 9457 problem+json.',
+    },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    paths,
+    components: { schemas: Object.fromEntries(Object.entries(COMPONENTS).map(([k, s]) => [k, jsonSchema(s, 'output')])) },
+  };
+}

@@ -1,0 +1,278 @@
+// Reader queries over the Store interface: filtered, cursor-paged public story listings and single-story lookups.
+import { NotFoundError, ValidationError } from '../errors.ts';
+import type { Store } from '../store/store.ts';
+import type { Item, Outlet, Story } from '../types.ts';
+import type { OutletCatalog } from './catalog.ts';
+import type { ListQuery } from './params.ts';
+import { isPublic, type PublicationPolicy } from './publication.ts';
+import { outletFacets, storyFacets, type StoryFacets } from './views.ts';
+
+/** Most stories one listing request examines before it returns a short page with a cursor to resume from. */
+export const SCAN_BUDGET = 500;
+/** Largest store page requested at once (DynamoDB reads up to this many index rows per query). */
+const STORE_PAGE_MAX = 100;
+/** Longest chain of merges followed when redirecting. */
+const MAX_MERGE_HOPS = 5;
+
+/** Bounded memo of facets per story version: a story's items only change with its version. */
+export class FacetCache {
+  private readonly map = new Map<string, StoryFacets>();
+  constructor(private readonly max = 20_000) {}
+
+  get(story: Story): StoryFacets | undefined {
+    return this.map.get(`${story.id}@${story.version}`);
+  }
+
+  set(story: Story, facets: StoryFacets): void {
+    const key = `${story.id}@${story.version}`;
+    this.map.delete(key);
+    this.map.set(key, facets);
+    // Oldest insertion goes first: a Map iterates in insertion order, so this is a cheap LRU-by-write.
+    while (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
+  }
+}
+
+/** What the reader queries need. */
+export interface QueryDeps {
+  store: Store;
+  catalog: OutletCatalog;
+  policy: PublicationPolicy;
+  facets: FacetCache;
+}
+
+/** A public story with its facets. */
+export interface ListedStory {
+  story: Story;
+  facets: StoryFacets;
+}
+
+/** A story an incremental sync should drop: an editor hid, unpublished or merged it. */
+export interface RemovedStory {
+  id: string;
+  mergedInto: string | null;
+}
+
+/** One page of public stories. */
+export interface StoryPage {
+  stories: ListedStory[];
+  nextCursor: string | null;
+  /** Only with `updatedSince`: stories withdrawn from the public since then, among those this page examined. */
+  removed: RemovedStory[];
+  /** Index rows examined (for logs and tests of the scan budget). */
+  examined: number;
+}
+
+interface CursorState {
+  /** Store cursor of the store page to (re)start from. */
+  s?: string;
+  /** Rows of that store page already examined by the previous API page. */
+  k?: number;
+  /** Fingerprint of the filters the cursor was made for. */
+  f: string;
+}
+
+/**
+ * Public stories, most recently updated first, filtered and paged.
+ *
+ * The store pages by the STORIES index; filtering happens here, so store pages are read until `limit` stories
+ * passed or the index is exhausted, within {@link SCAN_BUDGET} rows. A page may therefore be short while
+ * `nextCursor` is still set. The cursor points at the exact row after the last one examined: when the page
+ * filled in the middle of a store page it holds that store page's start and how many rows to skip.
+ * @throws ValidationError on a malformed cursor or one made for other filters
+ */
+export async function listPublicStories(
+  deps: QueryDeps,
+  q: ListQuery,
+  opts: { budget?: number } = {},
+): Promise<StoryPage> {
+  const fingerprint = filterFingerprint(q);
+  const cur = q.cursor ? decodeCursor(q.cursor, fingerprint) : { f: fingerprint };
+  const since = q.updatedSince ? new Date(q.updatedSince).toISOString() : undefined;
+  const budget = opts.budget ?? SCAN_BUDGET;
+  const outlets = await deps.catalog.get();
+  const match = cheapFilter(q, outlets);
+  const langs = q.lang ? new Set(q.lang) : undefined;
+
+  const stories: ListedStory[] = [];
+  const removed: RemovedStory[] = [];
+  let start = cur.s;
+  let skip = cur.k ?? 0;
+  let examined = 0;
+  let next: CursorState | null = null;
+  for (;;) {
+    const remaining = q.limit - stories.length;
+    // Ask for about as many rows as should yield the remaining stories at the pass rate seen so far.
+    const rate = examined === 0 ? 0.5 : Math.max(0.05, stories.length / examined);
+    const wanted = Math.max(remaining, Math.ceil(remaining / rate));
+    const size = Math.min(STORE_PAGE_MAX, skip + Math.max(1, Math.min(wanted, budget - examined)));
+    const page = await readPage(deps.store, { limit: size, cursor: start, since });
+    const rows = page.items.slice(skip);
+    const pass = rows.map((s) => isPublic(s, deps.policy) && match(s));
+    const candidates = rows.filter((_, i) => pass[i]);
+    // Without a language filter every candidate is accepted, so facets are only needed for those that fit.
+    await loadFacets(deps, langs ? candidates : candidates.slice(0, remaining), outlets);
+
+    let cutAt = -1;
+    for (let i = 0; i < rows.length; i++) {
+      const s = rows[i]!;
+      examined++;
+      if (since && (s.hidden || s.mergedInto || s.status === 'unpublished')) removed.push({ id: s.id, mergedInto: s.mergedInto ?? null });
+      if (pass[i]) {
+        const facets = deps.facets.get(s)!;
+        if (!langs || facets.languages.some((l) => langs.has(l))) stories.push({ story: s, facets });
+      }
+      if (stories.length === q.limit) {
+        cutAt = i;
+        break;
+      }
+    }
+    if (cutAt >= 0 && cutAt < rows.length - 1) {
+      next = { s: start, k: skip + cutAt + 1, f: fingerprint };
+      break;
+    }
+    if (!page.cursor) break;
+    start = page.cursor;
+    skip = 0;
+    if (stories.length === q.limit || examined >= budget) {
+      next = { s: start, f: fingerprint };
+      break;
+    }
+  }
+  return { stories, nextCursor: next ? encodeCursor(next) : null, removed, examined };
+}
+
+/** The story and its items, or where a merged story went. */
+export type StoryLookup = { kind: 'story'; story: Story; items: Item[]; outlets: Map<string, Outlet> } | { kind: 'merged'; to: string };
+
+/**
+ * Looks up a story for readers. Merged stories resolve to the public story that (finally) absorbed them.
+ * @throws NotFoundError when the story does not exist or is not public (hidden, unpublished, below the policy) —
+ *   the same answer in every case, so withheld stories cannot be told apart from missing ones
+ */
+export async function getPublicStory(deps: QueryDeps, id: string): Promise<StoryLookup> {
+  const notFound = () => new NotFoundError(`Story ${id} not found`);
+  let story = await deps.store.getStory(id);
+  if (!story) throw notFound();
+  const seen = new Set([story.id]);
+  for (let hop = 0; story.mergedInto && hop < MAX_MERGE_HOPS; hop++) {
+    if (seen.has(story.mergedInto)) throw notFound();
+    seen.add(story.mergedInto);
+    const target: Story | undefined = await deps.store.getStory(story.mergedInto);
+    if (!target) throw notFound();
+    story = target;
+  }
+  if (!isPublic(story, deps.policy)) throw notFound();
+  if (story.id !== id) return { kind: 'merged', to: story.id };
+  const [items, outlets] = await Promise.all([deps.store.getItems(story.itemIds), deps.catalog.get()]);
+  deps.facets.set(story, storyFacets(story, items, outlets));
+  return { kind: 'story', story, items, outlets };
+}
+
+/** Items of several stories, read in batches of at most 100 keys, a few batches at a time. */
+export async function loadItems(store: Store, stories: readonly Story[]): Promise<Map<string, Item[]>> {
+  const batches: Story[][] = [];
+  let batch: Story[] = [];
+  let keys = 0;
+  for (const s of stories) {
+    if (batch.length && keys + s.itemIds.length > 100) {
+      batches.push(batch);
+      batch = [];
+      keys = 0;
+    }
+    batch.push(s);
+    keys += s.itemIds.length;
+  }
+  if (batch.length) batches.push(batch);
+  const out = new Map<string, Item[]>();
+  for (let i = 0; i < batches.length; i += 4) {
+    await Promise.all(
+      batches.slice(i, i + 4).map(async (b) => {
+        const found = new Map((await store.getItems(b.flatMap((s) => s.itemIds))).map((it) => [it.id, it]));
+        for (const s of b) out.set(s.id, s.itemIds.map((id) => found.get(id)).filter((x): x is Item => x !== undefined));
+      }),
+    );
+  }
+  return out;
+}
+
+// A tampered store cursor reaches DynamoDB as a bad ExclusiveStartKey: that is the client's mistake, not ours.
+async function readPage(store: Store, opts: { limit: number; cursor?: string; since?: string }) {
+  try {
+    return await store.listStories(opts);
+  } catch (err) {
+    if (opts.cursor && (err as Error | undefined)?.name === 'ValidationException') {
+      throw new ValidationError('Invalid cursor: pass nextCursor from a previous page unchanged', ['cursor: not a cursor from this API'], { cause: err });
+    }
+    throw err;
+  }
+}
+
+async function loadFacets(deps: QueryDeps, stories: readonly Story[], outlets: ReadonlyMap<string, Outlet>): Promise<void> {
+  const missing = stories.filter((s) => !deps.facets.get(s));
+  if (!missing.length) return;
+  const items = await loadItems(deps.store, missing);
+  for (const s of missing) deps.facets.set(s, storyFacets(s, items.get(s.id) ?? [], outlets));
+}
+
+/** Folds case and accents so `quebec` finds `Québec`. */
+export const fold = (s: string): string => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+// Filters answerable from the story record and outlet metadata, run before any item is read.
+function cheapFilter(q: ListQuery, outlets: ReadonlyMap<string, Outlet>): (s: Story) => boolean {
+  const tests: ((s: Story) => boolean)[] = [];
+  if (q.minOutlets) tests.push((s) => new Set(s.outletIds).size >= q.minOutlets!);
+  if (q.outlet) {
+    const want = new Set(q.outlet);
+    tests.push((s) => s.outletIds.some((o) => want.has(o)));
+  }
+  if (q.country || q.region) {
+    const countries = q.country && new Set(q.country);
+    const regions = q.region && new Set(q.region);
+    tests.push((s) => {
+      const f = outletFacets(s.outletIds, outlets);
+      return (!countries || f.countries.some((c) => countries.has(c))) && (!regions || f.regions.some((r) => regions.has(r)));
+    });
+  }
+  if (q.q) {
+    const terms = fold(q.q).split(/\s+/u).filter(Boolean);
+    tests.push((s) => {
+      const text = fold(`${s.label}\n${s.headline}\n${s.summary ?? ''}`);
+      return terms.every((t) => text.includes(t));
+    });
+  }
+  return (s) => tests.every((t) => t(s));
+}
+
+// A cursor only makes sense with the filters it was made for; the fingerprint catches a changed query.
+function filterFingerprint(q: ListQuery): string {
+  const parts = [q.updatedSince ? new Date(q.updatedSince).toISOString() : '', q.lang, q.country, q.region, q.outlet, q.q, q.minOutlets];
+  let h = 0x811c9dc5;
+  for (const ch of JSON.stringify(parts)) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
+  return (h >>> 0).toString(36);
+}
+
+function encodeCursor(c: CursorState): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(raw: string, fingerprint: string): CursorState {
+  let c: CursorState;
+  try {
+    c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as CursorState;
+  } catch (err) {
+    throw new ValidationError('Invalid cursor: pass nextCursor from a previous page unchanged', ['cursor: not a cursor from this API'], { cause: err });
+  }
+  const valid =
+    c !== null &&
+    typeof c === 'object' &&
+    typeof c.f === 'string' &&
+    (c.s === undefined || typeof c.s === 'string') &&
+    (c.k === undefined || (Number.isInteger(c.k) && c.k >= 0 && c.k < STORE_PAGE_MAX));
+  if (!valid) throw new ValidationError('Invalid cursor: pass nextCursor from a previous page unchanged', ['cursor: not a cursor from this API']);
+  if (c.f !== fingerprint) {
+    throw new ValidationError('Cursor was made for other filters: repeat the query that returned it, changing only the cursor', [
+      'cursor: filters differ from the page that produced it',
+    ]);
+  }
+  return c;
+}

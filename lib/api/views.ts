@@ -1,0 +1,245 @@
+// Reader-facing shapes of stories: facets, perspectives grouped by outlet, coverage breakdown and verbatim excerpts.
+import type { Item, Outlet, Story } from '../types.ts';
+import { UNKNOWN_COUNTRY, UNKNOWN_REGION } from './vocabulary.ts';
+
+/** Longest excerpt, in characters, before the ellipsis. */
+export const EXCERPT_MAX = 280;
+
+/** Per-story values the filters and counts need, derived from the story, its items and outlet metadata. */
+export interface StoryFacets {
+  outletIds: string[];
+  countries: string[];
+  regions: string[];
+  languages: string[];
+  itemCount: number;
+}
+
+/** A story in listings and feeds. */
+export interface StorySummary {
+  id: string;
+  url: string;
+  label: string;
+  headline: string;
+  summary: string | null;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  updatedAt: string;
+  version: number;
+  pinned: boolean;
+  counts: { items: number; outlets: number; countries: number; languages: number };
+  countries: string[];
+  regions: string[];
+  languages: string[];
+  blindspot: boolean;
+}
+
+/** One article of an outlet about the story. */
+export interface PerspectiveItem {
+  id: string;
+  title: string;
+  author: string | null;
+  link: string | null;
+  excerpt: string | null;
+  language: string;
+  publishedAt: string;
+}
+
+/** What one outlet said: its metadata and its articles, oldest first. */
+export interface Perspective {
+  outlet: { id: string; name: string; city: string; country: string; region: string; homepage: string | null };
+  language: string;
+  items: PerspectiveItem[];
+}
+
+/** Coverage counted per country, region or language. */
+export interface CoverageBucket {
+  key: string;
+  outlets: number;
+  items: number;
+}
+
+/** How widely a story is covered. */
+export interface Coverage {
+  countries: CoverageBucket[];
+  regions: CoverageBucket[];
+  languages: CoverageBucket[];
+  /** True when every outlet covering the story is from the same (known) region. */
+  blindspot: boolean;
+}
+
+/** A story with everything an app shows on its page. */
+export interface StoryDetail extends StorySummary {
+  perspectives: Perspective[];
+  coverage: Coverage;
+}
+
+const unknownOutlet = (id: string): Outlet => ({
+  id,
+  name: id,
+  city: '',
+  country: UNKNOWN_COUNTRY,
+  region: UNKNOWN_REGION,
+  languages: [],
+  homepage: '',
+  feeds: [],
+});
+
+/** Language an item is counted under: its detected language, else its outlet's main one. */
+export function itemLanguage(item: Item, outlet: Outlet | undefined): string {
+  if (item.language && item.language !== 'und') return item.language;
+  return outlet?.languages[0] ?? 'und';
+}
+
+/** Outlets of a story in first-seen order: the story's list plus any outlet only its items name. */
+function storyOutletIds(story: Story, items: readonly Item[]): string[] {
+  return [...new Set([...story.outletIds, ...items.map((i) => i.outletId)])];
+}
+
+/** Facets from outlet metadata alone (before items are loaded), for the cheap filters. */
+export function outletFacets(outletIds: readonly string[], outlets: ReadonlyMap<string, Outlet>): Pick<StoryFacets, 'countries' | 'regions'> {
+  const countries = new Set<string>();
+  const regions = new Set<string>();
+  for (const id of outletIds) {
+    const o = outlets.get(id) ?? unknownOutlet(id);
+    countries.add(o.country);
+    regions.add(o.region);
+  }
+  return { countries: [...countries].sort(), regions: [...regions].sort() };
+}
+
+/** All facets of a story from its loaded items. */
+export function storyFacets(story: Story, items: readonly Item[], outlets: ReadonlyMap<string, Outlet>): StoryFacets {
+  const outletIds = storyOutletIds(story, items);
+  const languages = new Set(items.map((i) => itemLanguage(i, outlets.get(i.outletId))));
+  return { outletIds, ...outletFacets(outletIds, outlets), languages: [...languages].sort(), itemCount: items.length };
+}
+
+/** Whether coverage comes from one known region only. */
+export const isBlindspot = (regions: readonly string[]): boolean => regions.length === 1 && regions[0] !== UNKNOWN_REGION;
+
+/** The list/feed shape of a story. */
+export function storySummary(story: Story, facets: StoryFacets, baseUrl: string): StorySummary {
+  return {
+    id: story.id,
+    url: `${baseUrl}/stories/${encodeURIComponent(story.id)}`,
+    label: story.label,
+    headline: story.headline,
+    summary: story.summary?.trim() || null,
+    firstSeenAt: story.firstSeenAt,
+    lastSeenAt: story.lastItemAt,
+    updatedAt: story.updatedAt,
+    version: story.version,
+    pinned: story.pinned === true,
+    counts: {
+      items: facets.itemCount,
+      outlets: facets.outletIds.length,
+      countries: facets.countries.length,
+      languages: facets.languages.length,
+    },
+    countries: facets.countries,
+    regions: facets.regions,
+    languages: facets.languages,
+    blindspot: isBlindspot(facets.regions),
+  };
+}
+
+/**
+ * Perspectives grouped by outlet, the outlet that reported first leading; each outlet's articles oldest first.
+ * Outlets whose items have all expired are left out: there is nothing of theirs to quote.
+ */
+export function perspectives(items: readonly Item[], outlets: ReadonlyMap<string, Outlet>): Perspective[] {
+  const byOutlet = new Map<string, Item[]>();
+  for (const it of [...items].sort(byPublished)) {
+    const list = byOutlet.get(it.outletId);
+    if (list) list.push(it);
+    else byOutlet.set(it.outletId, [it]);
+  }
+  return [...byOutlet.entries()].map(([outletId, list]) => {
+    const o = outlets.get(outletId) ?? unknownOutlet(outletId);
+    const langs = list.map((i) => itemLanguage(i, o));
+    return {
+      outlet: { id: o.id, name: o.name, city: o.city, country: o.country, region: o.region, homepage: o.homepage || null },
+      language: mostCommon(langs),
+      items: list.map((i, n) => ({
+        id: i.id,
+        title: i.title,
+        author: i.author?.trim() || null,
+        link: i.url ?? null,
+        excerpt: i.summary ? excerpt(i.summary) : null,
+        language: langs[n]!,
+        publishedAt: i.publishedAt,
+      })),
+    };
+  });
+}
+
+/** Coverage by country, region and language (largest first) with the blindspot flag. */
+export function coverage(story: Story, items: readonly Item[], outlets: ReadonlyMap<string, Outlet>): Coverage {
+  const country = new Map<string, { outlets: Set<string>; items: number }>();
+  const region = new Map<string, { outlets: Set<string>; items: number }>();
+  const language = new Map<string, { outlets: Set<string>; items: number }>();
+  const bump = (m: typeof country, key: string, outletId: string, n: number) => {
+    const b = m.get(key) ?? { outlets: new Set<string>(), items: 0 };
+    b.outlets.add(outletId);
+    b.items += n;
+    m.set(key, b);
+  };
+  const perOutlet = new Map<string, number>();
+  for (const it of items) perOutlet.set(it.outletId, (perOutlet.get(it.outletId) ?? 0) + 1);
+  for (const id of storyOutletIds(story, items)) {
+    const o = outlets.get(id) ?? unknownOutlet(id);
+    bump(country, o.country, id, perOutlet.get(id) ?? 0);
+    bump(region, o.region, id, perOutlet.get(id) ?? 0);
+  }
+  for (const it of items) bump(language, itemLanguage(it, outlets.get(it.outletId)), it.outletId, 1);
+  const buckets = (m: typeof country): CoverageBucket[] =>
+    [...m.entries()]
+      .map(([key, b]) => ({ key, outlets: b.outlets.size, items: b.items }))
+      .sort((a, b) => b.outlets - a.outlets || b.items - a.items || a.key.localeCompare(b.key));
+  const regions = buckets(region);
+  return {
+    countries: buckets(country),
+    regions,
+    languages: buckets(language),
+    blindspot: isBlindspot(regions.map((r) => r.key)),
+  };
+}
+
+const byPublished = (a: Item, b: Item) => a.publishedAt.localeCompare(b.publishedAt) || a.id.localeCompare(b.id);
+
+function mostCommon(values: readonly string[]): string {
+  const n = new Map<string, number>();
+  for (const v of values) n.set(v, (n.get(v) ?? 0) + 1);
+  let best = values[0] ?? 'und';
+  for (const [v, c] of n) if (c > (n.get(best) ?? 0)) best = v;
+  return best;
+}
+
+const wordSegmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
+const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * The feed's summary, verbatim, cut at a word boundary when longer than `max` characters (an ellipsis marks the cut).
+ * Nothing is rewritten: only surrounding whitespace and the dangling punctuation before the cut go.
+ */
+export function excerpt(text: string, max = EXCERPT_MAX): string | null {
+  const t = text.trim();
+  if (!t) return null;
+  if (t.length <= max) return t;
+  let cut = 0;
+  // Word segments also break scripts without spaces (CJK, Thai) at real word boundaries.
+  for (const seg of wordSegmenter.segment(t)) {
+    const end = seg.index + seg.segment.length;
+    if (end > max) break;
+    if (seg.isWordLike) cut = end;
+  }
+  if (cut < max / 2) {
+    // One very long "word" (a URL, say): fall back to a whole-character cut rather than an empty excerpt.
+    cut = 0;
+    for (const g of graphemeSegmenter.segment(t)) {
+      if (g.index + g.segment.length > max) break;
+      cut = g.index + g.segment.length;
+    }
+  }
+  return `${t.slice(0, cut).replace(/[\s,;:–—-]+$/u, '')}…`;
+}
