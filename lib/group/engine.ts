@@ -1,0 +1,961 @@
+// Incremental, time-windowed, explainable story grouping engine with editor constraints (pure: no I/O).
+import { analyze, type FeatureInfo, type ProperLexicon, type TextOptions } from './text.ts';
+import { InvertedIndex } from './index.ts';
+import { storyLabel, type ProfileEntry } from './label.ts';
+
+/** An item to group; only `id` and `title` are required. */
+export interface GroupInput {
+  id: string;
+  title: string;
+  summary?: string;
+  url?: string;
+  outlet?: string;
+  lang?: string;
+  /** ISO timestamp; when missing the engine's clock (latest time seen) is used. */
+  publishedAt?: string;
+}
+
+/** Where an item went and why. */
+export interface Assignment {
+  itemId: string;
+  storyId: string;
+  /** True when the item founded a new story. */
+  created: boolean;
+  /** Similarity to the chosen story (0..1); 0 for a founding item. */
+  score: number;
+  /** Shared terms and entities (readable forms) that decided the assignment, strongest first. */
+  matched: string[];
+}
+
+/** Tunables of the engine. The CLI always uses the defaults. */
+export interface GroupingConfig {
+  /** An item joins a story only within this many hours of the story's latest item. */
+  windowHours: number;
+  /** Minimum score for an item to join a story rather than found a new one. */
+  threshold: number;
+  /** Added to a story's size in feature shares (merge checks, headline): small stories' shares count less. */
+  smoothing: number;
+  titleWeight: number;
+  entityBoost: number;
+  countryBoost: number;
+  numberBoost: number;
+  maxSummaryTokens: number;
+  /** Weight of language-neutral cognate keys (see TextOptions.cognateWeight). */
+  cognateWeight: number;
+  /** Features whose posting list is longer than this only rescore candidates found through rarer ones. */
+  maxPostings: number;
+  /** How many best candidate stories get an exact score. */
+  candidateLimit: number;
+  /** Second, agglomerative pass: merge young similar stories when they grow (never locked/edited ones). */
+  autoMerge: boolean;
+  /** Minimum story–story similarity for an automatic merge. */
+  mergeThreshold: number;
+  /** A story is checked for merging each time it grows by this factor (3, 6, 12, … for 2). */
+  mergeCheckGrowth: number;
+  /** One-item stories are re-scored against the others after this many more items. */
+  recheckAfter: number;
+  /** Document frequencies are halved every this many items, bounding memory and following vocabulary drift. */
+  idfHalfLife: number;
+  /** Background documents assumed in IDF (cold-start smoothing). */
+  idfPrior: number;
+  /** Threshold shrinks with story size as threshold·n^-sizeDecay: big centroids have long tails. */
+  sizeDecay: number;
+  /** Story size beyond which the threshold stops shrinking. */
+  sizeDecayCap: number;
+}
+
+/** Defaults used by the CLI and the ingest pipeline. */
+export const DEFAULT_GROUPING_CONFIG: GroupingConfig = {
+  windowHours: 72,
+  threshold: 0.3,
+  smoothing: 1,
+  titleWeight: 2,
+  entityBoost: 1.5,
+  countryBoost: 1.5,
+  numberBoost: 1,
+  maxSummaryTokens: 40,
+  cognateWeight: 1,
+  maxPostings: 400,
+  candidateLimit: 40,
+  autoMerge: true,
+  mergeThreshold: 0.2,
+  mergeCheckGrowth: 2,
+  recheckAfter: 300,
+  idfHalfLife: 50_000,
+  idfPrior: 100,
+  sizeDecay: 0.1,
+  sizeDecayCap: 50,
+};
+
+/** The persisted view of a story. */
+export interface StorySnapshot {
+  id: string;
+  label: string;
+  headline: string;
+  headlineItemId: string;
+  itemIds: string[];
+  firstItemAt: string;
+  lastItemAt: string;
+  mergedInto?: string;
+  locked?: boolean;
+}
+
+/** A stored story to rebuild the engine from on a cold start. */
+export interface RestoreStory {
+  id: string;
+  items: GroupInput[];
+  locked?: boolean;
+  /** Label fixed by an editor: the engine keeps it. */
+  label?: string;
+  forbiddenItemIds?: string[];
+  /** Set when the story was absorbed into another. */
+  mergedInto?: string;
+}
+
+interface ItemState {
+  id: string;
+  title: string;
+  time: number;
+  features: Map<string, FeatureInfo>;
+  /** Norm without cognate keys (same-language comparisons) and with them (cross-language). */
+  norm: number;
+  normAll: number;
+  lang: string;
+  storyId: string;
+  score: number;
+  matched: string[];
+  created: boolean;
+  /** `editor` once an editor placed the item: automatic merges then leave its story alone. */
+  by: 'engine' | 'editor';
+  /** Older than the window inside a still-active story: features dropped, only membership kept. */
+  retired: boolean;
+}
+
+interface StoryState {
+  id: string;
+  itemIds: Set<string>;
+  profile: Map<string, ProfileEntry>;
+  /** Squared norm of the centroid sum Σ vec without cognate keys, and of the cognate part (incremental). */
+  sumsq: number;
+  sumsqCog: number;
+  /** Member count per language: cognate keys only count when languages differ. */
+  langs: Map<string, number>;
+  /** Dense slot number while active, for array accumulators in scoring (-1 once evicted). */
+  slot: number;
+  /** Cached size factor of the score and the live size it was computed for. */
+  scale: number;
+  scaleOf: number;
+  /** Members still in the profile (not retired), and their arrival queue for retirement. */
+  live: number;
+  liveQueue: ItemState[];
+  liveHead: number;
+  /** Cached most characteristic features and the size they were computed at (refreshed as it grows by 10%). */
+  top?: [string, number][];
+  topSize: number;
+  firstAt: number;
+  lastAt: number;
+  locked: boolean;
+  fixedLabel?: string;
+  mergedInto?: string;
+  forbidden: Set<string>;
+  /** Size at which the next automatic-merge check happens (checks at geometric sizes keep cost low). */
+  nextMergeCheck: number;
+  edited: boolean;
+  /** Cached label/headline, recomputed lazily when the story changed. */
+  cache?: { label: string; headline: string; headlineItemId: string };
+}
+
+const HOUR = 3_600_000;
+/** First char of cognate keys (`~reces`). */
+const COGNATE = '~'.charCodeAt(0);
+
+/**
+ * Groups items into stories incrementally, in arrival order. Candidate stories come from an inverted index
+ * over features of active stories (those with an item inside the time window), so the cost of one item
+ * depends on the window, not on how many stories were ever seen; quiet stories are evicted.
+ */
+export class StoryGrouper {
+  readonly config: GroupingConfig;
+  private readonly text: TextOptions;
+  private readonly lexicon: ProperLexicon = new Map();
+  private readonly df = new Map<string, number>();
+  private docs = 0;
+  private sinceDecay = 0;
+  private clock = 0;
+  private addsSinceEvict = 0;
+  private readonly stories = new Map<string, StoryState>();
+  private readonly items = new Map<string, ItemState>();
+  private readonly index = new InvertedIndex<StoryState, ProfileEntry>();
+  private readonly touched = new Set<string>();
+  private readonly pendingForbids = new Map<string, Set<string>>();
+  private readonly evicted: StorySnapshot[] = [];
+  /** Scoring accumulators indexed by story slot (reused across items: no per-item maps). */
+  private hit: Uint8Array = new Uint8Array(1024);
+  private accW: Float64Array = new Float64Array(1024);
+  private accG: Float64Array = new Float64Array(1024);
+  private slotStory: (StoryState | undefined)[] = [];
+  private freeSlots: number[] = [];
+  private readonly hitSlots: number[] = [];
+  /** Stories founded by one item, to re-score once the stream has moved on (FIFO by due document count). */
+  private readonly recheck: { storyId: string; due: number }[] = [];
+  private recheckHead = 0;
+
+  constructor(config?: Partial<GroupingConfig>) {
+    this.config = { ...DEFAULT_GROUPING_CONFIG, ...config };
+    const c = this.config;
+    this.text = {
+      titleWeight: c.titleWeight,
+      entityBoost: c.entityBoost,
+      countryBoost: c.countryBoost,
+      numberBoost: c.numberBoost,
+      maxSummaryTokens: c.maxSummaryTokens,
+      cognateWeight: c.cognateWeight,
+    };
+  }
+
+  /** Assigns an item to a story (or founds one). Idempotent: an already assigned id returns its assignment. */
+  add(item: GroupInput): Assignment {
+    const existing = this.items.get(item.id);
+    if (existing) return this.assignmentOf(existing);
+    const time = this.timeOf(item.publishedAt);
+    if (time > this.clock) this.clock = time;
+    if (++this.addsSinceEvict >= 256) this.evictQuiet();
+    const { features, lang } = analyze(item.title, item.summary, item.lang, this.text, this.lexicon);
+    this.countDocument(features);
+    const state = this.itemState(item, time, features, lang);
+    const best = this.bestStory(state);
+    let story: StoryState;
+    if (best && best.score >= this.config.threshold) {
+      story = best.story;
+      state.score = round(best.similarity);
+      state.matched = best.matched;
+    } else {
+      story = this.newStory(this.freshId(item.id), time);
+      state.created = true;
+    }
+    this.items.set(item.id, state);
+    this.attach(state, story);
+    if (this.config.autoMerge) {
+      if (story.itemIds.size >= story.nextMergeCheck) this.tryAutoMerge(story);
+      if (state.created) this.recheck.push({ storyId: story.id, due: this.docs + this.config.recheckAfter });
+      this.runRechecks();
+    }
+    return this.assignmentOf(state);
+  }
+
+  /** Rebuilds stories (and their index vectors) from storage, e.g. on a cold start. */
+  restore(stories: RestoreStory[]): void {
+    for (const rs of stories) {
+      if (this.stories.has(rs.id)) throw new Error(`story ${rs.id} already exists`);
+      const items = [...rs.items].sort((a, b) => this.timeOf(a.publishedAt) - this.timeOf(b.publishedAt));
+      const firstTime = items.length ? this.timeOf(items[0]!.publishedAt) : this.clock;
+      const story = this.newStory(rs.id, firstTime);
+      story.locked = rs.locked === true;
+      if (rs.label) story.fixedLabel = rs.label;
+      if (rs.mergedInto) story.mergedInto = rs.mergedInto;
+      for (const id of rs.forbiddenItemIds ?? []) story.forbidden.add(id);
+      for (const item of items) {
+        if (this.items.has(item.id)) continue;
+        const time = this.timeOf(item.publishedAt);
+        if (time > this.clock) this.clock = time;
+        const { features, lang } = analyze(item.title, item.summary, item.lang, this.text, this.lexicon);
+        this.countDocument(features);
+        const state = this.itemState(item, time, features, lang);
+        this.items.set(item.id, state);
+        this.attach(state, story);
+      }
+      story.nextMergeCheck = nextCheck(story.itemIds.size, this.config.mergeCheckGrowth);
+      this.touched.delete(story.id); // restored stories are already stored as they are
+    }
+    this.evictQuiet();
+  }
+
+  /** Snapshot of a story held in memory (active or absorbed), following nothing: merged ones carry mergedInto. */
+  snapshot(storyId: string): StorySnapshot | undefined {
+    const s = this.stories.get(storyId);
+    return s ? this.snap(s) : undefined;
+  }
+
+  /**
+   * Snapshots of every story changed since the last call (new, grown, edited, merged or evicted), for the
+   * caller to persist. Absorbed stories come with `mergedInto` and no items; their survivor comes too.
+   */
+  drainTouched(): StorySnapshot[] {
+    const out = this.evicted.splice(0);
+    for (const id of this.touched) {
+      const s = this.stories.get(id);
+      if (s) out.push(this.snap(s));
+    }
+    this.touched.clear();
+    return out;
+  }
+
+  /** Story that currently holds the item (merges followed), if the item is still in memory. */
+  storyOf(itemId: string): string | undefined {
+    const it = this.items.get(itemId);
+    return it && it.storyId ? it.storyId : undefined;
+  }
+
+  /** Follows `mergedInto` links to the surviving story id. */
+  resolve(storyId: string): string {
+    let id = storyId;
+    for (let i = 0; i < 64; i++) {
+      const next = this.stories.get(id)?.mergedInto;
+      if (!next) return id;
+      id = next;
+    }
+    return id;
+  }
+
+  /** The assignment record (score and matched signals) of an item in memory. */
+  assignment(itemId: string): Assignment | undefined {
+    const it = this.items.get(itemId);
+    return it ? this.assignmentOf(it) : undefined;
+  }
+
+  /** Editor: moves an item into another (existing) story, even a locked one. */
+  moveItem(itemId: string, toStoryId: string): void {
+    const it = this.items.get(itemId);
+    if (!it) throw new Error(`unknown item ${itemId}`);
+    const target = this.stories.get(this.resolve(toStoryId));
+    if (!target) throw new Error(`unknown story ${toStoryId}`);
+    if (it.storyId === target.id) return;
+    this.detach(it);
+    it.by = 'editor';
+    it.score = 1;
+    it.matched = [];
+    this.attach(it, target);
+    target.edited = true;
+  }
+
+  /** Editor: takes an item out of its story; the engine will not put it back there. */
+  removeItem(itemId: string): void {
+    const it = this.items.get(itemId);
+    if (!it || !it.storyId) return;
+    const story = this.stories.get(it.storyId);
+    this.detach(it);
+    if (story) {
+      story.forbidden.add(itemId);
+      story.edited = true;
+    }
+    this.items.delete(itemId);
+  }
+
+  /** Editor: absorbs story `fromId` into `intoId`; the absorbed story records `mergedInto` for life. */
+  mergeStories(fromId: string, intoId: string): void {
+    const from = this.stories.get(this.resolve(fromId));
+    const into = this.stories.get(this.resolve(intoId));
+    if (!from || !into) throw new Error(`unknown story ${!from ? fromId : intoId}`);
+    if (from === into) return;
+    this.absorb(from, into, 'editor');
+  }
+
+  /** Editor: moves the given items into a new story with the given id. */
+  splitItems(itemIds: string[], newStoryId: string): void {
+    if (this.stories.has(newStoryId)) throw new Error(`story ${newStoryId} already exists`);
+    const states = itemIds.map((id) => {
+      const it = this.items.get(id);
+      if (!it) throw new Error(`unknown item ${id}`);
+      return it;
+    });
+    const story = this.newStory(newStoryId, Math.min(...states.map((s) => s.time)));
+    story.edited = true;
+    for (const it of states) {
+      this.detach(it);
+      it.by = 'editor';
+      this.attach(it, story);
+    }
+  }
+
+  /** Editor: a locked story gains no items automatically and is never merged automatically. */
+  setLocked(storyId: string, locked: boolean): void {
+    const s = this.stories.get(this.resolve(storyId));
+    if (!s) throw new Error(`unknown story ${storyId}`);
+    s.locked = locked;
+    this.touched.add(s.id);
+  }
+
+  /** Editor: the engine must never place `itemId` in `storyId` (also after merges into it). */
+  forbid(itemId: string, storyId: string): void {
+    const s = this.stories.get(this.resolve(storyId));
+    if (s) s.forbidden.add(itemId);
+    else {
+      let set = this.pendingForbids.get(storyId);
+      if (!set) this.pendingForbids.set(storyId, (set = new Set()));
+      set.add(itemId);
+    }
+  }
+
+  /** Editor: fixes the label (the engine stops relabelling); undefined returns it to the engine. */
+  setLabel(storyId: string, label: string | undefined): void {
+    const s = this.stories.get(this.resolve(storyId));
+    if (!s) throw new Error(`unknown story ${storyId}`);
+    s.fixedLabel = label;
+    s.cache = undefined;
+    this.touched.add(s.id);
+  }
+
+  /** Counters for monitoring and benchmarks. */
+  stats(): { stories: number; items: number; liveItems: number; features: number; vocabulary: number; clock: string } {
+    let live = 0;
+    for (const s of this.stories.values()) live += s.live;
+    return {
+      stories: this.stories.size,
+      items: this.items.size,
+      /** Items whose vectors are still held (in the window); the rest only keep their membership. */
+      liveItems: live,
+      features: this.index.size,
+      vocabulary: this.df.size,
+      clock: new Date(this.clock).toISOString(),
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+
+  private timeOf(iso: string | undefined): number {
+    if (iso) {
+      const t = Date.parse(iso);
+      if (Number.isFinite(t)) return t;
+    }
+    return this.clock;
+  }
+
+  private idf(feature: string): number {
+    // The prior adds background documents that contain nothing we know: without it the first few items of a
+    // cold start would see their shared story words (in every document so far) as worthless.
+    return Math.log(1 + (this.docs + this.config.idfPrior) / (this.df.get(feature) ?? 1));
+  }
+
+  /** Online document frequencies with periodic halving, so IDF follows the news and memory stays bounded. */
+  private countDocument(features: Map<string, FeatureInfo>): void {
+    this.docs++;
+    // One df lookup per feature serves both the count and the item's frozen TF-IDF value.
+    const base = this.docs + this.config.idfPrior;
+    const df = this.df;
+    features.forEach((f, key) => {
+      const d = (df.get(key) ?? 0) + 1;
+      df.set(key, d);
+      f.v = f.weight * Math.log(1 + base / d);
+    });
+    if (++this.sinceDecay >= this.config.idfHalfLife) {
+      this.sinceDecay = 0;
+      this.docs /= 2;
+      for (const [k, v] of this.df) {
+        if (v < 1.5) this.df.delete(k);
+        else this.df.set(k, v / 2);
+      }
+      for (const [k, v] of this.lexicon) {
+        if (Math.abs(v) <= 1) this.lexicon.delete(k);
+        else this.lexicon.set(k, Math.trunc(v / 2));
+      }
+    }
+  }
+
+  private itemState(item: GroupInput, time: number, features: Map<string, FeatureInfo>, lang: string): ItemState {
+    // TF-IDF frozen at arrival (IDF of that moment): what the item adds to its story's centroid.
+    let sq = 0;
+    let sqCog = 0;
+    features.forEach((f, k) => {
+      const v = f.v; // set by countDocument
+      if (k.charCodeAt(0) === COGNATE) sqCog += v * v;
+      else sq += v * v;
+    });
+    return {
+      id: item.id, title: item.title, time, features, norm: Math.sqrt(sq), normAll: Math.sqrt(sq + sqCog),
+      lang, storyId: '', score: 0, matched: [], created: false, by: 'engine', retired: false,
+    };
+  }
+
+  private allocSlot(): number {
+    const slot = this.freeSlots.pop() ?? this.slotStory.length;
+    if (slot >= this.accW.length) {
+      const grow = (a: Float64Array): Float64Array => {
+        const b = new Float64Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      const hit = new Uint8Array(this.hit.length * 2);
+      hit.set(this.hit);
+      this.hit = hit;
+      this.accW = grow(this.accW);
+      this.accG = grow(this.accG);
+    }
+    return slot;
+  }
+
+  /**
+   * The best eligible story for an item: cosine between the item's TF-IDF vector and the story centroid;
+   * cognate keys count only when the story has members in another language than the item, so they bridge
+   * languages without blurring stories within one. Scores are multiplied by min(n, cap)^sizeDecay: a large
+   * centroid has a long tail that lowers every cosine, so the bar is relative to the story's size and one
+   * threshold fits one-item and hundred-item stories alike.
+   */
+  private bestStory(
+    it: ItemState,
+    exclude?: StoryState,
+  ): { story: StoryState; score: number; similarity: number; matched: string[] } | undefined {
+    const { features, time, lang } = it;
+    const window = this.config.windowHours * HOUR;
+    if (it.normAll <= 0) return undefined;
+    const { hit, accW, accG, hitSlots, slotStory } = this;
+    hitSlots.length = 0;
+    const common: [string, number][] = [];
+    const maxPostings = this.config.maxPostings;
+    features.forEach((f, key) => {
+      const a = f.v;
+      const postings = this.index.get(key);
+      if (!postings) return;
+      if (postings.size > maxPostings) {
+        common.push([key, a]);
+        return;
+      }
+      const acc = key.charCodeAt(0) === COGNATE ? accG : accW;
+      // forEach avoids allocating an [key, value] pair per posting in this, the hottest loop.
+      postings.forEach((e) => {
+        const k = e.slot;
+        if (hit[k] === 0) {
+          hit[k] = 1;
+          hitSlots.push(k);
+        }
+        acc[k]! += a * e.w;
+      });
+    });
+    const decay = this.config.sizeDecay;
+    const cap = this.config.sizeDecayCap;
+    const similarity = (s: StoryState, w: number, g: number): number => {
+      const cross = s.langs.size > 1 || !s.langs.has(lang);
+      return cross
+        ? s.sumsq + s.sumsqCog > 0 ? (w + g) / (it.normAll * Math.sqrt(s.sumsq + s.sumsqCog)) : 0
+        : s.sumsq > 0 && it.norm > 0 ? w / (it.norm * Math.sqrt(s.sumsq)) : 0;
+    };
+    // Capped so that a long-running story does not become an ever stronger attractor; cached per live size.
+    const scale = (s: StoryState): number => {
+      if (s.scaleOf !== s.live) {
+        s.scaleOf = s.live;
+        s.scale = decay > 0 ? Math.pow(Math.min(Math.max(s.live, 1), cap), decay) : 1;
+      }
+      return s.scale;
+    };
+    let best: { story: StoryState; score: number; similarity: number } | undefined;
+    const better = (s: StoryState, score: number): boolean =>
+      !best || score > best.score || (score === best.score && s.id < best.story.id);
+    // Without very common features every hit story is scored exactly in one pass; otherwise the best few by
+    // partial score are rescored with the common features added.
+    const exact = common.length === 0;
+    const ranked: { s: StoryState; score: number; w: number; g: number }[] = [];
+    for (const k of hitSlots) {
+      const s = slotStory[k]!;
+      const w = accW[k]!;
+      const g = accG[k]!;
+      hit[k] = 0;
+      accW[k] = 0;
+      accG[k] = 0;
+      if (s === exclude || s.locked || s.mergedInto || (s.forbidden.size > 0 && s.forbidden.has(it.id))) continue;
+      if (Math.abs(time - s.lastAt) > window && !(time < s.lastAt && time >= s.firstAt)) continue;
+      const sim = similarity(s, w, g);
+      const score = sim * scale(s);
+      if (exact) {
+        if (better(s, score)) best = { story: s, score, similarity: sim };
+      } else ranked.push({ s, score, w, g });
+    }
+    if (!exact) {
+      ranked.sort((x, y) => y.score - x.score);
+      const limit = Math.min(ranked.length, this.config.candidateLimit);
+      for (let i = 0; i < limit; i++) {
+        const r = ranked[i]!;
+        const s = r.s;
+        let { w, g } = r;
+        for (const [key, a] of common) {
+          const e = s.profile.get(key);
+          if (!e) continue;
+          if (key.charCodeAt(0) === COGNATE) g += a * e.w;
+          else w += a * e.w;
+        }
+        const sim = similarity(s, w, g);
+        const score = sim * scale(s);
+        if (better(s, score)) best = { story: s, score, similarity: sim };
+      }
+    }
+    if (!best) return undefined;
+    return { ...best, matched: this.explain(features, best.story) };
+  }
+
+  /** The shared features that contributed most, as readable surfaces. */
+  private explain(features: Map<string, FeatureInfo>, s: StoryState): string[] {
+    // Keep the 6 strongest shared features with a small insertion sort (no per-call sorting of everything).
+    const top: { surface: string; v: number }[] = [];
+    features.forEach((f, key) => {
+      if (key.charCodeAt(0) === COGNATE) return;
+      const e = s.profile.get(key);
+      if (!e) return;
+      const v = f.v * e.w;
+      if (top.length === 8 && v <= top[7]!.v) return;
+      let i = top.length < 8 ? top.length : 7;
+      top[i] = { surface: e.surface, v };
+      while (i > 0 && top[i - 1]!.v < v) {
+        top[i] = top[i - 1]!;
+        top[i - 1] = { surface: e.surface, v };
+        i--;
+      }
+    });
+    const out: string[] = [];
+    const seen = new Set<string>();
+    for (const t of top) {
+      const low = t.surface.toLowerCase();
+      if (seen.has(low)) continue;
+      seen.add(low);
+      out.push(t.surface);
+      if (out.length >= 6) break;
+    }
+    return out;
+  }
+
+  private newStory(id: string, time: number): StoryState {
+    // Every field is set here, optional ones included, so all stories share one hidden class (fast scoring).
+    const s: StoryState = {
+      id, itemIds: new Set(), profile: new Map(), sumsq: 0, sumsqCog: 0, langs: new Map(), slot: this.allocSlot(),
+      scale: 1, scaleOf: -1, live: 0, liveQueue: [], liveHead: 0, top: undefined, topSize: 0, firstAt: time, lastAt: time, locked: false, fixedLabel: undefined,
+      mergedInto: undefined, forbidden: this.pendingForbids.get(id) ?? new Set(), nextMergeCheck: 3, edited: false,
+      cache: undefined,
+    };
+    this.pendingForbids.delete(id);
+    this.slotStory[s.slot] = s;
+    this.stories.set(id, s);
+    this.touched.add(id);
+    return s;
+  }
+
+  /** Deterministic id from the founding item (`s_` + 12 hex), re-salted only on a collision. */
+  private freshId(itemId: string): string {
+    for (let salt = 0; ; salt++) {
+      const id = 's_' + hash48(salt ? `${itemId}#${salt}` : itemId);
+      if (!this.stories.has(id)) return id;
+    }
+  }
+
+  /** Adds an item's features to a story profile and the index. */
+  private attach(it: ItemState, s: StoryState): void {
+    it.storyId = s.id;
+    s.itemIds.add(it.id);
+    s.cache = undefined;
+    this.touched.add(s.id);
+    if (it.retired) return; // only its membership moves: its features already left every profile
+    s.live++;
+    s.liveQueue.push(it);
+    s.langs.set(it.lang, (s.langs.get(it.lang) ?? 0) + 1);
+    if (it.time > s.lastAt) s.lastAt = it.time;
+    if (it.time < s.firstAt) s.firstAt = it.time;
+    for (const [key, f] of it.features) {
+      let e = s.profile.get(key);
+      if (!e) {
+        e = { c: 0, w: 0, pos: 0, kind: f.kind, surface: f.surface, fromTitle: f.pos <= 1, slot: s.slot };
+        s.profile.set(key, e);
+        if (!s.mergedInto) this.index.add(key, s, e);
+      } else if (!e.fromTitle && f.pos <= 1) {
+        e.surface = f.surface;
+        e.fromTitle = true;
+      }
+      const v = f.v;
+      if (key.charCodeAt(0) === COGNATE) s.sumsqCog += 2 * e.w * v + v * v;
+      else s.sumsq += 2 * e.w * v + v * v;
+      e.c++;
+      e.w += v;
+      e.pos += f.pos;
+    }
+    s.cache = undefined;
+    this.touched.add(s.id);
+  }
+
+  /** Removes an item's features from its story (the inverse of attach). */
+  private detach(it: ItemState): void {
+    const s = this.stories.get(it.storyId);
+    it.storyId = '';
+    if (!s) return;
+    s.itemIds.delete(it.id);
+    s.cache = undefined;
+    this.touched.add(s.id);
+    if (!it.retired) this.unprofile(it, s);
+  }
+
+  /** Takes an item's features out of a story's profile, centroid norm and index (detach and retirement). */
+  private unprofile(it: ItemState, s: StoryState): void {
+    s.live--;
+    const nl = (s.langs.get(it.lang) ?? 0) - 1;
+    if (nl > 0) s.langs.set(it.lang, nl);
+    else s.langs.delete(it.lang);
+    for (const [key, f] of it.features) {
+      const e = s.profile.get(key);
+      if (!e) continue;
+      const v = f.v;
+      if (key.charCodeAt(0) === COGNATE) s.sumsqCog += v * v - 2 * e.w * v;
+      else s.sumsq += v * v - 2 * e.w * v;
+      e.c--;
+      e.w -= v;
+      e.pos -= f.pos;
+      if (e.c <= 0) {
+        s.profile.delete(key);
+        this.index.remove(key, s);
+      }
+    }
+    s.cache = undefined;
+  }
+
+  /**
+   * Retires the members of an active story that are older than the window: their features leave the profile
+   * (the story is matched on its recent coverage) and their vectors are dropped, so memory follows the
+   * window even for a story that stays active for weeks. Membership and ids are kept.
+   */
+  private retireOld(s: StoryState, horizon: number): void {
+    const q = s.liveQueue;
+    while (s.liveHead < q.length && s.live > 1) {
+      const it = q[s.liveHead]!;
+      if (it.storyId === s.id && !it.retired && it.time >= horizon) break;
+      s.liveHead++;
+      if (it.storyId !== s.id || it.retired) continue; // moved away or already retired: stale queue entry
+      this.unprofile(it, s);
+      it.retired = true;
+      it.features = new Map();
+    }
+    if (s.liveHead > 256 && s.liveHead * 2 > q.length) {
+      q.splice(0, s.liveHead);
+      s.liveHead = 0;
+    }
+  }
+
+  /** Moves every item of `from` into `into` and records the merge. */
+  private absorb(from: StoryState, into: StoryState, by: 'engine' | 'editor'): void {
+    for (const id of [...from.itemIds]) {
+      const it = this.items.get(id);
+      if (!it) continue;
+      this.detach(it);
+      if (by === 'editor') it.by = 'editor';
+      this.attach(it, into);
+    }
+    for (const key of from.profile.keys()) this.index.remove(key, from);
+    from.profile.clear();
+    from.top = undefined;
+    into.top = undefined;
+    from.sumsq = 0;
+    from.sumsqCog = 0;
+    from.langs.clear();
+    from.live = 0;
+    from.liveQueue = [];
+    from.liveHead = 0;
+    for (const id of from.forbidden) into.forbidden.add(id);
+    from.mergedInto = into.id;
+    from.cache = undefined;
+    if (by === 'editor') into.edited = true;
+    this.touched.add(from.id);
+    this.touched.add(into.id);
+  }
+
+  /**
+   * Second look at stories that are still a single item some items later: when the item arrived, the story it
+   * belongs to may not have existed yet or been too young to recognise it. If it now scores above the join
+   * threshold against an established story, the one-item story is absorbed (merge, ids kept, mergedInto set).
+   */
+  private runRechecks(): void {
+    while (this.recheckHead < this.recheck.length && this.recheck[this.recheckHead]!.due <= this.docs) {
+      const { storyId } = this.recheck[this.recheckHead++]!;
+      const s = this.stories.get(storyId);
+      if (!s || s.itemIds.size !== 1 || s.locked || s.edited || s.mergedInto) continue;
+      const it = this.items.get(s.itemIds.values().next().value as string);
+      if (!it || it.by === 'editor') continue;
+      const best = this.bestStory(it, s);
+      if (!best || best.score < this.config.threshold || best.story.edited) continue;
+      this.absorb(s, best.story, 'engine');
+    }
+    if (this.recheckHead > 4096) {
+      this.recheck.splice(0, this.recheckHead);
+      this.recheckHead = 0;
+    }
+  }
+
+  /**
+   * Agglomerative second pass, run when a story reaches geometric sizes (3, 5, 8, 12, …): early items of a
+   * broad story often found several small stories before its vocabulary settles; once one of them has
+   * grown, similar young stories in the window are merged into the larger one.
+   */
+  private tryAutoMerge(s: StoryState): void {
+    s.nextMergeCheck = nextCheck(s.itemIds.size, this.config.mergeCheckGrowth);
+    if (s.locked || s.edited || s.mergedInto) return;
+    const window = this.config.windowHours * HOUR;
+    const top = this.topFeatures(s, 16);
+    const cand = new Map<StoryState, number>();
+    for (const [key] of top) {
+      const postings = this.index.get(key);
+      if (!postings || postings.size > this.config.maxPostings) continue;
+      for (const t of postings.keys()) if (t !== s) cand.set(t, (cand.get(t) ?? 0) + 1);
+    }
+    // Only the candidates sharing the most core features get the full (symmetric) similarity.
+    const shortlist = [...cand.entries()]
+      .filter(([t, hits]) => hits >= 2 && !t.locked && !t.edited && !t.mergedInto && Math.abs(t.lastAt - s.lastAt) <= window)
+      .sort((x, y) => y[1] - x[1] || (x[0].id < y[0].id ? -1 : 1))
+      .slice(0, 5);
+    let best: { t: StoryState; sim: number } | undefined;
+    for (const [t] of shortlist) {
+      if (this.anyForbidden(s, t) || this.anyForbidden(t, s)) continue;
+      const sim = this.storySimilarity(s, top, t);
+      if (!best || sim > best.sim) best = { t, sim };
+    }
+    if (!best || best.sim < this.config.mergeThreshold) return;
+    const [small, large] = best.t.itemIds.size > s.itemIds.size ? [s, best.t] : [best.t, s];
+    this.absorb(small, large, 'engine');
+  }
+
+  private anyForbidden(a: StoryState, b: StoryState): boolean {
+    if (b.forbidden.size === 0) return false;
+    for (const id of a.itemIds) if (b.forbidden.has(id)) return true;
+    return false;
+  }
+
+  /** A story's most characteristic features (share × IDF). */
+  private topFeatures(s: StoryState, k: number): [string, number][] {
+    const size = s.itemIds.size;
+    // A large story's core vocabulary moves slowly: re-sorting its whole profile on every item would make
+    // merge checks cost O(story size); refresh after 10% growth instead.
+    if (s.top && (size === s.topSize || (size >= 20 && Math.abs(size - s.topSize) <= s.topSize / 10))) return s.top;
+    s.topSize = size;
+    const n = s.live + this.config.smoothing;
+    const all: [string, number][] = [];
+    for (const [key, e] of s.profile) {
+      // Cognate keys stay out of merges: they are a weak bridge for single items, not evidence between stories.
+      // e.w is the members' summed TF-IDF (IDF frozen at arrival): no IDF lookups over big profiles.
+      if (key.charCodeAt(0) !== COGNATE) all.push([key, e.w / n]);
+    }
+    all.sort((x, y) => y[1] - x[1]);
+    s.top = all.slice(0, k);
+    return s.top;
+  }
+
+  /** Weighted overlap of two story profiles over their top features: Σ min(p_s, p_t)·idf / Σ p_s·idf (symmetrized). */
+  private storySimilarity(s: StoryState, sTop: [string, number][], t: StoryState): number {
+    const tTop = this.topFeatures(t, 16);
+    const ns = s.live + this.config.smoothing;
+    const nt = t.live + this.config.smoothing;
+    const keys = new Set([...sTop.map((x) => x[0]), ...tTop.map((x) => x[0])]);
+    let inter = 0;
+    let sumS = 0;
+    let sumT = 0;
+    for (const key of keys) {
+      const idf = this.idf(key);
+      const ps = (s.profile.get(key)?.c ?? 0) / ns;
+      const pt = (t.profile.get(key)?.c ?? 0) / nt;
+      inter += Math.min(ps, pt) * idf;
+      sumS += ps * idf;
+      sumT += pt * idf;
+    }
+    return sumS > 0 && sumT > 0 ? inter / Math.min(sumS, sumT) : 0;
+  }
+
+  /** Evicts stories quiet for longer than the window, with their items; their final snapshot is queued. */
+  private evictQuiet(): void {
+    this.addsSinceEvict = 0;
+    const horizon = this.clock - this.config.windowHours * HOUR;
+    for (const s of this.stories.values()) {
+      if (s.lastAt >= horizon) {
+        if (s.liveHead < s.liveQueue.length && s.liveQueue[s.liveHead]!.time < horizon) this.retireOld(s, horizon);
+        continue;
+      }
+      // A merged-away record lives as long as its survivor could still route to it.
+      if (s.mergedInto) {
+        const sur = this.stories.get(this.resolve(s.id));
+        if (sur && sur.lastAt >= horizon) continue;
+      }
+      if (this.touched.has(s.id)) {
+        this.evicted.push(this.snap(s));
+        this.touched.delete(s.id);
+      }
+      for (const key of s.profile.keys()) this.index.remove(key, s);
+      for (const id of s.itemIds) this.items.delete(id);
+      this.stories.delete(s.id);
+      this.slotStory[s.slot] = undefined;
+      this.freeSlots.push(s.slot);
+      s.slot = -1;
+    }
+  }
+
+  private assignmentOf(it: ItemState): Assignment {
+    return {
+      itemId: it.id,
+      storyId: it.storyId ? this.resolve(it.storyId) : '',
+      created: it.created,
+      score: it.score,
+      matched: it.matched,
+    };
+  }
+
+  private snap(s: StoryState): StorySnapshot {
+    const { label, headline, headlineItemId } = this.describe(s);
+    const out: StorySnapshot = {
+      id: s.id,
+      label,
+      headline,
+      headlineItemId,
+      itemIds: [...s.itemIds],
+      firstItemAt: new Date(s.firstAt).toISOString(),
+      lastItemAt: new Date(s.lastAt).toISOString(),
+    };
+    if (s.mergedInto) out.mergedInto = s.mergedInto;
+    if (s.locked) out.locked = true;
+    return out;
+  }
+
+  /** Label and representative headline, recomputed lazily (only when a snapshot is asked for). */
+  private describe(s: StoryState): { label: string; headline: string; headlineItemId: string } {
+    if (s.cache) return s.cache;
+    const n = s.live;
+    const nn = n + this.config.smoothing;
+    // Representative headline: the member title whose features the story shares most (its centre).
+    let bestId = '';
+    let bestTitle = '';
+    let bestScore = -1;
+    const ids = [...s.itemIds];
+    for (const id of ids.length > 200 ? ids.slice(-200) : ids) {
+      const it = this.items.get(id);
+      if (!it) continue;
+      let num = 0;
+      let den = 0;
+      for (const [key, f] of it.features) {
+        if (f.pos > 1) continue;
+        const a = f.weight * this.idf(key);
+        den += a;
+        num += (a * (s.profile.get(key)?.c ?? 0)) / nn;
+      }
+      // Slight preference for headlines of ordinary length: very short ones say little.
+      const score = den > 0 ? (num / den) * Math.min(1, it.features.size / 6) : 0;
+      if (score > bestScore) {
+        bestScore = score;
+        bestId = id;
+        bestTitle = it.title;
+      }
+    }
+    const label = s.fixedLabel ?? storyLabel(s.profile, n, (k) => this.idf(k), bestTitle.split(/\s+/u).slice(0, 4).join(' '));
+    s.cache = { label, headline: bestTitle, headlineItemId: bestId };
+    return s.cache;
+  }
+}
+
+/** Next size at which a story is checked for automatic merging: geometric, so O(log n) checks per story. */
+function nextCheck(size: number, growth: number): number {
+  return Math.max(3, Math.ceil(size * growth));
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** 48-bit FNV-1a-style hash as 12 hex digits (two independent 32-bit lanes); stable across runs and platforms. */
+export function hash48(s: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85ebca6b) >>> 0;
+  h2 = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35) >>> 0;
+  return (h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0')).slice(0, 12);
+}

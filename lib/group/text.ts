@@ -1,0 +1,375 @@
+// Multilingual text analysis: language, tokens, stop words, stems, entities and numbers as weighted features.
+import snowball, { type Stemmer } from 'snowball-stemmers';
+import stopwordsJson from 'stopwords-iso' with { type: 'json' };
+import { franc } from 'franc-min';
+import { foldToken } from './fold.ts';
+import { countryOfAbbreviation, countryOfPhrase, countryOfToken, isPhraseStart, MAX_NAME_TOKENS } from './entities.ts';
+
+/** Feature kinds; the key prefix tells them apart: `@` entity, `^` country, `#` number, none for a stem. */
+export type FeatureKind = 'term' | 'entity' | 'country' | 'number';
+
+/** One feature of an item with its raw (pre-IDF) weight and a readable surface form for labels. */
+export interface FeatureInfo {
+  weight: number;
+  kind: FeatureKind;
+  /** Readable form as written (not a stem), e.g. `withdrawal`, `Mali`. */
+  surface: string;
+  /** Relative position of its first occurrence in the title (0..1), or 2 when only in the summary. */
+  pos: number;
+  /** TF-IDF value, filled in by the engine with the IDF of the item's arrival (0 until then). */
+  v: number;
+}
+
+/** The analysed form of an item. */
+export interface Analysis {
+  /** BCP 47 primary subtag used for stemming (`en`, `fr`, … or `und`). */
+  lang: string;
+  features: Map<string, FeatureInfo>;
+}
+
+/** Tunables of the analysis. */
+export interface TextOptions {
+  /** Weight of a title token relative to a summary token (titles are written to say what the story is). */
+  titleWeight: number;
+  /** Extra multiplier for named entities (people, organisations, places). */
+  entityBoost: number;
+  /** Extra multiplier for countries, normalized across languages. */
+  countryBoost: number;
+  /** Extra multiplier for numbers (scores, tolls, amounts are strong same-story signals). */
+  numberBoost: number;
+  /** Only the first N summary tokens count: long summaries drift off the story. */
+  maxSummaryTokens: number;
+  /**
+   * Weight of the language-neutral cognate key (first 5 letters of longer words: recession/récession/
+   * recesión/Rezession → `~reces`), which lets items in different languages share more than names. 0 = off.
+   */
+  cognateWeight: number;
+}
+
+/** Learned capitalization evidence: folded token → (capitalized mid-sentence) − (lower-case) occurrences. */
+export type ProperLexicon = Map<string, number>;
+
+/** Snowball algorithm per ISO 639-1 code. */
+const SNOWBALL: Record<string, string> = {
+  en: 'english', fr: 'french', es: 'spanish', de: 'german', pt: 'portuguese', it: 'italian', ar: 'arabic',
+  nl: 'dutch', ru: 'russian', sv: 'swedish', da: 'danish', no: 'norwegian', nb: 'norwegian', nn: 'norwegian',
+  fi: 'finnish', ro: 'romanian', tr: 'turkish', ca: 'catalan', hu: 'hungarian', cs: 'czech', eu: 'basque',
+  ga: 'irish', hy: 'armenian', sl: 'slovene', ta: 'tamil',
+};
+/** franc's ISO 639-3 answers mapped back to 639-1 (franc-min knows the 82 most spoken languages). */
+const FRANC_TO_ISO1: Record<string, string> = {
+  eng: 'en', fra: 'fr', spa: 'es', deu: 'de', por: 'pt', ita: 'it', arb: 'ar', nld: 'nl', rus: 'ru', swe: 'sv',
+  dan: 'da', nob: 'no', fin: 'fi', ron: 'ro', tur: 'tr', cat: 'ca', hun: 'hu', ces: 'cs', pol: 'pl', ukr: 'uk',
+};
+const FRANC_ONLY = Object.keys(FRANC_TO_ISO1);
+/** stopwords-iso ships as a JSON main entry, imported as a JSON module. */
+const stopwordsIso = stopwordsJson as unknown as Record<string, string[]>;
+/** Languages whose stop words are all applied when the language is unknown. */
+const CORE_LANGS = ['en', 'fr', 'es', 'de', 'pt', 'it', 'ar'];
+
+const stemmers = new Map<string, Stemmer | null>();
+const stemCaches = new Map<string, Map<string, string>>();
+const stopSets = new Map<string, Set<string>>();
+
+function stemmerFor(lang: string): Stemmer | null {
+  let s = stemmers.get(lang);
+  if (s === undefined) {
+    const algo = SNOWBALL[lang];
+    s = algo ? snowball.newStemmer(algo) : null;
+    stemmers.set(lang, s);
+  }
+  return s;
+}
+
+/**
+ * Stem of a folded token in a language. Unknown Latin-script languages fall back to a 6-letter prefix, a
+ * crude but language-neutral stemmer; other scripts keep the token. Memoized (bounded) since headline
+ * vocabulary repeats heavily and Snowball in JS is the costliest step.
+ */
+export function stem(folded: string, lang: string): string {
+  let cache = stemCaches.get(lang);
+  if (!cache) stemCaches.set(lang, (cache = new Map()));
+  const hit = cache.get(folded);
+  if (hit !== undefined) return hit;
+  const s = stemmerFor(lang);
+  let out: string;
+  if (s) out = s.stem(folded) || folded;
+  else if (/^[a-z0-9]+$/u.test(folded)) out = folded.length > 6 ? folded.slice(0, 6) : folded;
+  else out = folded;
+  if (cache.size > 200_000) cache.clear();
+  cache.set(folded, out);
+  return out;
+}
+
+/** Folded stop words of a language (stopwords-iso); the union of the core languages for `und`. */
+export function stopwords(lang: string): Set<string> {
+  let set = stopSets.get(lang);
+  if (set) return set;
+  const lists = stopwordsIso;
+  const langs = lang === 'und' ? CORE_LANGS : [lang];
+  set = new Set<string>();
+  for (const l of langs) for (const w of lists[l] ?? []) set.add(foldToken(w));
+  stopSets.set(lang, set);
+  return set;
+}
+
+/** Primary language subtag: the given one normalized, else detected with franc-min, else `und`. */
+export function detectLanguage(text: string, given?: string): string {
+  if (given) {
+    const primary = given.toLowerCase().split(/[-_]/u)[0] ?? '';
+    if (/^[a-z]{2,3}$/u.test(primary) && primary !== 'und') return primary;
+  }
+  if (/[\u0600-\u06FF]/u.test(text)) return 'ar';
+  const code = franc(text, { only: FRANC_ONLY, minLength: 12 });
+  return FRANC_TO_ISO1[code] ?? 'und';
+}
+
+/**
+ * Tokens of the text being analysed, as parallel arrays reused across calls (no object per token: this runs
+ * for every item). `tokRaw[i]` is the token as written, `tokInitial[i]` whether it starts a sentence or quote.
+ * Folding happens once per distinct token, in tokenInfo.
+ */
+const tokRaw: string[] = [];
+const tokInitial: boolean[] = [];
+const tokInfo: TokenInfo[] = [];
+
+/** Characters that start a new sentence or quote: a capital right after them says nothing about names. */
+const BREAKS = new Set([...'.!?:;|«»"“”–—'].map((c) => c.charCodeAt(0)));
+
+const ABBREV_RE = /\b(?:[A-Z]\.){2,3}(?![A-Za-z])/gu;
+const THOUSANDS_RE = /(\d)[,.\u00a0\u202f ](?=\d{3}(?!\d))/gu;
+const CJK_RE = /[\u3040-\u30FF\u3400-\u9FFF\uAC00-\uD7AF]/u;
+
+/** Splits text into tokens; `U.S.` becomes `US`, elisions (`l'`, `d'`) and possessive `'s` fall away. */
+function tokenize(text: string): number {
+  // "U.S." → "US"; thousands separators dropped so "2,000", "2.000" and "2 000" are one number.
+  const clean = text.replace(ABBREV_RE, (m) => m.replace(/\./gu, '')).replace(THOUSANDS_RE, '$1');
+  let n = 0;
+  let initial = true;
+  const len = clean.length;
+  let i = 0;
+  // A hand-written scanner: a regex iterator allocates a match object per token, and this runs per item.
+  while (i < len) {
+    let c = clean.codePointAt(i)!;
+    if (!isWordChar(c)) {
+      if (BREAKS.has(c)) initial = true; // a new sentence or quote: capitals mean nothing right after it
+      i += c > 0xffff ? 2 : 1;
+      continue;
+    }
+    const start = i;
+    while (i < len) {
+      c = clean.codePointAt(i)!;
+      if (!isWordChar(c)) break;
+      i += c > 0xffff ? 2 : 1;
+    }
+    const raw = clean.slice(start, i);
+    if (raw.charCodeAt(0) > 0x2fff && CJK_RE.test(raw)) {
+      // No spaces in CJK scripts: overlapping character bigrams are the usual language-neutral unit.
+      for (let j = 0; j + 1 < raw.length || j === 0; j++) {
+        tokRaw[n] = raw.slice(j, j + 2);
+        tokInitial[n++] = false;
+      }
+      initial = false;
+      continue;
+    }
+    tokRaw[n] = raw;
+    tokInitial[n++] = initial;
+    initial = false;
+  }
+  return n;
+}
+
+const WORD_CHAR_RE = /^[\p{L}\p{M}\p{N}]$/u;
+const wordCharCache = new Map<number, boolean>();
+
+/** Letter, combining mark or digit (ASCII fast path; other code points memoized). */
+function isWordChar(c: number): boolean {
+  if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  let r = wordCharCache.get(c);
+  if (r === undefined) {
+    r = WORD_CHAR_RE.test(String.fromCodePoint(c));
+    if (wordCharCache.size < 100_000) wordCharCache.set(c, r);
+  }
+  return r;
+}
+
+function isCapitalized(raw: string): boolean {
+  const c = raw.charAt(0);
+  return c !== c.toLowerCase() && c === c.toUpperCase();
+}
+
+function isAcronym(raw: string): boolean {
+  return raw.length >= 2 && raw.length <= 6 && /^[\p{Lu}][\p{Lu}\p{N}]+$/u.test(raw);
+}
+
+/**
+ * Analyses an item's title and summary into weighted features. `lexicon` (engine state) learns which words
+ * are proper names from sentence-case text so Title Case headlines can still mark them as entities.
+ */
+export function analyze(
+  title: string,
+  summary: string | undefined,
+  givenLang: string | undefined,
+  opts: TextOptions,
+  lexicon: ProperLexicon,
+): Analysis {
+  const lang = detectLanguage(summary ? `${title} ${summary}` : title, givenLang);
+  const features = new Map<string, FeatureInfo>();
+  addText(title, lang, opts.titleWeight, true, opts, lexicon, features);
+  if (summary) addText(summary, lang, 1, false, opts, lexicon, features);
+  return { lang, features };
+}
+
+/** Static, per-language facts about one raw token (memoized: headline vocabulary repeats heavily). */
+interface TokenInfo {
+  folded: string;
+  stop: boolean;
+  number: boolean;
+  cap: boolean;
+  acronym: boolean;
+  /** Written entirely in capitals (an all-caps text has no capitalization signal). */
+  upper: boolean;
+  /** Counts for Title Case detection: a word of 4+ characters with a letter. */
+  longWord: boolean;
+  /** Country by name or demonym (folded token), or by upper-case abbreviation (US, UK). */
+  country?: string;
+  abbrevCountry?: string;
+  stem: string;
+  /** Starts a multi-word country name: only then are phrases looked up. */
+  phraseStart: boolean;
+  /** Precomputed feature keys and surfaces, so the per-item loop allocates no strings. */
+  numberKey: string;
+  entityKey: string;
+  cognateKey: string;
+  surface: string;
+}
+
+const tokenInfoCaches = new Map<string, Map<string, TokenInfo>>();
+
+function tokenInfoCache(lang: string): Map<string, TokenInfo> {
+  let cache = tokenInfoCaches.get(lang);
+  if (!cache) tokenInfoCaches.set(lang, (cache = new Map()));
+  return cache;
+}
+
+function tokenInfo(raw: string, lang: string, cache: Map<string, TokenInfo>): TokenInfo {
+  let info = cache.get(raw);
+  if (info) return info;
+  const folded = foldToken(raw);
+  const number = /\p{N}/u.test(folded);
+  const acronym = isAcronym(raw);
+  const stop = stopwords(lang).has(folded);
+  info = {
+    folded,
+    stop,
+    number,
+    cap: isCapitalized(raw),
+    acronym,
+    upper: raw === raw.toUpperCase(),
+    longWord: raw.length >= 4 && /\p{L}/u.test(raw),
+    country: number || folded.length < 3 ? undefined : countryOfToken(folded),
+    abbrevCountry: acronym ? countryOfAbbreviation(raw) : undefined,
+    stem: number || stop ? folded : stem(folded, lang),
+    phraseStart: isPhraseStart(folded),
+    numberKey: '#' + folded,
+    entityKey: '@' + folded,
+    cognateKey: folded.length >= 6 && /^[a-z]+$/u.test(folded) ? '~' + folded.slice(0, 5) : '',
+    // Surfaces keep inner capitals (iPhone, eBay); other words read lower-case in labels.
+    surface: /.\p{Lu}/u.test(raw) ? raw : raw.toLowerCase(),
+  };
+  if (cache.size > 300_000) cache.clear(); // bounded memo
+  cache.set(raw, info);
+  return info;
+}
+
+function addText(
+  text: string,
+  lang: string,
+  baseWeight: number,
+  isTitle: boolean,
+  opts: TextOptions,
+  lexicon: ProperLexicon,
+  features: Map<string, FeatureInfo>,
+): void {
+  let count = tokenize(text);
+  if (!isTitle && count > opts.maxSummaryTokens) count = opts.maxSummaryTokens;
+  const cache = tokenInfoCache(lang);
+  for (let i = 0; i < count; i++) tokInfo[i] = tokenInfo(tokRaw[i]!, lang, cache);
+  // Title Case headlines (most longer words capitalized) carry no capitalization signal.
+  let words = 0;
+  let caps = 0;
+  let upper = 0;
+  for (let i = 0; i < count; i++) {
+    const info = tokInfo[i]!;
+    if (info.upper) upper++;
+    if (!info.longWord) continue;
+    words++;
+    if (info.cap) caps++;
+  }
+  const titleCase = words >= 3 && caps / words >= 0.7;
+  const allCaps = count > 2 && upper === count;
+  const n = Math.max(1, count);
+  const add = (key: string, w: number, kind: FeatureKind, surface: string, i: number): void => {
+    const f = features.get(key);
+    const pos = isTitle ? i / n : 2;
+    if (f) {
+      // Repeats add little: a word said twice is not twice as much about the story.
+      f.weight = Math.max(f.weight, w) + 0.25 * Math.min(f.weight, w);
+      if (pos < f.pos) f.pos = pos;
+    } else features.set(key, { weight: w, kind, surface, pos, v: 0 });
+  };
+  const countryW = baseWeight * opts.countryBoost;
+  for (let i = 0; i < count; i++) {
+    const raw = tokRaw[i]!;
+    const initial = tokInitial[i]!;
+    const info = tokInfo[i]!;
+    // Multi-word country names first (États-Unis, United States, Vereinigte Staaten).
+    if (info.phraseStart) {
+      let matched = 0;
+      for (let len = Math.min(MAX_NAME_TOKENS, count - i); len >= 2; len--) {
+        const code = countryOfPhrase(tokInfo.slice(i, i + len).map((t) => t.folded));
+        if (code) {
+          add('^' + code, countryW, 'country', tokRaw.slice(i, i + len).join(' '), i);
+          matched = len;
+          break;
+        }
+      }
+      if (matched) {
+        i += matched - 1;
+        continue;
+      }
+    }
+    const folded = info.folded;
+    if (info.number) {
+      if (folded.length >= 2) add(info.numberKey, baseWeight * opts.numberBoost, 'number', raw, i);
+      continue;
+    }
+    if (info.abbrevCountry && !allCaps) {
+      add('^' + info.abbrevCountry, countryW, 'country', raw, i);
+      continue;
+    }
+    if (folded.length < 2) continue;
+    const cap = !allCaps && info.cap;
+    const acronym = !allCaps && info.acronym;
+    if (info.stop && !acronym) continue; // (stop words never become entities: no lexicon evidence needed)
+    if (folded.length < 3 && !acronym) continue;
+    if (info.country) {
+      add('^' + info.country, countryW, 'country', raw, i);
+      continue;
+    }
+    // Entity evidence: capitals inside sentence-case text teach the lexicon; Title Case text only reads it.
+    let entity = acronym;
+    if (!allCaps && !titleCase && !initial) {
+      const prev = lexicon.get(folded) ?? 0;
+      const next = cap ? Math.min(prev + 1, 50) : Math.max(prev - 1, -50);
+      if (next !== prev) lexicon.set(folded, next);
+      if (cap) entity = true;
+    } else if (cap && (lexicon.get(folded) ?? 0) > 0) {
+      entity = true;
+    }
+    if (opts.cognateWeight > 0 && info.cognateKey) add(info.cognateKey, baseWeight * opts.cognateWeight, 'term', info.surface, i);
+    if (info.stem.length >= 2) add(info.stem, baseWeight, 'term', entity ? raw : info.surface, i);
+    // Entities also get a language-neutral unstemmed key, so "Barkhane" matches across FR/EN stemmers.
+    if (entity) add(info.entityKey, baseWeight * opts.entityBoost, 'entity', raw, i);
+  }
+}

@@ -1,0 +1,81 @@
+// Tests of the grouping engine's text layer: folding, multilingual stems and stop words, cross-lingual entities.
+import { describe, expect, it } from 'vitest';
+import { foldToken } from '../../lib/group/fold.ts';
+import { analyze, detectLanguage, stem, type TextOptions } from '../../lib/group/text.ts';
+import { countryOfAbbreviation, countryOfPhrase, countryOfToken } from '../../lib/group/entities.ts';
+
+const OPTS: TextOptions = {
+  titleWeight: 2, entityBoost: 1.5, countryBoost: 1.5, numberBoost: 1, maxSummaryTokens: 60, cognateWeight: 1,
+};
+const keys = (title: string, lang?: string, summary?: string): string[] =>
+  [...analyze(title, summary, lang, OPTS, new Map()).features.keys()];
+
+describe('accent folding', () => {
+  it('folds accents, case and ligatures the same way for accented and stripped text', () => {
+    expect(foldToken('Bébé')).toBe('bebe');
+    expect(foldToken('bebe')).toBe('bebe');
+    expect(foldToken('Straße')).toBe('strasse');
+    expect(foldToken('œuvre')).toBe('oeuvre');
+    expect(foldToken('ÉTATS')).toBe('etats');
+  });
+
+  it('gives identical features to "le sexe de leur bébé dévoilé" and its accent-stripped copy', () => {
+    expect(keys('Carla Moreau : le sexe de leur bébé dévoilé', 'fr').sort()).toEqual(
+      keys('Carla Moreau : le sexe de leur bebe devoile', 'fr').sort(),
+    );
+  });
+});
+
+describe('multilingual tokens', () => {
+  it('stems with the language stemmer and drops that language’s stop words', () => {
+    expect(keys('Les troupes et soldats français quittent le Mali', 'fr')).toEqual(expect.arrayContaining(['troup', 'soldat', '^FR', '^ML']));
+    expect(keys('Les troupes françaises quittent le Mali', 'fr')).not.toContain('les');
+    expect(keys('Troops are withdrawing from Mali', 'en')).toEqual(expect.arrayContaining(['troop', 'withdraw']));
+    expect(stem('retirada', 'es')).toBe(stem('retiradas', 'es'));
+    expect(stem('truppen', 'de')).toBe(stem('truppe', 'de'));
+    expect(stem('ritiro', 'it')).toBe(stem('ritiri', 'it'));
+    expect(stem('retiradas', 'pt')).toBe(stem('retirada', 'pt'));
+    expect(stem('الانسحاب', 'ar')).not.toBe('الانسحاب');
+  });
+
+  it('falls back to a prefix stem for languages without a stemmer and detects a missing language', () => {
+    expect(stem('withdrawals', 'xx')).toBe('withdr');
+    expect(detectLanguage('Le président annonce le retrait des soldats français du pays')).toBe('fr');
+    expect(detectLanguage('The president announces the withdrawal of the soldiers from the country')).toBe('en');
+    expect(detectLanguage('anything', 'fr-CA')).toBe('fr');
+  });
+
+  it('keeps numbers and entities as their own signals', () => {
+    const k = keys('President Macron says 2,400 troops will leave Mali by 2022', 'en');
+    expect(k).toEqual(expect.arrayContaining(['#2022', '#2400', '@macron', '^ML']));
+  });
+});
+
+describe('cross-lingual country entities', () => {
+  it('maps country names in many languages and their demonyms to one ISO code', () => {
+    for (const t of ['russie', 'russia', 'rusia', 'russland', 'russe', 'russian', 'ruso']) {
+      if (t === 'ruso') continue; // 3-letter roots are not derived (too many collisions with ordinary words)
+      expect(countryOfToken(t), t).toBe('RU');
+    }
+    for (const t of ['allemagne', 'germany', 'alemania', 'deutschland', 'german', 'germania']) {
+      expect(countryOfToken(t), t).toBe('DE');
+    }
+    expect(countryOfToken('malien')).toBe('ML');
+    expect(countryOfToken('francais')).toBe('FR');
+    expect(countryOfToken('روسيا')).toBe('RU');
+    expect(countryOfToken('malin')).toBeUndefined();
+    expect(countryOfPhrase(['etats', 'unis'])).toBe('US');
+    expect(countryOfPhrase(['united', 'states'])).toBe('US');
+    expect(countryOfPhrase(['estados', 'unidos'])).toBe('US');
+    expect(countryOfAbbreviation('U.S.')).toBe('US');
+  });
+
+  it('gives French, English and Spanish headlines the same country features', () => {
+    expect(keys('Les États-Unis et la Russie discutent', 'fr')).toEqual(expect.arrayContaining(['^US', '^RU']));
+    expect(keys('United States and Russia hold talks', 'en')).toEqual(expect.arrayContaining(['^US', '^RU']));
+    expect(keys('Estados Unidos y Rusia dialogan', 'es')).toEqual(expect.arrayContaining(['^US', '^RU']));
+    // "us" the pronoun is not the United States; "US" in capitals is.
+    expect(keys('Tell us what happened', 'en')).not.toContain('^US');
+    expect(keys('US sanctions hit Moscow', 'en')).toContain('^US');
+  });
+});
