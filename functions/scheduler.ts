@@ -1,4 +1,4 @@
-// Lambda entry on the EventBridge schedule: enqueue every due feed to the fetch queue.
+// Lambda entry on the EventBridge schedule: claim every due feed and enqueue it to the fetch queue.
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { enqueueDueFeeds } from '../lib/pipeline/distributed.ts';
 import { SqsQueue } from '../lib/pipeline/queue.ts';

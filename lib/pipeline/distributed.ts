@@ -1,15 +1,20 @@
 // The scale-out stages on AWS: scheduler → fetch queue → fetch workers → group queue → single grouping writer.
-import type { Logger } from '../log.ts';
+import pLimit from 'p-limit';
+import { RoundupError } from '../errors.ts';
+import { errorFields, type Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import type { FetchOptions } from '../ingest/fetch.ts';
+import type { FeedState, Outlet } from '../types.ts';
 import { fetchOneFeed, type FeedOutcome } from './fetch-stage.ts';
 import type { MessageQueue } from './queue.ts';
 
 /** Body of a fetch-queue message. */
 export interface FetchMessage {
   feedId: string;
-  /** Due time the scheduler saw; a stale message (feed fetched since) is dropped. */
+  /** Due time the scheduler's claim set on the feed; once the feed moved on, the message is stale and dropped. */
   dueAt: string;
+  /** Fetch whatever the feed's due time (`ingest --once`): no claim was taken. */
+  force?: boolean;
 }
 
 /** Message id and body as received from the queue. */
@@ -18,9 +23,39 @@ export interface InMessage {
   body: string;
 }
 
+/** A fetch message that can never be processed (not JSON, or not a fetch message). */
+export class PoisonMessageError extends RoundupError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('poison_message', message, options);
+  }
+}
+
+/** A stored feed record that cannot be used to fetch (corrupt or written by an incompatible version). */
+export class InvalidFeedRecordError extends RoundupError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid_feed_record', message, options);
+  }
+}
+
+/** Parses and validates a fetch-queue message body. @throws PoisonMessageError */
+export function parseFetchMessage(body: string): FetchMessage {
+  let v: unknown;
+  try {
+    v = JSON.parse(body);
+  } catch (err) {
+    throw new PoisonMessageError(`Fetch message is not JSON: ${body.slice(0, 80)}`, { cause: err });
+  }
+  const m = v as Partial<FetchMessage> | null;
+  if (!m || typeof m.feedId !== 'string' || !m.feedId || typeof m.dueAt !== 'string') {
+    throw new PoisonMessageError(`Fetch message lacks feedId/dueAt: ${body.slice(0, 80)}`);
+  }
+  return { feedId: m.feedId, dueAt: m.dueAt, force: m.force === true };
+}
+
 /**
- * Scheduler stage: enqueues every due feed once. Feeds are pushed back by `claimMinutes` before sending, so
- * overlapping scheduler runs don't enqueue the same feed twice.
+ * Scheduler stage: claims every due feed with a conditional update of its due time (two overlapping
+ * schedulers cannot both claim a feed) and enqueues one message per claim. A claim expires after
+ * `claimMinutes`: a feed whose message was lost becomes due again. `all` enqueues every live feed unclaimed.
  */
 export async function enqueueDueFeeds(deps: {
   store: Store;
@@ -30,54 +65,100 @@ export async function enqueueDueFeeds(deps: {
   log: Logger;
   claimMinutes?: number;
   limit?: number;
-}): Promise<{ enqueued: number }> {
+  all?: boolean;
+  feedIds?: string[];
+  /** Claim owner recorded on the feed (lets an in-process run wait for other runs' fetches). */
+  owner?: string;
+}): Promise<{ enqueued: number; lostClaims: number }> {
+  const started = Date.now();
   const now = deps.now();
-  const due = await deps.store.dueFeeds(now.toISOString(), deps.limit ?? 5_000);
-  const claimedUntil = new Date(now.getTime() + (deps.claimMinutes ?? 10) * 60_000).toISOString();
-  const messages = [];
-  for (const f of due) {
-    if (f.gone) continue;
-    await deps.store.saveFeed({ ...f, nextDueAt: claimedUntil });
-    const body: FetchMessage = { feedId: f.feedId, dueAt: f.nextDueAt };
-    messages.push({ id: String(messages.length), body: JSON.stringify(body) });
+  let feeds = deps.all ? await deps.store.listFeeds() : await deps.store.dueFeeds(now.toISOString(), deps.limit ?? 5_000);
+  if (deps.feedIds) {
+    const wanted = new Set(deps.feedIds);
+    feeds = feeds.filter((f) => wanted.has(f.feedId));
   }
+  feeds = feeds.filter((f) => !f.gone);
+  const claimedUntil = new Date(now.getTime() + (deps.claimMinutes ?? 10) * 60_000).toISOString();
+  const limit = pLimit(8);
+  const bodies = await Promise.all(
+    feeds.map((f) =>
+      limit(async (): Promise<FetchMessage | undefined> => {
+        if (deps.all) return { feedId: f.feedId, dueAt: f.nextDueAt, force: true };
+        return (await deps.store.claimFeed(f.feedId, f.nextDueAt, claimedUntil, deps.owner)) ? { feedId: f.feedId, dueAt: claimedUntil } : undefined;
+      }),
+    ),
+  );
+  const messages = bodies
+    .filter((b): b is FetchMessage => b !== undefined)
+    .map((b, i) => ({ id: String(i), body: JSON.stringify(b) }));
   await deps.queue.send(messages);
-  // A trigger per run lets grouping finish work a crashed pass left pending.
+  // A trigger per run lets grouping finish work a crashed pass left behind.
   await deps.groupQueue?.send([{ id: 'tick', body: '{"reason":"schedule"}', groupId: 'grouping', dedupId: `tick-${now.toISOString()}` }]);
-  deps.log.info('feeds enqueued', { enqueued: messages.length });
-  return { enqueued: messages.length };
+  const lostClaims = feeds.length - messages.length;
+  deps.log.info('feeds enqueued', { enqueued: messages.length, lostClaims, durationMs: Date.now() - started });
+  return { enqueued: messages.length, lostClaims };
+}
+
+/** Outlets change rarely: one listing per container every few minutes instead of one per batch. */
+const outletCache = new WeakMap<Store, { at: number; outlets: Map<string, Outlet> }>();
+const OUTLET_CACHE_MS = 5 * 60_000;
+
+async function outletsOf(store: Store): Promise<Map<string, Outlet>> {
+  const hit = outletCache.get(store);
+  if (hit && Date.now() - hit.at < OUTLET_CACHE_MS) return hit.outlets;
+  const outlets = new Map((await store.listOutlets()).map((o) => [o.id, o]));
+  outletCache.set(store, { at: Date.now(), outlets });
+  return outlets;
+}
+
+function checkFeedRecord(state: FeedState): void {
+  if (typeof state.url !== 'string' || typeof state.outletId !== 'string' || typeof state.nextDueAt !== 'string') {
+    throw new InvalidFeedRecordError(`Feed record ${state.feedId} lacks url/outletId/nextDueAt`);
+  }
 }
 
 /**
  * Fetch stage for a queue batch. Feed problems are stored on the feed (not failures); only unexpected errors
- * (e.g. the database unreachable) fail a message so SQS retries it and, after repeated failures, dead-letters it.
+ * (a poison message, a corrupt feed record, the database unreachable) fail a message, so SQS redelivers it
+ * and, after `maxReceiveCount` receives, dead-letters it. Stale messages (feed fetched since) are dropped.
  */
 export async function fetchBatch(
   messages: InMessage[],
   deps: { store: Store; log: Logger; fetch: FetchOptions; pollMinutes: number; now: () => Date; groupQueue?: MessageQueue },
-): Promise<{ failedMessageIds: string[]; outcomes: FeedOutcome[] }> {
-  const outlets = new Map((await deps.store.listOutlets()).map((o) => [o.id, o]));
-  const failedMessageIds: string[] = [];
+): Promise<{ failedMessageIds: string[]; failures: { messageId: string; feedId?: string; error: string }[]; outcomes: FeedOutcome[] }> {
+  const outlets = await outletsOf(deps.store);
+  const failures: { messageId: string; feedId?: string; error: string }[] = [];
   const outcomes: FeedOutcome[] = [];
   await Promise.all(
     messages.map(async (m) => {
+      let feedId: string | undefined;
       try {
-        const { feedId } = JSON.parse(m.body) as FetchMessage;
-        const state = await deps.store.getFeed(feedId);
+        const msg = parseFetchMessage(m.body);
+        feedId = msg.feedId;
+        const state = await deps.store.getFeed(msg.feedId);
         if (!state) {
           deps.log.warn('unknown feed in queue', { feedId });
           return;
         }
+        checkFeedRecord(state);
+        if (!msg.force && state.nextDueAt !== msg.dueAt) {
+          deps.log.info('stale fetch message dropped', { feedId, claimedDueAt: msg.dueAt, nextDueAt: state.nextDueAt });
+          return;
+        }
         outcomes.push(await fetchOneFeed(state, { ...deps, outlets }));
       } catch (err) {
-        deps.log.error('fetch message failed', { messageId: m.messageId, error: (err as Error).message });
-        failedMessageIds.push(m.messageId);
+        const f = errorFields(err);
+        deps.log.error('fetch message failed', { messageId: m.messageId, feedId, ...f });
+        failures.push({ messageId: m.messageId, feedId, error: `${f.errorClass ?? 'Error'}: ${f.error}` });
       }
     }),
   );
   if (outcomes.some((o) => o.newItems > 0)) {
-    const first = messages[0]?.messageId ?? 'batch';
-    await deps.groupQueue?.send([{ id: 'items', body: '{"reason":"items"}', groupId: 'grouping', dedupId: `items-${first}` }]);
+    // One trigger per minute however many batches found items: FIFO deduplication coalesces a fetch wave into
+    // few grouping passes, and every pass rewrites each story it touches once. Later items wait at most for
+    // the next minute's trigger or the scheduler's tick.
+    const minute = Math.floor(deps.now().getTime() / 60_000);
+    await deps.groupQueue?.send([{ id: 'items', body: '{"reason":"items"}', groupId: 'grouping', dedupId: `items-${minute}` }]);
   }
-  return { failedMessageIds, outcomes };
+  return { failedMessageIds: failures.map((f) => f.messageId), failures, outcomes };
 }

@@ -1,7 +1,9 @@
-// Group stage (single writer): pending items → grouping engine → stories and memberships, under a lease.
-import { ConflictError } from '../errors.ts';
-import { StoryGrouper, type GroupInput } from '../group/engine.ts';
-import type { Logger } from '../log.ts';
+// Group stage (single writer): new arrivals → grouping engine → story records with memberships, under a lease.
+import { randomUUID } from 'node:crypto';
+import pLimit from 'p-limit';
+import { ConflictError, RoundupError } from '../errors.ts';
+import { StoryGrouper, type GroupInput, type StorySnapshot } from '../group/engine.ts';
+import { errorFields, type Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import type { Item, Membership, Story } from '../types.ts';
 import { applyStoryChanges } from './corrections.ts';
@@ -9,10 +11,16 @@ import { applyStoryChanges } from './corrections.ts';
 /** The engine's in-memory state, kept warm between passes in one process (Lambda container, local stack). */
 export interface GroupState {
   grouper: StoryGrouper;
-  /** Story versions the engine has seen, to notice editor changes made elsewhere. */
-  versions: Map<string, number>;
+  /** Last stored version of every story the engine knows (from a sync or from our own writes). */
+  stories: Map<string, Story>;
+  /** Outlet of each item in memory (story outlet lists after automatic merges). */
+  outletOf: Map<string, string>;
+  /** Items already grouped, with the arrival key they came in with (pruned behind the cursor). */
+  grouped: Map<string, string>;
   /** Listing position up to which stories were synced from the store. */
   syncedAt?: string;
+  /** Set when a pass failed midway: memory may be ahead of the table, so the next pass rebuilds. */
+  broken?: boolean;
 }
 
 /** I/O and settings the group stage needs. */
@@ -25,10 +33,18 @@ export interface GroupStageDeps {
   owner: string;
   /** Warm state; created on first use (cold start rebuilds it from recent stories). */
   state?: GroupState;
-  /** Items per pending-queue page. */
+  /** Items added to the engine between story flushes. */
   batchSize?: number;
   /** How long to wait for another writer's lease before giving up (ms). */
   leaseWaitMs?: number;
+  /** Lease duration; renewed when half of it is used up (ms). */
+  leaseTtlMs?: number;
+  /** How far behind the cursor arrivals are re-read, for fetchers whose records become visible late (ms). */
+  lagMs?: number;
+  /** How long an arrival whose items are not (yet) readable holds the cursor back (ms). */
+  holdMs?: number;
+  /** Called before every story write (tests use it to simulate crashes and lost leases). */
+  beforeStoryWrite?: (storyId: string) => Promise<void> | void;
 }
 
 /** What one group pass did. */
@@ -37,11 +53,21 @@ export interface GroupOutcome {
   storiesTouched: number;
   storiesCreated: number;
   skipped?: 'lease-busy';
+  /** Set when the pass had to rebuild the engine from the table, with how long that took. */
+  rebuild?: { stories: number; items: number; durationMs: number };
   durationMs: number;
 }
 
+/** The grouping writer lost its lease (expired or taken over) and stopped before writing further. */
+export class LeaseLostError extends RoundupError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('lease_lost', message, options);
+  }
+}
+
 const LEASE = 'grouping';
-const LEASE_TTL_MS = 60_000;
+const CURSOR = 'grouping';
+const DEFAULT_LEASE_TTL_MS = 60_000;
 
 /** Converts a stored item to the engine's input. */
 export const toGroupInput = (it: Item): GroupInput => ({
@@ -55,114 +81,284 @@ export const toGroupInput = (it: Item): GroupInput => ({
 });
 
 /**
- * Groups every pending item. Only one writer runs at a time (a lease in the table); the engine state is
- * rebuilt from stories active within the time window when cold, and resynced with stories edited since.
+ * A lease held for one pass. The pass writes only while the lease is provably held: before each write it
+ * renews once half the term is used (a renewal fails if the lease expired or changed hands), and it never
+ * writes in the last quarter of a term it could not renew.
+ */
+class PassLease {
+  private validUntil = 0;
+  constructor(
+    private readonly store: Store,
+    private readonly holder: string,
+    private readonly ttlMs: number,
+  ) {}
+
+  async acquire(): Promise<boolean> {
+    const t = Date.now();
+    const ok = await this.store.acquireLease(LEASE, this.holder, this.ttlMs);
+    if (ok) this.validUntil = t + this.ttlMs;
+    return ok;
+  }
+
+  /** @throws LeaseLostError when the lease can no longer be shown to be ours */
+  async ensure(): Promise<void> {
+    const t = Date.now();
+    if (t < this.validUntil - this.ttlMs / 2) return;
+    if (t >= this.validUntil) throw new LeaseLostError(`Grouping lease of ${this.holder} expired before renewal`);
+    if (!(await this.store.renewLease(LEASE, this.holder, this.ttlMs))) {
+      throw new LeaseLostError(`Grouping lease of ${this.holder} was taken over`);
+    }
+    this.validUntil = t + this.ttlMs;
+  }
+
+  release(): Promise<void> {
+    return this.store.releaseLease(LEASE, this.holder);
+  }
+}
+
+/**
+ * Groups every new arrival. Only one writer runs at a time (a lease in the table, fenced before each write);
+ * the engine state is rebuilt from stories active within the time window when cold, and resynced with
+ * stories edited since. Items are grouped in (publishedAt, id) order, whatever order they arrived in.
  */
 export async function runGroupStage(deps: GroupStageDeps): Promise<GroupOutcome & { state: GroupState }> {
   const started = Date.now();
-  const state = deps.state ?? { grouper: new StoryGrouper({ windowHours: deps.windowHours }), versions: new Map() };
+  const lease = new PassLease(deps.store, `${deps.owner}#${randomUUID().slice(0, 8)}`, deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS);
   const deadline = Date.now() + (deps.leaseWaitMs ?? 30_000);
-  while (!(await deps.store.acquireLease(LEASE, deps.owner, LEASE_TTL_MS))) {
+  while (!(await lease.acquire())) {
     if (Date.now() > deadline) {
       deps.log.warn('grouping lease busy', { owner: deps.owner });
+      const state = deps.state ?? emptyState(deps);
       return { grouped: 0, storiesTouched: 0, storiesCreated: 0, skipped: 'lease-busy', durationMs: Date.now() - started, state };
     }
-    await new Promise((r) => setTimeout(r, 200 + Math.random() * 300));
+    await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
   }
+  let state = deps.state && !deps.state.broken ? deps.state : undefined;
   try {
-    await syncStories(state, deps);
-    let grouped = 0;
-    const touched = new Set<string>();
-    const created = new Set<string>();
-    for (;;) {
-      const batch = await deps.store.pendingItems(deps.batchSize ?? 200);
-      if (batch.length === 0) break;
-      const byStory = new Map<string, { item: Item; m: Membership }[]>();
-      const now = deps.now().toISOString();
-      for (const item of batch) {
-        const a = state.grouper.add(toGroupInput(item));
-        const m: Membership = { storyId: a.storyId, itemId: item.id, score: a.score, matched: a.matched, by: 'engine', at: now };
-        const list = byStory.get(a.storyId) ?? [];
-        list.push({ item, m });
-        byStory.set(a.storyId, list);
-      }
-      for (const [storyId, members] of byStory) {
-        const wasNew = await writeStory(storyId, members.map((x) => x.item), state, deps, now);
-        if (wasNew) created.add(storyId);
-        touched.add(storyId);
-        // Memberships after the story: a crash in between leaves items pending, and the next pass finds them
-        // already in the story (the engine's add is idempotent), so nothing is duplicated.
-        for (const { item, m } of members) await deps.store.setMembership(item, m);
-        grouped += members.length;
-      }
-      await deps.store.acquireLease(LEASE, deps.owner, LEASE_TTL_MS);
+    let rebuild: GroupOutcome['rebuild'];
+    if (state && !(await syncStories(state, deps))) state = undefined;
+    if (!state) {
+      const cold = await rebuildState(deps);
+      state = cold.state;
+      rebuild = cold.rebuild;
     }
+    await lease.ensure();
+    const pass = await groupArrivals(state, deps, lease);
     const durationMs = Date.now() - started;
-    deps.log.info('grouping pass done', { grouped, storiesTouched: touched.size, storiesCreated: created.size, durationMs });
-    return { grouped, storiesTouched: touched.size, storiesCreated: created.size, durationMs, state };
+    deps.log.info('grouping pass done', { ...pass, durationMs, rebuildMs: rebuild?.durationMs });
+    return { ...pass, rebuild, durationMs, state };
+  } catch (err) {
+    // Memory may now hold assignments whose stories were never written: force a rebuild next time.
+    if (state) state.broken = true;
+    deps.log.error('grouping pass failed', { ...errorFields(err), durationMs: Date.now() - started });
+    throw err;
   } finally {
-    await deps.store.releaseLease(LEASE, deps.owner);
+    await lease.release().catch((err: unknown) => deps.log.warn('lease release failed', errorFields(err)));
   }
 }
 
-/** Loads stories changed since the last sync (all within the window on a cold start) into the engine. */
-async function syncStories(state: GroupState, deps: GroupStageDeps): Promise<void> {
-  const windowStart = new Date(deps.now().getTime() - deps.windowHours * 3_600_000).toISOString();
-  const since = state.syncedAt ?? windowStart;
-  const changed: Story[] = [];
+function emptyState(deps: Pick<GroupStageDeps, 'windowHours'>): GroupState {
+  return { grouper: new StoryGrouper({ windowHours: deps.windowHours }), stories: new Map(), outletOf: new Map(), grouped: new Map() };
+}
+
+/** Every story updated within the window (or since `since`), oldest first. */
+async function listStoriesSince(store: Store, since: string): Promise<Story[]> {
+  const out: Story[] = [];
   let cursor: string | undefined;
   do {
-    const page = await deps.store.listStories({ limit: 200, cursor, since });
-    changed.push(...page.items);
+    const page = await store.listStories({ limit: 500, cursor, since });
+    out.push(...page.items);
     cursor = page.cursor;
   } while (cursor);
-  const stale = changed.filter((s) => state.versions.get(s.id) !== s.version);
-  if (stale.length > 0) {
-    const items = await deps.store.getItems(stale.flatMap((s) => (s.mergedInto ? [] : s.itemIds)));
-    applyStoryChanges(state.grouper, stale, new Map(items.map((i) => [i.id, toGroupInput(i)])));
-    for (const s of stale) state.versions.set(s.id, s.version);
-    deps.log.info('grouping state synced', { stories: stale.length, cold: state.syncedAt === undefined });
-  }
-  const newest = changed.reduce((m, s) => (s.updatedAt > m ? s.updatedAt : m), since);
-  state.syncedAt = newest;
+  return out.reverse();
 }
 
-/** Adds items to a story record with optimistic locking; retries on a concurrent editor write. */
-async function writeStory(storyId: string, items: Item[], state: GroupState, deps: GroupStageDeps, now: string): Promise<boolean> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const current = await deps.store.getStory(storyId);
-    const snap = state.grouper.snapshot(storyId);
-    const itemIds = [...(current?.itemIds ?? [])];
-    for (const it of items) if (!itemIds.includes(it.id)) itemIds.push(it.id);
-    const outletIds = [...(current?.outletIds ?? [])];
-    for (const it of items) if (!outletIds.includes(it.outletId)) outletIds.push(it.outletId);
-    const lastItemAt = items.reduce((m, it) => (it.publishedAt > m ? it.publishedAt : m), current?.lastItemAt ?? items[0]!.publishedAt);
-    const next: Story = {
-      status: 'auto',
-      ...current,
-      id: storyId,
-      label: current?.labelByEditor ? current.label : (snap?.label ?? current?.label ?? items[0]!.title),
-      headline: current?.headlineByEditor ? current.headline : (snap?.headline ?? current?.headline ?? items[0]!.title),
-      firstSeenAt: current?.firstSeenAt ?? now,
-      updatedAt: itemIds.length === current?.itemIds.length ? current.updatedAt : now,
-      lastItemAt,
-      itemIds,
-      outletIds,
-      version: (current?.version ?? 0) + 1,
-    };
-    if (current && next.itemIds.length === current.itemIds.length && next.label === current.label && next.headline === current.headline) {
+/**
+ * Cold start: loads the stories updated within the grouping window and their items into a fresh engine.
+ * Bounded by the window, not by the table's size (see the cold-start bench).
+ */
+export async function rebuildState(deps: Pick<GroupStageDeps, 'store' | 'log' | 'now' | 'windowHours'>): Promise<{ state: GroupState; rebuild: NonNullable<GroupOutcome['rebuild']> }> {
+  const started = Date.now();
+  const state = emptyState(deps);
+  const syncStart = deps.now().toISOString();
+  const windowStart = new Date(deps.now().getTime() - deps.windowHours * 3_600_000).toISOString();
+  const stories = await listStoriesSince(deps.store, windowStart);
+  const live = stories.filter((s) => !s.mergedInto);
+  const ids = live.flatMap((s) => s.itemIds);
+  const limit = pLimit(4);
+  const chunks: string[][] = [];
+  for (let i = 0; i < ids.length; i += 1000) chunks.push(ids.slice(i, i + 1000));
+  const items = (await Promise.all(chunks.map((c) => limit(() => deps.store.getItems(c))))).flat();
+  // Absorbed stories are not restored: their items already sit in the survivor.
+  applyStoryChanges(state.grouper, live, new Map(items.map((i) => [i.id, toGroupInput(i)])));
+  for (const s of stories) state.stories.set(s.id, s);
+  for (const i of items) state.outletOf.set(i.id, i.outletId);
+  for (const id of ids) state.grouped.set(id, syncStart);
+  state.syncedAt = syncStart;
+  const rebuild = { stories: stories.length, items: items.length, durationMs: Date.now() - started };
+  deps.log.info('grouping state rebuilt', rebuild);
+  return { state, rebuild };
+}
+
+/**
+ * Brings stories changed by others (editors) since the last sync into the warm engine. False when the engine
+ * cannot take the changes in place, and the caller should rebuild instead.
+ */
+async function syncStories(state: GroupState, deps: GroupStageDeps): Promise<boolean> {
+  const syncStart = deps.now().toISOString();
+  // A minute of overlap covers writers whose clocks run a little behind ours.
+  const since = new Date(Date.parse(state.syncedAt ?? syncStart) - 60_000).toISOString();
+  const changed = (await listStoriesSince(deps.store, since)).filter((s) => state.stories.get(s.id)?.version !== s.version);
+  if (changed.length > 0) {
+    try {
+      const live = changed.filter((s) => !s.mergedInto);
+      const items = await deps.store.getItems(live.flatMap((s) => s.itemIds));
+      applyStoryChanges(
+        state.grouper,
+        changed.filter((s) => !s.mergedInto || state.grouper.snapshot(s.id)),
+        new Map(items.map((i) => [i.id, toGroupInput(i)])),
+      );
+      for (const s of changed) state.stories.set(s.id, s);
+      for (const i of items) state.outletOf.set(i.id, i.outletId);
+      deps.log.info('grouping state synced', { stories: changed.length });
+    } catch (err) {
+      deps.log.warn('editor changes need a rebuild', { ...errorFields(err), stories: changed.length });
       return false;
     }
+  }
+  state.syncedAt = syncStart;
+  return true;
+}
+
+/** One pass over the arrivals since the cursor. */
+async function groupArrivals(state: GroupState, deps: GroupStageDeps, lease: PassLease): Promise<Omit<GroupOutcome, 'durationMs'>> {
+  const nowMs = deps.now().getTime();
+  const now = new Date(nowMs).toISOString();
+  const lagMs = deps.lagMs ?? 5 * 60_000;
+  const holdMs = deps.holdMs ?? 15 * 60_000;
+  const cursor = await deps.store.getCursor(CURSOR);
+  // Arrival keys carry the writers' wall-clock time, which an injected clock (replays, tests) may not match.
+  const wall = Date.now();
+  const from = new Date(Math.min(nowMs, wall) - deps.windowHours * 3_600_000).toISOString();
+  const scanTo = new Date(Math.max(nowMs, wall)).toISOString();
+  const after = cursor ? `${new Date(Date.parse(cursor.slice(0, 24)) - lagMs).toISOString()}` : undefined;
+  const arrivals = await deps.store.listArrivals({ after, from, now: scanTo });
+  const wanted = [...new Set(arrivals.flatMap((a) => a.itemIds))].filter((id) => !state.grouped.has(id));
+  const items = await deps.store.getItems(wanted, { consistent: true });
+  const found = new Set(items.map((i) => i.id));
+  await lease.ensure();
+  // Deterministic order: the same items give the same stories whichever fetcher wrote them first.
+  items.sort((a, b) => (a.publishedAt < b.publishedAt ? -1 : a.publishedAt > b.publishedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const arrivalOf = new Map<string, string>();
+  for (const a of arrivals) for (const id of a.itemIds) if (!arrivalOf.has(id)) arrivalOf.set(id, a.key);
+
+  const touched = new Set<string>();
+  const created = new Set<string>();
+  const batchSize = deps.batchSize ?? 500;
+  for (let i = 0; i < items.length; i += batchSize) {
+    const batch = items.slice(i, i + batchSize);
+    const pass = new Map(batch.map((it) => [it.id, it]));
+    for (const item of batch) {
+      state.grouper.add(toGroupInput(item));
+      state.outletOf.set(item.id, item.outletId);
+    }
+    const snaps = state.grouper.drainTouched().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const snap of snaps) {
+      const w = await writeStory(snap, pass, state, deps, lease, now);
+      if (w === 'unchanged') continue;
+      touched.add(snap.id);
+      if (w === 'created') created.add(snap.id);
+    }
+    for (const item of batch) state.grouped.set(item.id, arrivalOf.get(item.id) ?? '');
+  }
+
+  // Advance the cursor past every arrival whose items were all readable, or that is too old to wait for.
+  let next = cursor;
+  for (const a of arrivals) {
+    const complete = a.itemIds.every((id) => found.has(id) || state.grouped.has(id));
+    if (!complete && wall - Date.parse(a.key.slice(0, 24)) < holdMs) break;
+    if (!next || a.key > next) next = a.key;
+  }
+  if (next && next !== cursor) {
+    await lease.ensure();
+    await deps.store.setCursor(CURSOR, next);
+  }
+  // Forget grouped ids that can no longer be re-read (they are behind the cursor's lag window).
+  if (next) {
+    const floor = new Date(Date.parse(next.slice(0, 24)) - lagMs - holdMs).toISOString();
+    for (const [id, key] of state.grouped) if (key && key < floor) state.grouped.delete(id);
+  }
+  return { grouped: items.length, storiesTouched: touched.size, storiesCreated: created.size };
+}
+
+const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+const uniq = <T>(xs: T[]) => [...new Set(xs)];
+
+/**
+ * Writes the engine's view of one story with optimistic locking, carrying the memberships of items that
+ * joined it. The cached stored version is trusted until a conditional write says otherwise; then the stored
+ * story (an editor's change) wins and only this pass's new items are added to it.
+ */
+async function writeStory(
+  snap: StorySnapshot,
+  pass: Map<string, Item>,
+  state: GroupState,
+  deps: GroupStageDeps,
+  lease: PassLease,
+  now: string,
+): Promise<'created' | 'updated' | 'unchanged'> {
+  let base = state.stories.get(snap.id);
+  let fromEditor = false;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const itemIds = fromEditor && base
+      ? uniq([...base.itemIds, ...snap.itemIds.filter((id) => pass.has(id) && !(base!.excludedItemIds ?? []).includes(id))])
+      : snap.itemIds;
+    const outletIds = uniq([
+      ...(fromEditor && base ? base.outletIds : []),
+      ...itemIds.map((id) => state.outletOf.get(id)).filter((o): o is string => o !== undefined),
+    ]);
+    const headlineItem = pass.get(snap.headlineItemId);
+    const lastItemAt = base && base.lastItemAt > snap.lastItemAt ? base.lastItemAt : snap.lastItemAt;
+    const itemsChanged = !base || !sameList(base.itemIds, itemIds);
+    const next: Story = {
+      status: 'auto',
+      ...base,
+      id: snap.id,
+      label: base?.labelByEditor ? base.label : snap.label,
+      headline: base?.headlineByEditor ? base.headline : snap.headline,
+      summary: base?.headlineByEditor ? base.summary : (headlineItem?.summary ?? base?.summary),
+      firstSeenAt: base?.firstSeenAt ?? now,
+      updatedAt: itemsChanged ? now : base!.updatedAt,
+      lastItemAt,
+      itemIds,
+      outletIds: outletIds.length ? outletIds : (base?.outletIds ?? []),
+      mergedInto: fromEditor ? base?.mergedInto : (snap.mergedInto ?? base?.mergedInto),
+      version: (base?.version ?? 0) + 1,
+    };
+    if (base && !itemsChanged && next.label === base.label && next.headline === base.headline && next.mergedInto === base.mergedInto && next.lastItemAt === base.lastItemAt) {
+      return 'unchanged';
+    }
+    const before = new Set(base?.itemIds ?? []);
+    const members: Membership[] = itemIds
+      .filter((id) => !before.has(id))
+      .map((id) => {
+        const a = state.grouper.assignment(id);
+        return { storyId: snap.id, itemId: id, score: a?.score ?? 0, matched: a?.matched ?? [], by: 'engine' as const, at: now };
+      });
+    await deps.beforeStoryWrite?.(snap.id);
+    await lease.ensure();
     try {
-      await deps.store.putStory(next, current?.version ?? 0);
-      state.versions.set(storyId, next.version);
-      if (next.updatedAt > (state.syncedAt ?? '')) state.syncedAt = next.updatedAt;
-      deps.log.debug('story written', { storyId, items: next.itemIds.length, version: next.version });
-      return current === undefined;
+      await deps.store.putStory(next, base?.version ?? 0, { members });
+      state.stories.set(snap.id, next);
+      deps.log.debug('story written', { storyId: snap.id, items: next.itemIds.length, version: next.version });
+      if (fromEditor) state.broken = true; // the engine's copy differs from the stored story: rebuild next pass
+      return base ? 'updated' : 'created';
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
-      deps.log.warn('story write conflict, retrying', { storyId, attempt });
+      deps.log.warn('story write conflict, rereading', { storyId: snap.id, attempt });
+      base = await deps.store.getStory(snap.id);
+      fromEditor = base !== undefined;
     }
   }
-  throw new ConflictError(`Story ${storyId} kept changing; giving up for this pass`);
+  throw new ConflictError(`Story ${snap.id} kept changing; giving up for this pass`);
 }

@@ -2,6 +2,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /**
+ * The one method the stores use of a DynamoDB client. DynamoDBClient fits; so does the lite client of
+ * lib/aws/dynamodb.ts that Lambda bundles use instead of the SDK runtime.
+ */
+export type DynamoSender = Pick<DynamoDBClient, 'send'>;
+
+/**
  * Creates a DynamoDB client. A custom endpoint (dynalite, DynamoDB Local) gets dummy credentials so local
  * runs need no AWS account.
  */

@@ -1,6 +1,7 @@
-// DynamoDB implementation of the Store interface (single table, conditional writes, no transactions).
+// DynamoDB implementation of the Store interface (single table, conditional writes, retries, no transactions).
 import {
   BatchGetItemCommand,
+  BatchWriteItemCommand,
   ConditionalCheckFailedException,
   DeleteItemCommand,
   GetItemCommand,
@@ -9,69 +10,107 @@ import {
   UpdateItemCommand,
   type DynamoDBClient,
   type QueryCommandInput,
+  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import pLimit from 'p-limit';
 import { ConflictError, ValidationError } from '../errors.ts';
 import type { FeedState, Item, Membership, Outlet, Story } from '../types.ts';
 import { decodeCursor, encodeCursor, fromAttrs, toAttrs, ttlAfter, type Attrs } from './codec.ts';
 import {
   INDEX,
+  arrivalBuckets,
+  arrivalKeys,
   articleClaimKeys,
+  cursorKeys,
+  dueIndex,
+  dueUpTo,
   feedKeys,
+  feedSeenKeys,
   itemKeys,
   leaseKeys,
   outletKeys,
-  pendingItemIndex,
-  storyItemIndex,
+  primary,
+  storiesSince,
   storyKeys,
+  type Keys,
 } from './keys.ts';
-import type { ItemWrite, Page, Store } from './store.ts';
+import type { DynamoSender } from './client.ts';
+import { DEFAULT_RETRY, StoreRetryExhaustedError, backoffMs, withRetry, type RetryPolicy } from './retry.ts';
+import type { Arrival, FeedItemsWrite, ItemWrite, Page, PutStoryOptions, Store } from './store.ts';
 
 /** Options of the DynamoDB store. */
 export interface DynamoStoreOptions {
-  client: DynamoDBClient;
+  client: DynamoSender;
   table: string;
   /** Days after which items and quiet stories expire through DynamoDB TTL. */
   retentionDays: number;
+  /** Retry policy for throttling and transient errors (on top of, or instead of, the SDK's own retries). */
+  retry?: RetryPolicy;
 }
+
+/** Items missing from a feed's seen set before it is rewritten (see putFeedItems). */
+const SEEN_REWRITE_MIN = 4;
+
+/** Arrival records only need to outlive the grouping stage's catch-up window. */
+const ARRIVAL_TTL_DAYS = 7;
+
+/** Story fields that may be absent: an update removes them when the new version lacks them. */
+const OPTIONAL_STORY_FIELDS = [
+  'summary',
+  'pinned',
+  'hidden',
+  'locked',
+  'labelByEditor',
+  'headlineByEditor',
+  'mergedInto',
+  'reviewedAt',
+  'excludedItemIds',
+] as const;
+
+/** A membership as kept inside the story record (story and item ids are implied by where it sits). */
+interface MemberEntry {
+  score: number;
+  matched: string[];
+  by: 'engine' | 'editor';
+  at: string;
+}
+
+/** DynamoDB's answer to `SET members.#id = …` on a record without a `members` map. */
+const isMissingMembersMap = (err: unknown) =>
+  (err as Error | undefined)?.name === 'ValidationException' && /document path/i.test((err as Error).message);
 
 const isConditionFailure = (err: unknown) =>
   err instanceof ConditionalCheckFailedException || (err as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
 /** Store backed by one DynamoDB table. */
 export class DynamoStore implements Store {
-  private readonly client: DynamoDBClient;
+  private readonly client: DynamoSender;
   private readonly table: string;
   private readonly retentionDays: number;
-  /** Per-process sequence so items written in the same millisecond keep their arrival order. */
-  private seq = 0;
+  private readonly retry: RetryPolicy;
 
   constructor(opts: DynamoStoreOptions) {
     this.client = opts.client;
     this.table = opts.table;
     this.retentionDays = opts.retentionDays;
+    this.retry = opts.retry ?? DEFAULT_RETRY;
   }
 
+  // ---- outlets and feeds -------------------------------------------------------------------------------
+
   async putOutlets(outlets: Outlet[]): Promise<number> {
-    let written = 0;
-    for (const o of outlets) {
-      const hash = contentHash(o);
-      try {
-        await this.client.send(
-          new PutItemCommand({
-            TableName: this.table,
-            Item: toAttrs({ ...outletKeys(o.id), entity: 'outlet', ...o, hash }),
-            ConditionExpression: 'attribute_not_exists(pk) OR #h <> :h',
-            ExpressionAttributeNames: { '#h': 'hash' },
-            ExpressionAttributeValues: toAttrs({ ':h': hash }),
-          }),
-        );
-        written++;
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err;
-      }
-    }
-    return written;
+    // Read hashes first (reads are 4× cheaper than writes) and rewrite only outlets that changed.
+    const stored = await this.batchGet(
+      outlets.map((o) => primary(outletKeys(o.id))),
+      { projection: ['pk', 'hash'] },
+    );
+    const storedHash = new Map(stored.map((r) => [r.pk?.S, r.hash?.S]));
+    const changed = outlets.filter((o) => storedHash.get(outletKeys(o.id).pk) !== contentHash(o));
+    await this.batchWrite(
+      changed.map((o) => ({ PutRequest: { Item: toAttrs({ ...outletKeys(o.id), entity: 'outlet', ...o, hash: contentHash(o) }) } })),
+    );
+    return changed.length;
   }
 
   async listOutlets(): Promise<Outlet[]> {
@@ -84,10 +123,14 @@ export class DynamoStore implements Store {
   }
 
   async ensureFeeds(feeds: FeedState[]): Promise<number> {
+    const existing = new Set(
+      (await this.batchGet(feeds.map((f) => primary(feedKeys(f.feedId))), { projection: ['pk'] })).map((r) => r.pk?.S),
+    );
     let created = 0;
     for (const f of feeds) {
+      if (existing.has(feedKeys(f.feedId).pk)) continue;
       try {
-        await this.client.send(
+        await this.send(
           new PutItemCommand({
             TableName: this.table,
             Item: toAttrs({ ...feedKeys(f.feedId, f.gone ? undefined : f.nextDueAt), entity: 'feed', ...f }),
@@ -103,22 +146,27 @@ export class DynamoStore implements Store {
   }
 
   async getFeed(feedId: string): Promise<FeedState | undefined> {
-    const r = await this.client.send(
-      new GetItemCommand({ TableName: this.table, Key: toAttrs(pkOnly(feedKeys(feedId))), ConsistentRead: true }),
+    const r = await this.send(
+      new GetItemCommand({ TableName: this.table, Key: toAttrs(primary(feedKeys(feedId))), ConsistentRead: true }),
     );
     return r.Item ? fromAttrs<FeedState>(r.Item) : undefined;
   }
 
   async listFeeds(): Promise<FeedState[]> {
-    const rows = await this.queryAll({ IndexName: INDEX.byList, ...eq('gsi1pk', 'FEEDS') });
-    return rows.map((r) => fromAttrs<FeedState>(r));
+    const [live, gone] = await Promise.all([
+      this.queryAll({ IndexName: INDEX.byQueue, ...eq('gsi2pk', 'DUE') }),
+      this.queryAll({ IndexName: INDEX.byQueue, ...eq('gsi2pk', 'GONE') }),
+    ]);
+    return [...live, ...gone].map((r) => fromAttrs<FeedState>(r)).sort((a, b) => (a.feedId < b.feedId ? -1 : 1));
   }
 
   async saveFeed(state: FeedState): Promise<void> {
-    await this.client.send(
+    // Saving after a fetch ends the scheduler's claim: its marker must not be carried along.
+    const { claimedUntil: _u, claimedBy: _b, ...plain } = state as FeedState & { claimedUntil?: string; claimedBy?: string };
+    await this.send(
       new PutItemCommand({
         TableName: this.table,
-        Item: toAttrs({ ...feedKeys(state.feedId, state.gone ? undefined : state.nextDueAt), entity: 'feed', ...state }),
+        Item: toAttrs({ ...feedKeys(plain.feedId, plain.gone ? undefined : plain.nextDueAt), entity: 'feed', ...plain }),
       }),
     );
   }
@@ -127,12 +175,12 @@ export class DynamoStore implements Store {
     const out: FeedState[] = [];
     let start: Attrs | undefined;
     do {
-      const r = await this.client.send(
+      const r = await this.send(
         new QueryCommand({
           TableName: this.table,
           IndexName: INDEX.byQueue,
           KeyConditionExpression: 'gsi2pk = :p AND gsi2sk <= :now',
-          ExpressionAttributeValues: toAttrs({ ':p': 'DUE', ':now': `${now}#\uffff` }),
+          ExpressionAttributeValues: toAttrs({ ':p': 'DUE', ':now': dueUpTo(now) }),
           Limit: limit - out.length,
           ExclusiveStartKey: start,
         }),
@@ -143,14 +191,365 @@ export class DynamoStore implements Store {
     return out;
   }
 
+  async claimFeed(feedId: string, dueAt: string, claimedUntil: string, owner = 'scheduler'): Promise<boolean> {
+    const idx = dueIndex(feedId, claimedUntil);
+    try {
+      await this.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: toAttrs(primary(feedKeys(feedId))),
+          UpdateExpression: 'SET nextDueAt = :until, gsi2sk = :sk, claimedUntil = :until, claimedBy = :by',
+          // Still due at the time this scheduler saw, and not gone (gone feeds have no due-queue entry).
+          ConditionExpression: 'nextDueAt = :due AND gsi2pk = :live',
+          ExpressionAttributeValues: toAttrs({ ':until': claimedUntil, ':sk': idx.gsi2sk, ':due': dueAt, ':by': owner, ':live': idx.gsi2pk }),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async feedsInFlight(now: string, exceptOwner?: string): Promise<string[]> {
+    return ((await this.listFeeds()) as (FeedState & { claimedUntil?: string; claimedBy?: string })[])
+      .filter((f) => f.claimedUntil !== undefined && f.claimedUntil > now && f.claimedBy !== exceptOwner)
+      .map((f) => f.feedId);
+  }
+
+  // ---- items ---------------------------------------------------------------------------------------------
+
   async putItem(item: Item): Promise<ItemWrite> {
-    if (item.url) {
-      const claim = articleClaimKeys(item.outletId, sha1(item.url));
+    const [existing] = await this.itemHashes([item.id]);
+    if (existing?.get(item.id) === item.contentHash) return 'unchanged';
+    const [w] = await this.writeItems(item.feedId, [item], existing?.has(item.id) ? [] : [item], { dedupeUrls: true });
+    return w!;
+  }
+
+  async putFeedItems(feedId: string, items: Item[], opts: { dedupeUrls?: boolean } = {}): Promise<FeedItemsWrite> {
+    const out: FeedItemsWrite = { created: 0, updated: 0, unchanged: 0, duplicate: 0, skippedSeen: 0 };
+    const seenRow = await this.send(
+      new GetItemCommand({ TableName: this.table, Key: toAttrs(primary(feedSeenKeys(feedId))), ProjectionExpression: 'h' }),
+    );
+    const seen = new Set<string>(seenRow.Item?.h?.SS ?? []);
+    const hashes = items.map(seenHash);
+    const candidates = items.filter((_, i) => !seen.has(hashes[i]!));
+    out.skippedSeen = items.length - candidates.length;
+    if (candidates.length === 0) return out;
+    // Items outside the seen set (new, edited, or a lost seen-set write) are checked with one batched read,
+    // so unchanged items cost half a read unit instead of a failed conditional write.
+    const [stored] = await this.itemHashes(candidates.map((i) => i.id));
+    const fresh = candidates.filter((i) => !stored!.has(i.id));
+    const edited = candidates.filter((i) => stored!.has(i.id) && stored!.get(i.id) !== i.contentHash);
+    out.unchanged += candidates.length - fresh.length - edited.length;
+    const results = await this.writeItems(feedId, [...fresh, ...edited], fresh, opts);
+    for (const r of results) out[r]++;
+    // Rewritten only once enough items miss from it: below that, re-checking them with a batched read
+    // (half a read unit each) is cheaper than a write unit per poll with new items.
+    const next = new Set(hashes);
+    if (candidates.length >= SEEN_REWRITE_MIN) {
+      // Written last: if anything above failed, the next attempt re-checks these items instead of skipping them.
+      await this.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: {
+            ...toAttrs({ ...feedSeenKeys(feedId), entity: 'seen', feedId }),
+            ...(next.size ? { h: { SS: [...next] } } : {}),
+          },
+        }),
+      );
+    }
+    return out;
+  }
+
+  async getItems(ids: string[], opts: { consistent?: boolean } = {}): Promise<Item[]> {
+    const rows = await this.batchGet([...new Set(ids)].map((id) => primary(itemKeys(id))), { consistent: opts.consistent });
+    const found = new Map<string, Item>();
+    for (const row of rows) {
+      const it = cleanItem(fromAttrs<Item & Record<string, unknown>>(row));
+      found.set(it.id, it);
+    }
+    return ids.map((id) => found.get(id)).filter((x): x is Item => x !== undefined);
+  }
+
+  async listArrivals(opts: { after?: string; from: string; now: string }): Promise<Arrival[]> {
+    const afterAt = opts.after?.slice(0, 24);
+    const from = afterAt && afterAt > opts.from ? afterAt : opts.from;
+    const lower = opts.after && opts.after > from ? opts.after : from;
+    const limit = pLimit(8);
+    const perBucket = await Promise.all(
+      arrivalBuckets(from, opts.now).map((bucket) =>
+        limit(() =>
+          this.queryAll({
+            KeyConditionExpression: 'pk = :p AND sk > :after',
+            ExpressionAttributeValues: toAttrs({ ':p': bucket, ':after': lower }),
+            ConsistentRead: true,
+          }),
+        ),
+      ),
+    );
+    return perBucket.flat().map((r) => {
+      const a = fromAttrs<{ feedId: string; itemIds: string[] }>(r);
+      return { key: r.sk!.S!, feedId: a.feedId, itemIds: a.itemIds };
+    });
+  }
+
+  // ---- stories and memberships ----------------------------------------------------------------------------
+
+  async setMembership(_item: Item, m: Membership): Promise<void> {
+    const entry = memberEntry(m);
+    try {
+      await this.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: toAttrs(primary(storyKeys(m.storyId))),
+          UpdateExpression: 'SET members.#i = :m',
+          ConditionExpression: 'attribute_exists(members)',
+          ExpressionAttributeNames: { '#i': m.itemId },
+          ExpressionAttributeValues: toAttrs({ ':m': entry }),
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      // A story written before memberships lived on it (or not written yet): start its map.
+      await this.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: toAttrs(primary(storyKeys(m.storyId))),
+          UpdateExpression: 'SET members = if_not_exists(members, :empty)',
+          ExpressionAttributeValues: toAttrs({ ':empty': {} }),
+        }),
+      );
+      await this.setMembership(_item, m);
+    }
+  }
+
+  async getMemberships(storyId: string): Promise<Membership[]> {
+    const r = await this.send(
+      new GetItemCommand({ TableName: this.table, Key: toAttrs(primary(storyKeys(storyId))), ConsistentRead: true }),
+    );
+    if (!r.Item) return [];
+    const rec = fromAttrs<Story & { members?: Record<string, MemberEntry> }>(r.Item);
+    const members = rec.members ?? {};
+    return rec.itemIds
+      .filter((id) => members[id] !== undefined)
+      .map((id) => ({ storyId, itemId: id, ...members[id]! }));
+  }
+
+  async getStory(id: string): Promise<Story | undefined> {
+    const r = await this.send(
+      new GetItemCommand({ TableName: this.table, Key: toAttrs(primary(storyKeys(id))), ConsistentRead: true }),
+    );
+    return r.Item ? decodeStory(r.Item) : undefined;
+  }
+
+  async putStory(story: Story, expectedVersion: number, opts: PutStoryOptions & { retried?: boolean } = {}): Promise<void> {
+    // An update, not a put: memberships live on the record and must survive writes that don't mention them.
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets: string[] = [];
+    const removes: string[] = [];
+    let n = 0;
+    const set = (path: string, value: unknown) => {
+      const k = `#f${n}`;
+      const v = `:v${n++}`;
+      names[k] = path;
+      values[v] = value;
+      sets.push(`${k} = ${v}`);
+    };
+    const keys = storyKeys(story.id, story.updatedAt);
+    for (const [k, v] of Object.entries(story)) if (v !== undefined && k !== 'members') set(k, v);
+    set('entity', 'story');
+    set('gsi1pk', keys.gsi1pk);
+    set('gsi1sk', keys.gsi1sk);
+    // Pinned or editor-approved stories are kept; others expire once quiet for the retention period.
+    const keep = story.pinned || story.status === 'approved';
+    if (keep) {
+      names['#ttl'] = 'ttl';
+      removes.push('#ttl');
+    } else set('ttl', ttlAfter(story.lastItemAt, this.retentionDays));
+    for (const f of OPTIONAL_STORY_FIELDS) {
+      if ((story as unknown as Record<string, unknown>)[f] === undefined) {
+        names[`#r_${f}`] = f;
+        removes.push(`#r_${f}`);
+      }
+    }
+    const members = opts.members ?? [];
+    if (expectedVersion === 0) {
+      set('members', Object.fromEntries(members.map((m) => [m.itemId, memberEntry(m)])));
+    } else if (members.length) {
+      names['#members'] = 'members';
+      members.forEach((m, i) => {
+        names[`#m${i}`] = m.itemId;
+        values[`:m${i}`] = memberEntry(m);
+        sets.push(`#members.#m${i} = :m${i}`);
+      });
+    }
+    if (expectedVersion !== 0) values[':expected'] = expectedVersion;
+    try {
+      await this.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: toAttrs(primary(keys)),
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: toAttrs(values),
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailure(err)) {
+        throw new ConflictError(`Story ${story.id} changed since version ${expectedVersion}`, { cause: err });
+      }
+      if (isMissingMembersMap(err) && !opts.retried) {
+        // A story stored before memberships lived on it: give it an empty map, then write again.
+        await this.send(
+          new UpdateItemCommand({
+            TableName: this.table,
+            Key: toAttrs(primary(keys)),
+            UpdateExpression: 'SET members = if_not_exists(members, :empty)',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: toAttrs({ ':empty': {} }),
+          }),
+        );
+        return this.putStory(story, expectedVersion, { ...opts, retried: true });
+      }
+      throw err;
+    }
+  }
+
+  async listStories(opts: { limit: number; cursor?: string; since?: string }): Promise<Page<Story>> {
+    let start: Attrs | undefined;
+    try {
+      start = decodeCursor(opts.cursor);
+    } catch (err) {
+      throw new ValidationError('Invalid cursor', ['cursor'], { cause: err });
+    }
+    const r = await this.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: INDEX.byList,
+        KeyConditionExpression: opts.since ? 'gsi1pk = :p AND gsi1sk >= :since' : 'gsi1pk = :p',
+        ExpressionAttributeValues: toAttrs(
+          opts.since ? { ':p': 'STORIES', ':since': storiesSince(opts.since) } : { ':p': 'STORIES' },
+        ),
+        ScanIndexForward: false,
+        Limit: opts.limit,
+        ExclusiveStartKey: start,
+      }),
+    );
+    return { items: (r.Items ?? []).map(decodeStory), cursor: encodeCursor(r.LastEvaluatedKey) };
+  }
+
+  // ---- leases and cursors -------------------------------------------------------------------------------
+
+  async acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    const now = Date.now();
+    try {
+      await this.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: toAttrs({ ...leaseKeys(name), entity: 'lease', owner, expiresAt: now + ttlMs }),
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR #o = :owner',
+          ExpressionAttributeNames: { '#o': 'owner' },
+          ExpressionAttributeValues: toAttrs({ ':now': now, ':owner': owner }),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async renewLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    const now = Date.now();
+    try {
+      await this.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: toAttrs(leaseKeys(name)),
+          UpdateExpression: 'SET expiresAt = :exp',
+          ConditionExpression: '#o = :owner AND expiresAt >= :now',
+          ExpressionAttributeNames: { '#o': 'owner' },
+          ExpressionAttributeValues: toAttrs({ ':exp': now + ttlMs, ':owner': owner, ':now': now }),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    try {
+      await this.send(
+        new DeleteItemCommand({
+          TableName: this.table,
+          Key: toAttrs(leaseKeys(name)),
+          ConditionExpression: '#o = :owner',
+          ExpressionAttributeNames: { '#o': 'owner' },
+          ExpressionAttributeValues: toAttrs({ ':owner': owner }),
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+
+  async getCursor(name: string): Promise<string | undefined> {
+    const r = await this.send(
+      new GetItemCommand({ TableName: this.table, Key: toAttrs(primary(cursorKeys(name))), ConsistentRead: true }),
+    );
+    return r.Item?.value?.S;
+  }
+
+  async setCursor(name: string, value: string): Promise<void> {
+    await this.send(new PutItemCommand({ TableName: this.table, Item: toAttrs({ ...cursorKeys(name), entity: 'cursor', value }) }));
+  }
+
+  // ---- internals ----------------------------------------------------------------------------------------
+
+  /** Sends one command through the retry policy (same typing as the client's `send`). */
+  private readonly send = ((command: Parameters<DynamoDBClient['send']>[0]) =>
+    withRetry(command.constructor.name.replace(/Command$/, ''), () => this.client.send(command), this.retry)) as DynamoDBClient['send'];
+
+  /**
+   * Writes new items (announcing them in an arrival record first, so a crash after some writes still lets the
+   * grouping stage find them) and edited ones (conditional on the content hash).
+   */
+  private async writeItems(feedId: string, items: Item[], fresh: Item[], opts: { dedupeUrls?: boolean }): Promise<ItemWrite[]> {
+    if (fresh.length) {
+      const at = new Date().toISOString();
+      await this.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: toAttrs({
+            ...arrivalKeys(at, feedId, randomUUID().slice(0, 8)),
+            entity: 'arrival',
+            feedId,
+            itemIds: fresh.map((i) => i.id),
+            ttl: ttlAfter(at, ARRIVAL_TTL_DAYS),
+          }),
+        }),
+      );
+    }
+    const freshIds = new Set(fresh.map((i) => i.id));
+    const limit = pLimit(8);
+    return Promise.all(
+      items.map((item) => limit(() => (freshIds.has(item.id) ? this.createItem(item, opts.dedupeUrls ?? false) : this.updateItem(item)))),
+    );
+  }
+
+  private async createItem(item: Item, dedupeUrls: boolean): Promise<ItemWrite> {
+    const ttl = ttlAfter(item.firstSeenAt, this.retentionDays);
+    if (dedupeUrls && item.url) {
       try {
-        await this.client.send(
+        await this.send(
           new PutItemCommand({
             TableName: this.table,
-            Item: toAttrs({ ...claim, entity: 'claim', itemId: item.id, ttl: ttlAfter(item.firstSeenAt, this.retentionDays) }),
+            Item: toAttrs({ ...articleClaimKeys(item.outletId, sha1(item.url)), entity: 'claim', itemId: item.id, ttl }),
             ConditionExpression: 'attribute_not_exists(pk) OR itemId = :id',
             ExpressionAttributeValues: toAttrs({ ':id': item.id }),
           }),
@@ -160,34 +559,31 @@ export class DynamoStore implements Store {
         throw err;
       }
     }
-    const ttl = ttlAfter(item.firstSeenAt, this.retentionDays);
     try {
-      await this.client.send(
+      await this.send(
         new PutItemCommand({
           TableName: this.table,
-          Item: toAttrs({
-            ...itemKeys(item.id),
-            ...pendingItemIndex(item.firstSeenAt, this.seq++ % 1_000_000, item.id),
-            entity: 'item',
-            ...item,
-            ttl,
-          }),
+          Item: toAttrs({ ...itemKeys(item.id), entity: 'item', ...item, ttl }),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
       return 'created';
     } catch (err) {
-      if (!isConditionFailure(err)) throw err;
+      // A concurrent run wrote it between our read and our write.
+      if (isConditionFailure(err)) return 'unchanged';
+      throw err;
     }
-    // The item exists: update the reader-visible fields only when its content changed.
+  }
+
+  private async updateItem(item: Item): Promise<ItemWrite> {
     try {
-      await this.client.send(
+      await this.send(
         new UpdateItemCommand({
           TableName: this.table,
-          Key: toAttrs(pkOnly(itemKeys(item.id))),
+          Key: toAttrs(primary(itemKeys(item.id))),
           UpdateExpression:
             'SET title = :title, summary = :summary, author = :author, #url = :url, image = :image, contentHash = :hash, publishedRaw = :raw',
-          ConditionExpression: 'contentHash <> :hash',
+          ConditionExpression: 'attribute_exists(pk) AND contentHash <> :hash',
           ExpressionAttributeNames: { '#url': 'url' },
           ExpressionAttributeValues: toAttrs({
             ':title': item.title,
@@ -207,137 +603,62 @@ export class DynamoStore implements Store {
     }
   }
 
-  async getItems(ids: string[]): Promise<Item[]> {
-    const found = new Map<string, Item>();
-    const unique = [...new Set(ids)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Attrs[] = unique.slice(i, i + 100).map((id) => toAttrs(pkOnly(itemKeys(id))));
-      for (let attempt = 0; keys.length > 0 && attempt < 8; attempt++) {
-        const r = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: keys } } }));
-        for (const row of r.Responses?.[this.table] ?? []) {
-          const it = cleanItem(fromAttrs<Item & Record<string, unknown>>(row));
-          found.set(it.id, it);
+  /** Stored content hashes of the given item ids (missing ids are absent from the map). */
+  private async itemHashes(ids: string[]): Promise<[Map<string, string>]> {
+    const rows = await this.batchGet(ids.map((id) => primary(itemKeys(id))), { projection: ['id', 'contentHash'] });
+    return [new Map(rows.map((r) => [r.id!.S!, r.contentHash?.S ?? '']))];
+  }
+
+  /** BatchGetItem in chunks of 100, retrying unprocessed keys with jittered backoff. */
+  private async batchGet(keys: { pk: string; sk: string }[], opts: { projection?: string[]; consistent?: boolean } = {}): Promise<Attrs[]> {
+    const out: Attrs[] = [];
+    const chunks: Attrs[][] = [];
+    const seen = new Set<string>();
+    const unique = keys.filter((k) => !seen.has(k.pk + '\u0000' + k.sk) && seen.add(k.pk + '\u0000' + k.sk));
+    for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100).map((k) => toAttrs(k)));
+    const names = opts.projection ? Object.fromEntries(opts.projection.map((p, i) => [`#p${i}`, p])) : undefined;
+    const limit = pLimit(4);
+    await Promise.all(
+      chunks.map((chunk) =>
+        limit(async () => {
+          let pending = chunk;
+          for (let attempt = 0; pending.length > 0; attempt++) {
+            if (attempt >= this.retry.attempts) {
+              throw new StoreRetryExhaustedError('BatchGetItem', attempt, { cause: new Error(`${pending.length} keys unprocessed`) });
+            }
+            if (attempt > 0) await sleep(backoffMs(attempt - 1, this.retry));
+            const r = await this.send(
+              new BatchGetItemCommand({
+                RequestItems: {
+                  [this.table]: {
+                    Keys: pending,
+                    ConsistentRead: opts.consistent,
+                    ...(names ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names } : {}),
+                  },
+                },
+              }),
+            );
+            out.push(...((r.Responses?.[this.table] ?? []) as Attrs[]));
+            pending = (r.UnprocessedKeys?.[this.table]?.Keys as Attrs[] | undefined) ?? [];
+          }
+        }),
+      ),
+    );
+    return out;
+  }
+
+  /** BatchWriteItem in chunks of 25, retrying UnprocessedItems with jittered backoff. */
+  private async batchWrite(requests: WriteRequest[]): Promise<void> {
+    for (let i = 0; i < requests.length; i += 25) {
+      let pending = requests.slice(i, i + 25);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= this.retry.attempts) {
+          throw new StoreRetryExhaustedError('BatchWriteItem', attempt, { cause: new Error(`${pending.length} writes unprocessed`) });
         }
-        keys = (r.UnprocessedKeys?.[this.table]?.Keys as Attrs[] | undefined) ?? [];
-        if (keys.length) await sleep(jitter(attempt));
+        if (attempt > 0) await sleep(backoffMs(attempt - 1, this.retry));
+        const r = await this.send(new BatchWriteItemCommand({ RequestItems: { [this.table]: pending } }));
+        pending = r.UnprocessedItems?.[this.table] ?? [];
       }
-    }
-    return ids.map((id) => found.get(id)).filter((x): x is Item => x !== undefined);
-  }
-
-  async pendingItems(limit: number): Promise<Item[]> {
-    const r = await this.client.send(
-      new QueryCommand({ TableName: this.table, IndexName: INDEX.byQueue, ...eq('gsi2pk', 'PENDING'), Limit: limit }),
-    );
-    return (r.Items ?? []).map((row) => cleanItem(fromAttrs<Item & Record<string, unknown>>(row)));
-  }
-
-  async setMembership(item: Item, m: Membership): Promise<void> {
-    const idx = storyItemIndex(m.storyId, item.publishedAt, item.id);
-    await this.client.send(
-      new UpdateItemCommand({
-        TableName: this.table,
-        Key: toAttrs(pkOnly(itemKeys(item.id))),
-        UpdateExpression: 'SET storyId = :s, membership = :m, gsi3pk = :g3p, gsi3sk = :g3s REMOVE gsi2pk, gsi2sk',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: toAttrs({ ':s': m.storyId, ':m': m, ':g3p': idx.gsi3pk, ':g3s': idx.gsi3sk }),
-      }),
-    );
-  }
-
-  async getMemberships(storyId: string): Promise<Membership[]> {
-    const rows = await this.queryAll({ IndexName: INDEX.byStory, ...eq('gsi3pk', `STORY#${storyId}`) });
-    return rows
-      .map((r) => (fromAttrs<{ membership?: Membership }>(r)).membership)
-      .filter((m): m is Membership => m !== undefined);
-  }
-
-  async getStory(id: string): Promise<Story | undefined> {
-    const r = await this.client.send(
-      new GetItemCommand({ TableName: this.table, Key: toAttrs(pkOnly(storyKeys(id))), ConsistentRead: true }),
-    );
-    return r.Item ? fromAttrs<Story>(r.Item) : undefined;
-  }
-
-  async putStory(story: Story, expectedVersion: number): Promise<void> {
-    const quietTtl = ttlAfter(story.lastItemAt, this.retentionDays);
-    try {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: toAttrs({
-            // Merged and hidden stories stay in the listing so the grouping writer sees editor changes; readers filter.
-            ...storyKeys(story.id, story.updatedAt),
-            entity: 'story',
-            ...story,
-            // Pinned or editor-approved stories are kept; others expire once quiet for the retention period.
-            ttl: story.pinned || story.status === 'approved' ? undefined : quietTtl,
-          }),
-          ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
-          ExpressionAttributeValues: expectedVersion === 0 ? undefined : toAttrs({ ':v': expectedVersion }),
-        }),
-      );
-    } catch (err) {
-      if (isConditionFailure(err)) {
-        throw new ConflictError(`Story ${story.id} changed since version ${expectedVersion}`, { cause: err });
-      }
-      throw err;
-    }
-  }
-
-  async listStories(opts: { limit: number; cursor?: string; since?: string }): Promise<Page<Story>> {
-    let start: Attrs | undefined;
-    try {
-      start = decodeCursor(opts.cursor);
-    } catch (err) {
-      throw new ValidationError('Invalid cursor', ['cursor'], { cause: err });
-    }
-    const r = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: INDEX.byList,
-        KeyConditionExpression: opts.since ? 'gsi1pk = :p AND gsi1sk >= :since' : 'gsi1pk = :p',
-        ExpressionAttributeValues: toAttrs(opts.since ? { ':p': 'STORIES', ':since': opts.since } : { ':p': 'STORIES' }),
-        ScanIndexForward: false,
-        Limit: opts.limit,
-        ExclusiveStartKey: start,
-      }),
-    );
-    return { items: (r.Items ?? []).map((row) => fromAttrs<Story>(row)), cursor: encodeCursor(r.LastEvaluatedKey) };
-  }
-
-  async acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
-    const now = Date.now();
-    try {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: toAttrs({ ...leaseKeys(name), entity: 'lease', owner, expiresAt: now + ttlMs }),
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR #o = :owner',
-          ExpressionAttributeNames: { '#o': 'owner' },
-          ExpressionAttributeValues: toAttrs({ ':now': now, ':owner': owner }),
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
-  }
-
-  async releaseLease(name: string, owner: string): Promise<void> {
-    try {
-      await this.client.send(
-        new DeleteItemCommand({
-          TableName: this.table,
-          Key: toAttrs(leaseKeys(name)),
-          ConditionExpression: '#o = :owner',
-          ExpressionAttributeNames: { '#o': 'owner' },
-          ExpressionAttributeValues: toAttrs({ ':owner': owner }),
-        }),
-      );
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
     }
   }
 
@@ -345,7 +666,7 @@ export class DynamoStore implements Store {
     const out: Attrs[] = [];
     let start: Attrs | undefined;
     do {
-      const r = await this.client.send(new QueryCommand({ TableName: this.table, ...input, ExclusiveStartKey: start }));
+      const r = await this.send(new QueryCommand({ TableName: this.table, ...input, ExclusiveStartKey: start }));
       out.push(...((r.Items ?? []) as Attrs[]));
       start = r.LastEvaluatedKey;
     } while (start);
@@ -358,7 +679,15 @@ const eq = (attr: string, value: string) => ({
   ExpressionAttributeValues: toAttrs({ ':v': value }),
 });
 
-const pkOnly = (k: { pk: string; sk: string }) => ({ pk: k.pk, sk: k.sk });
+/** Kept small: the record is rewritten (and copied into gsi1) every time the story changes. */
+const memberEntry = (m: Membership): MemberEntry => ({ score: m.score, matched: m.matched.slice(0, MAX_MATCHED), by: m.by, at: m.at });
+const MAX_MATCHED = 5;
+
+function decodeStory(row: Attrs): Story {
+  const s = fromAttrs<Story & { members?: unknown }>(row);
+  delete s.members;
+  return s;
+}
 
 function cleanItem(o: Item & Record<string, unknown>): Item {
   delete o.membership;
@@ -367,7 +696,11 @@ function cleanItem(o: Item & Record<string, unknown>): Item {
   return o;
 }
 
+/** Seen-set entry of an item: 60 bits of hash over id and content hash (an edit changes it). */
+const seenHash = (it: Item) => createHash('sha1').update(`${it.id}\n${it.contentHash}`).digest('base64url').slice(0, 10);
+
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 const contentHash = (o: unknown) => sha1(JSON.stringify(o));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const jitter = (attempt: number) => Math.random() * Math.min(2000, 50 * 2 ** attempt);
+
+export type { Keys };
