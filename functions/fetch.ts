@@ -1,11 +1,11 @@
 // Lambda entry consuming the fetch queue: fetch, parse, normalize and store each feed; partial batch failures.
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createLiteSqsClient } from '../lib/aws/sqs.ts';
 import { fetchBatch } from '../lib/pipeline/distributed.ts';
 import { SqsQueue } from '../lib/pipeline/queue.ts';
-import { config, log, store } from './runtime.ts';
+import { aws, config, log, store } from './runtime.ts';
 
-const groupQueue = config.queues.group ? new SqsQueue(new SQSClient({}), config.queues.group) : undefined;
+const groupQueue = config.queues.group ? new SqsQueue(createLiteSqsClient(aws), config.queues.group) : undefined;
 
 /** Lambda handler. */
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {

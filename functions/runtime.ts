@@ -1,7 +1,8 @@
-// Shared edge setup for Lambda handlers: config read once, SDK clients and logger at module scope.
+// Shared edge setup for Lambda handlers: config read once, the lite DynamoDB client and logger at module scope.
+import { createLiteDynamoClient } from '../lib/aws/dynamodb.ts';
+import { credentialsFromEnv, type LiteClientOptions } from '../lib/aws/lite-client.ts';
 import { parseConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
-import { createDynamoClient } from '../lib/store/client.ts';
 import { DynamoStore } from '../lib/store/dynamo.ts';
 
 /** Validated configuration of this function (throws at cold start on bad config). */
@@ -11,7 +12,16 @@ export const log = createLogger({
   level: config.logLevel,
   base: { service: 'roundup', stage: config.stage, function: process.env.AWS_LAMBDA_FUNCTION_NAME },
 });
+/**
+ * Region and execution-role credentials from the Lambda environment, for the lite AWS clients. The lite
+ * clients replace the SDK's (~285 KB of Smithy runtime and credential providers per bundle): see
+ * docs/infra.md "Bundles".
+ */
+export const aws: Pick<LiteClientOptions, 'region' | 'credentials'> = {
+  region: process.env.AWS_REGION ?? config.region,
+  credentials: credentialsFromEnv(process.env),
+};
 /** One DynamoDB client per container. */
-export const dynamo = createDynamoClient({ endpoint: config.dynamodbEndpoint, region: process.env.AWS_REGION ?? config.region });
+export const dynamo = createLiteDynamoClient({ ...aws, endpoint: config.dynamodbEndpoint });
 /** The table behind the Store interface. */
 export const store = new DynamoStore({ client: dynamo, table: config.table, retentionDays: config.retentionDays });

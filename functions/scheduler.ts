@@ -1,10 +1,10 @@
 // Lambda entry on the EventBridge schedule: claim every due feed and enqueue it to the fetch queue.
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { createLiteSqsClient } from '../lib/aws/sqs.ts';
 import { enqueueDueFeeds } from '../lib/pipeline/distributed.ts';
 import { SqsQueue } from '../lib/pipeline/queue.ts';
-import { config, log, store } from './runtime.ts';
+import { aws, config, log, store } from './runtime.ts';
 
-const sqs = new SQSClient({});
+const sqs = createLiteSqsClient(aws);
 const fetchQueue = new SqsQueue(sqs, config.queues.fetch ?? '');
 const groupQueue = config.queues.group ? new SqsQueue(sqs, config.queues.group) : undefined;
 

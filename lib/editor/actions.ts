@@ -1,6 +1,6 @@
 // Editor actions on stories: validated, optimistically locked, audited, and ordered so a crash midway is recoverable.
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { hash48 } from '../group/engine.ts';
+import { hash48 } from '../ids.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import type { Item, Membership, Story, StoryStatus } from '../types.ts';

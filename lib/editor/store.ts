@@ -5,10 +5,10 @@ import {
   PutItemCommand,
   QueryCommand,
   UpdateItemCommand,
-  type DynamoDBClient,
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { NotFoundError } from '../errors.ts';
+import type { DynamoSender } from '../store/client.ts';
 import { fromAttrs, toAttrs, type Attrs } from '../store/codec.ts';
 import { INDEX, auditKeys, editorKeyKeys, storyKeys } from '../store/keys.ts';
 import type { AuditEntry } from './audit.ts';
@@ -34,7 +34,7 @@ const pkOnly = (k: { pk: string; sk: string }) => ({ pk: k.pk, sk: k.sk });
 
 /** EditorStore on the Roundup table. */
 export class DynamoEditorStore implements EditorStore {
-  constructor(private readonly client: DynamoDBClient, private readonly table: string) {}
+  constructor(private readonly client: DynamoSender, private readonly table: string) {}
 
   async putKey(record: EditorKeyRecord): Promise<void> {
     await this.client.send(

@@ -16,9 +16,15 @@ export interface MessageQueue {
   send(messages: OutMessage[]): Promise<void>;
 }
 
+/**
+ * What SqsQueue needs of an SQS client: SQSClient fits, and so does the lite client of lib/aws/sqs.ts that
+ * Lambda bundles use instead of the SDK runtime.
+ */
+export type SqsSender = Pick<SQSClient, 'send'>;
+
 /** SQS adapter: batches of 10, retrying entries SQS reports as failed. */
 export class SqsQueue implements MessageQueue {
-  constructor(private readonly client: SQSClient, private readonly url: string) {}
+  constructor(private readonly client: SqsSender, private readonly url: string) {}
 
   async send(messages: OutMessage[]): Promise<void> {
     for (let i = 0; i < messages.length; i += 10) {

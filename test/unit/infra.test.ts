@@ -222,8 +222,20 @@ describe('RoundupStack (bundled with esbuild)', () => {
       const fetchUrl = { Ref: queueId('fetch') };
       const groupUrl = { Ref: queueId('group.fifo') };
       const secretArn = { Ref: idOf('AWS::SecretsManager::Secret', () => true) };
+      // Set by the Parameters and Secrets extension layer (CDK defaults) on the API, which reads the pepper through it.
+      const SECRETS_EXTENSION_ENV = {
+        PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED: 'true',
+        PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE: '10',
+        PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '2773',
+        PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL: 'warn',
+        PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS: '3',
+        SECRETS_MANAGER_TIMEOUT_MILLIS: '0',
+        SECRETS_MANAGER_TTL: '300',
+        SSM_PARAMETER_STORE_TIMEOUT_MILLIS: '0',
+        SSM_PARAMETER_STORE_TTL: '300',
+      };
       const expected: Record<FunctionName, Json> = {
-        api: { ...shared, ROUNDUP_EDITOR_SECRET_ARN: secretArn },
+        api: { ...shared, ROUNDUP_EDITOR_SECRET_ARN: secretArn, ...SECRETS_EXTENSION_ENV },
         scheduler: { ...shared, ROUNDUP_FETCH_QUEUE_URL: fetchUrl, ROUNDUP_GROUP_QUEUE_URL: groupUrl },
         fetch: { ...shared, ROUNDUP_GROUP_QUEUE_URL: groupUrl },
         group: shared,

@@ -1,0 +1,63 @@
+// Function bundles keep their size targets and stay free of what they do not need (SDK client runtime, grouping engine, classic zod).
+import { join } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLE_TARGETS_KB } from '../../bench/bundles.ts';
+import { REPO_ROOT, esbuildOptions } from '../../infra/function.ts';
+import { FUNCTION_NAMES, type FunctionName } from '../../infra/stack.ts';
+
+interface Bundle {
+  kb: number;
+  inputs: string[];
+}
+
+const bundles = {} as Record<FunctionName, Bundle>;
+
+beforeAll(async () => {
+  for (const name of FUNCTION_NAMES) {
+    // The house options, in memory: the .mjs size is what bench/bundles.ts reports and the targets bound.
+    const r = await build({
+      ...esbuildOptions(join(REPO_ROOT, 'functions', `${name}.ts`), join(REPO_ROOT, '.cache', 'bundles-test', name, 'index.mjs')),
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const [, out] = Object.entries((r.metafile as Metafile).outputs).find(([file]) => file.endsWith('.mjs'))!;
+    bundles[name] = { kb: out.bytes / 1024, inputs: Object.keys(out.inputs) };
+  }
+}, 120_000);
+
+const matching = (name: FunctionName, re: RegExp) => bundles[name].inputs.filter((f) => re.test(f));
+
+describe('function bundles', () => {
+  it('meet the size targets of the infra issue (minified KB)', () => {
+    for (const [name, target] of Object.entries(BUNDLE_TARGETS_KB)) {
+      expect(bundles[name as FunctionName].kb, name).toBeLessThanOrEqual(target);
+    }
+  });
+
+  it('carry no AWS SDK client runtime: the lite client signs and sends (command classes only)', () => {
+    const runtime = /@aws-sdk\/client-(dynamodb|sqs)\/dist-es\/(DynamoDBClient|SQSClient|runtimeConfig)|@aws-sdk\/credential-provider|@smithy\/(node-http-handler|signature-v4|credential-provider-imds)|@aws-sdk\/nested-clients/;
+    for (const name of FUNCTION_NAMES) expect(matching(name, runtime), name).toEqual([]);
+    // …but they do use the lite client.
+    for (const name of FUNCTION_NAMES) expect(matching(name, /lib\/aws\/lite-client\.ts$/), name).toHaveLength(1);
+  });
+
+  it('keep the grouping engine and its language data out of the API and ingest bundles', () => {
+    const grouping = /lib\/group\/|i18n-iso-countries|snowball-stemmers|stopwords-iso|any-ascii/;
+    for (const name of ['api', 'scheduler', 'fetch'] as const) expect(matching(name, grouping), name).toEqual([]);
+    expect(matching('group', /lib\/group\/engine\.ts$/)).toHaveLength(1);
+  });
+
+  it('use zod/mini only (classic zod does not tree-shake and ships every locale)', () => {
+    for (const name of FUNCTION_NAMES) {
+      expect(matching(name, /node_modules\/zod\/v4\/classic\//), name).toEqual([]);
+      expect(matching(name, /node_modules\/zod\/v4\/locales\/(?!en\.js$)/), name).toEqual([]);
+    }
+  });
+
+  it('ship one copy of iconv-lite in the fetch bundle', () => {
+    const copies = new Set(matching('fetch', /iconv-lite\//).map((f) => f.slice(0, f.indexOf('iconv-lite/'))));
+    expect([...copies]).toEqual(['node_modules/']);
+  });
+});
