@@ -5,7 +5,7 @@ import { errorFields, type Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import type { FetchOptions } from '../ingest/fetch.ts';
 import type { FeedState, Outlet } from '../types.ts';
-import { fetchOneFeed, type FeedOutcome } from './fetch-stage.ts';
+import { fetchFeeds, type FeedOutcome } from './fetch-stage.ts';
 import type { MessageQueue } from './queue.ts';
 
 /** Body of a fetch-queue message. */
@@ -121,6 +121,7 @@ function checkFeedRecord(state: FeedState): void {
  * Fetch stage for a queue batch. Feed problems are stored on the feed (not failures); only unexpected errors
  * (a poison message, a corrupt feed record, the database unreachable) fail a message, so SQS redelivers it
  * and, after `maxReceiveCount` receives, dead-letters it. Stale messages (feed fetched since) are dropped.
+ * The batch's feeds are fetched first and their new items stored together, behind one arrival record.
  */
 export async function fetchBatch(
   messages: InMessage[],
@@ -128,9 +129,13 @@ export async function fetchBatch(
 ): Promise<{ failedMessageIds: string[]; failures: { messageId: string; feedId?: string; error: string }[]; outcomes: FeedOutcome[] }> {
   const outlets = await outletsOf(deps.store);
   const failures: { messageId: string; feedId?: string; error: string }[] = [];
-  const outcomes: FeedOutcome[] = [];
-  await Promise.all(
-    messages.map(async (m) => {
+  const fail = (m: InMessage, feedId: string | undefined, err: unknown) => {
+    const f = errorFields(err);
+    deps.log.error('fetch message failed', { messageId: m.messageId, feedId, ...f });
+    failures.push({ messageId: m.messageId, feedId, error: `${f.errorClass ?? 'Error'}: ${f.error}` });
+  };
+  const accepted = await Promise.all(
+    messages.map(async (m): Promise<{ m: InMessage; state: FeedState } | undefined> => {
       let feedId: string | undefined;
       try {
         const msg = parseFetchMessage(m.body);
@@ -138,21 +143,28 @@ export async function fetchBatch(
         const state = await deps.store.getFeed(msg.feedId);
         if (!state) {
           deps.log.warn('unknown feed in queue', { feedId });
-          return;
+          return undefined;
         }
         checkFeedRecord(state);
         if (!msg.force && state.nextDueAt !== msg.dueAt) {
           deps.log.info('stale fetch message dropped', { feedId, claimedDueAt: msg.dueAt, nextDueAt: state.nextDueAt });
-          return;
+          return undefined;
         }
-        outcomes.push(await fetchOneFeed(state, { ...deps, outlets }));
+        return { m, state };
       } catch (err) {
-        const f = errorFields(err);
-        deps.log.error('fetch message failed', { messageId: m.messageId, feedId, ...f });
-        failures.push({ messageId: m.messageId, feedId, error: `${f.errorClass ?? 'Error'}: ${f.error}` });
+        fail(m, feedId, err);
+        return undefined;
       }
     }),
   );
+  const work = accepted.filter((a): a is { m: InMessage; state: FeedState } => a !== undefined);
+  let outcomes: FeedOutcome[] = [];
+  try {
+    outcomes = await fetchFeeds(work.map((w) => w.state), { ...deps, outlets });
+  } catch (err) {
+    // fetchFeeds records feed problems itself: anything reaching here is unexpected, and fails every message.
+    for (const w of work) fail(w.m, w.state.feedId, err);
+  }
   if (outcomes.some((o) => o.newItems > 0)) {
     // One trigger per minute however many batches found items: FIFO deduplication coalesces a fetch wave into
     // few grouping passes, and every pass rewrites each story it touches once. Later items wait at most for

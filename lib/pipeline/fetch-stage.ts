@@ -1,9 +1,9 @@
-// Fetch stage: one feed → fetch → decode/parse → normalize → store new or edited items; failures become feed health.
+// Fetch stage: feeds → fetch → decode/parse → normalize → store new or edited items; failures become feed health.
 import { errorFields, type Logger } from '../log.ts';
 import { fetchFeed, type FetchOptions } from '../ingest/fetch.ts';
 import { normalizeFeed } from '../ingest/normalize.ts';
 import { parseFeed } from '../ingest/parse.ts';
-import type { Store } from '../store/store.ts';
+import type { FeedItems, FeedItemsWrite, Store } from '../store/store.ts';
 import type { FeedState, Item, Outlet } from '../types.ts';
 import { nextStateAfterFailure, nextStateAfterSuccess } from './schedule.ts';
 
@@ -28,6 +28,19 @@ export interface FetchStageDeps {
   now: () => Date;
 }
 
+/** A feed fetched and normalized whose items (and new state) are not stored yet. */
+interface LoadedFeed {
+  state: FeedState;
+  next: FeedState;
+  items: Item[];
+  dedupeUrls: boolean;
+  log: Logger;
+  now: string;
+  started: number;
+  permanentRedirect?: string;
+  logFields: Record<string, unknown>;
+}
+
 /**
  * Items that differ from what is stored: unchanged ones are dropped before any write, so re-polling an
  * unchanged feed costs reads only (cheaper than conditional writes, which are billed even when they fail).
@@ -39,30 +52,63 @@ async function changedItems(store: Store, items: Item[]): Promise<Item[]> {
 }
 
 /**
- * Writes a feed's items: through the store's batched `putFeedItems` (seen set, batched read, conditional
- * puts, arrival record) when the store has it, else item by item after dropping unchanged items.
+ * Writes the items of several feeds: through the store's batched `putBatchItems` (seen sets, one batched read,
+ * conditional puts, one arrival record for the whole batch) when the store has it, else item by item after
+ * dropping unchanged items (stores that only implement the basic calls).
  */
-async function writeItems(store: Store, feedId: string, items: Item[], dedupeUrls: boolean): Promise<{ newItems: number; updatedItems: number }> {
-  const batched = store as Partial<Pick<Store, 'putFeedItems'>> & Store;
-  if (typeof batched.putFeedItems === 'function') {
-    const w = await batched.putFeedItems(feedId, items, { dedupeUrls });
-    return { newItems: w.created, updatedItems: w.updated };
+async function writeItems(store: Store, feeds: FeedItems[]): Promise<Pick<FeedItemsWrite, 'created' | 'updated'>[]> {
+  const batched = store as Partial<Pick<Store, 'putBatchItems'>> & Store;
+  if (typeof batched.putBatchItems === 'function') return batched.putBatchItems(feeds);
+  const out: Pick<FeedItemsWrite, 'created' | 'updated'>[] = [];
+  for (const f of feeds) {
+    const w = { created: 0, updated: 0 };
+    for (const item of await changedItems(store, f.items)) {
+      const r = await store.putItem(item);
+      if (r === 'created') w.created++;
+      else if (r === 'updated') w.updated++;
+    }
+    out.push(w);
   }
-  let newItems = 0;
-  let updatedItems = 0;
-  for (const item of await changedItems(store, items)) {
-    const w = await store.putItem(item);
-    if (w === 'created') newItems++;
-    else if (w === 'updated') updatedItems++;
+  return out;
+}
+
+/** Records a feed-level failure on the feed's state (never throws) and returns its outcome. */
+async function recordFailure(
+  state: FeedState,
+  err: unknown,
+  ctx: { deps: FetchStageDeps; log: Logger; now: string; started: number; permanentRedirect?: string },
+): Promise<FeedOutcome> {
+  const redirect = ctx.permanentRedirect ?? (err as { permanentRedirect?: string } | undefined)?.permanentRedirect;
+  const failed = nextStateAfterFailure(state, { now: ctx.now, error: err, pollMinutes: ctx.deps.pollMinutes, permanentRedirect: redirect });
+  try {
+    await ctx.deps.store.saveFeed(failed);
+  } catch (saveErr) {
+    ctx.log.error('could not record feed failure', errorFields(saveErr));
   }
-  return { newItems, updatedItems };
+  const durationMs = Date.now() - ctx.started;
+  ctx.log.warn('feed failed', {
+    durationMs,
+    ...errorFields(err),
+    httpStatus: failed.httpStatus,
+    consecutiveFailures: failed.consecutiveFailures,
+    nextDueAt: failed.nextDueAt,
+    ...(failed.gone ? { gone: true } : {}),
+  });
+  return {
+    feedId: state.feedId,
+    status: 'failed',
+    newItems: 0,
+    updatedItems: 0,
+    error: { class: failed.errorClass ?? 'Error', message: failed.errorMessage ?? String(err) },
+    durationMs,
+  };
 }
 
 /**
- * Fetches and stores one feed. Never throws for feed-level problems: they are recorded on the feed's state
- * (errorClass, errorMessage, httpStatus, consecutiveFailures, nextDueAt).
+ * Fetches, parses and normalizes one feed. A 304, a gone feed or a feed-level failure is finished here (the
+ * feed state is saved) and comes back as an outcome; a parsed feed comes back loaded, its items not yet stored.
  */
-export async function fetchOneFeed(state: FeedState, deps: FetchStageDeps): Promise<FeedOutcome> {
+async function loadFeed(state: FeedState, deps: FetchStageDeps): Promise<FeedOutcome | LoadedFeed> {
   const started = Date.now();
   const now = deps.now().toISOString();
   const log = deps.log.child({ feedId: state.feedId });
@@ -87,7 +133,6 @@ export async function fetchOneFeed(state: FeedState, deps: FetchStageDeps): Prom
       feedUrl: res.url,
       now,
     });
-    const { newItems, updatedItems } = await writeItems(deps.store, state.feedId, items, (outlet?.feeds.length ?? 1) > 1);
     const next = nextStateAfterSuccess(state, {
       now,
       status: res.status,
@@ -98,43 +143,76 @@ export async function fetchOneFeed(state: FeedState, deps: FetchStageDeps): Prom
       warning: parsed.warning,
       permanentRedirect,
     });
-    await deps.store.saveFeed(next);
-    const durationMs = Date.now() - started;
-    log.info('feed fetched', {
-      durationMs,
-      httpStatus: res.status,
-      bytes: res.body.length,
-      encoding: parsed.encoding,
-      items: items.length,
-      newItems,
-      updatedItems,
-      ...(next.url !== state.url ? { movedTo: next.url } : {}),
-    });
-    return { feedId: state.feedId, status: 'ok', newItems, updatedItems, durationMs };
-  } catch (err) {
-    const redirect = permanentRedirect ?? (err as { permanentRedirect?: string } | undefined)?.permanentRedirect;
-    const failed = nextStateAfterFailure(state, { now, error: err, pollMinutes: deps.pollMinutes, permanentRedirect: redirect });
-    try {
-      await deps.store.saveFeed(failed);
-    } catch (saveErr) {
-      log.error('could not record feed failure', errorFields(saveErr));
-    }
-    const durationMs = Date.now() - started;
-    log.warn('feed failed', {
-      durationMs,
-      ...errorFields(err),
-      httpStatus: failed.httpStatus,
-      consecutiveFailures: failed.consecutiveFailures,
-      nextDueAt: failed.nextDueAt,
-      ...(failed.gone ? { gone: true } : {}),
-    });
     return {
-      feedId: state.feedId,
-      status: 'failed',
-      newItems: 0,
-      updatedItems: 0,
-      error: { class: failed.errorClass ?? 'Error', message: failed.errorMessage ?? String(err) },
-      durationMs,
+      state,
+      next,
+      items,
+      dedupeUrls: (outlet?.feeds.length ?? 1) > 1,
+      log,
+      now,
+      started,
+      permanentRedirect,
+      logFields: { httpStatus: res.status, bytes: res.body.length, encoding: parsed.encoding, items: items.length },
     };
+  } catch (err) {
+    return recordFailure(state, err, { deps, log, now, started, permanentRedirect });
   }
+}
+
+/**
+ * Stores the items of loaded feeds together (one arrival record for all their new items), then saves each
+ * feed's state. The feed state is saved after its items, so a crash re-fetches the feed and re-checks them.
+ * A store failure is recorded on every feed of the group, as a failed fetch of each.
+ */
+async function storeLoaded(loaded: LoadedFeed[], deps: FetchStageDeps): Promise<FeedOutcome[]> {
+  if (loaded.length === 0) return [];
+  let writes: Pick<FeedItemsWrite, 'created' | 'updated'>[];
+  try {
+    writes = await writeItems(deps.store, loaded.map((l) => ({ feedId: l.state.feedId, items: l.items, dedupeUrls: l.dedupeUrls })));
+  } catch (err) {
+    return Promise.all(loaded.map((l) => recordFailure(l.state, err, { deps, ...l })));
+  }
+  return Promise.all(
+    loaded.map(async (l, i): Promise<FeedOutcome> => {
+      const { created: newItems, updated: updatedItems } = writes[i]!;
+      try {
+        await deps.store.saveFeed(l.next);
+      } catch (err) {
+        return recordFailure(l.state, err, { deps, ...l });
+      }
+      const durationMs = Date.now() - l.started;
+      l.log.info('feed fetched', {
+        durationMs,
+        ...l.logFields,
+        newItems,
+        updatedItems,
+        ...(l.next.url !== l.state.url ? { movedTo: l.next.url } : {}),
+      });
+      return { feedId: l.state.feedId, status: 'ok', newItems, updatedItems, durationMs };
+    }),
+  );
+}
+
+const isOutcome = (x: FeedOutcome | LoadedFeed): x is FeedOutcome => 'status' in x;
+
+/**
+ * Fetches and stores a group of feeds (a fetch batch): every feed is fetched and parsed first, then the new
+ * items of all of them are stored behind one arrival record. Never throws for feed-level problems: they are
+ * recorded on each feed's state (errorClass, errorMessage, httpStatus, consecutiveFailures, nextDueAt).
+ * @returns one outcome per feed, in input order
+ */
+export async function fetchFeeds(states: FeedState[], deps: FetchStageDeps): Promise<FeedOutcome[]> {
+  const first = await Promise.all(states.map((s) => loadFeed(s, deps)));
+  const loaded = first.filter((x): x is LoadedFeed => !isOutcome(x));
+  const stored = new Map((await storeLoaded(loaded, deps)).map((o, i) => [loaded[i]!, o]));
+  return first.map((x) => (isOutcome(x) ? x : stored.get(x)!));
+}
+
+/**
+ * Fetches and stores one feed. Never throws for feed-level problems: they are recorded on the feed's state
+ * (errorClass, errorMessage, httpStatus, consecutiveFailures, nextDueAt).
+ */
+export async function fetchOneFeed(state: FeedState, deps: FetchStageDeps): Promise<FeedOutcome> {
+  const [outcome] = await fetchFeeds([state], deps);
+  return outcome!;
 }

@@ -37,7 +37,7 @@ import {
 } from './keys.ts';
 import type { DynamoSender } from './client.ts';
 import { DEFAULT_RETRY, StoreRetryExhaustedError, backoffMs, withRetry, type RetryPolicy } from './retry.ts';
-import type { Arrival, FeedItemsWrite, ItemWrite, Page, PutStoryOptions, Store } from './store.ts';
+import type { Arrival, FeedItems, FeedItemsWrite, ItemWrite, Page, PutStoryOptions, Store } from './store.ts';
 
 /** Options of the DynamoDB store. */
 export interface DynamoStoreOptions {
@@ -55,6 +55,12 @@ const SEEN_REWRITE_MIN = 4;
 /** Arrival records only need to outlive the grouping stage's catch-up window. */
 const ARRIVAL_TTL_DAYS = 7;
 
+/** Id bytes per arrival record: a quarter of DynamoDB's 400 KB item limit leaves room for keys and overhead. */
+const ARRIVAL_MAX_BYTES = 100_000;
+
+/** Stands in for the feed id in the sort key of an arrival record shared by a fetch batch. */
+const ARRIVAL_BATCH_TAG = 'batch';
+
 /** Story fields that may be absent: an update removes them when the new version lacks them. */
 const OPTIONAL_STORY_FIELDS = [
   'summary',
@@ -68,8 +74,21 @@ const OPTIONAL_STORY_FIELDS = [
   'excludedItemIds',
 ] as const;
 
-/** A membership as kept inside the story record (story and item ids are implied by where it sits). */
+/**
+ * A membership as kept inside the story record (story and item ids are implied by where it sits), in short
+ * form: the record is copied into gsi1 on every story write, so each byte past a kilobyte costs two units.
+ * `s` score, `m` matched terms (absent when none), `t` time as epoch ms (the ISO string if it would not
+ * round-trip), `b` only for editor placements (absent = engine).
+ */
 interface MemberEntry {
+  s: number;
+  m?: string[];
+  t: number | string;
+  b?: 'editor';
+}
+
+/** The long form written before entries were shortened; still read, never written. */
+interface LegacyMemberEntry {
   score: number;
   matched: string[];
   by: 'engine' | 'editor';
@@ -227,39 +246,97 @@ export class DynamoStore implements Store {
   }
 
   async putFeedItems(feedId: string, items: Item[], opts: { dedupeUrls?: boolean } = {}): Promise<FeedItemsWrite> {
-    const out: FeedItemsWrite = { created: 0, updated: 0, unchanged: 0, duplicate: 0, skippedSeen: 0 };
-    const seenRow = await this.send(
-      new GetItemCommand({ TableName: this.table, Key: toAttrs(primary(feedSeenKeys(feedId))), ProjectionExpression: 'h' }),
+    const [out] = await this.putBatchItems([{ feedId, items, dedupeUrls: opts.dedupeUrls }]);
+    return out!;
+  }
+
+  async putBatchItems(feeds: FeedItems[]): Promise<FeedItemsWrite[]> {
+    const outs: FeedItemsWrite[] = feeds.map(() => ({ created: 0, updated: 0, unchanged: 0, duplicate: 0, skippedSeen: 0 }));
+    if (feeds.length === 0) return outs;
+    // Every feed's seen set in one batched read (eventually consistent, like the single GetItem it replaces).
+    const seenRows = await this.batchGet(feeds.map((f) => primary(feedSeenKeys(f.feedId))), { projection: ['pk', 'h'] });
+    const seenOf = new Map(seenRows.map((r) => [r.pk!.S!, new Set<string>(r.h?.SS ?? [])]));
+    const plans = feeds.map((f, i) => {
+      const seen = seenOf.get(feedSeenKeys(f.feedId).pk) ?? new Set<string>();
+      const hashes = f.items.map(seenHash);
+      const candidates = f.items.filter((_, k) => !seen.has(hashes[k]!));
+      outs[i]!.skippedSeen = f.items.length - candidates.length;
+      return { feed: f, out: outs[i]!, hashes, candidates };
+    });
+    const candidateIds = plans.flatMap((p) => p.candidates.map((i) => i.id));
+    if (candidateIds.length === 0) return outs;
+    // Items outside the seen sets (new, edited, or a lost seen-set write) are checked with one batched read,
+    // so unchanged items cost half a read unit instead of a failed conditional write. The same read fetches
+    // the article claims of those that need one: an article another feed of the outlet already stored is a
+    // duplicate found without a (billed) failed conditional write, on this poll and every later one.
+    const claimKeys = (item: Item) => articleClaimKeys(item.outletId, sha1(item.url!));
+    const claimKey = (item: Item) => claimKeys(item).pk;
+    const claimed = plans.flatMap((p) => (p.feed.dedupeUrls ? p.candidates.filter((i) => i.url) : []));
+    const rows = await this.batchGet(
+      [...candidateIds.map((id) => primary(itemKeys(id))), ...claimed.map((i) => primary(claimKeys(i)))],
+      { projection: ['pk', 'id', 'contentHash', 'itemId'] },
     );
-    const seen = new Set<string>(seenRow.Item?.h?.SS ?? []);
-    const hashes = items.map(seenHash);
-    const candidates = items.filter((_, i) => !seen.has(hashes[i]!));
-    out.skippedSeen = items.length - candidates.length;
-    if (candidates.length === 0) return out;
-    // Items outside the seen set (new, edited, or a lost seen-set write) are checked with one batched read,
-    // so unchanged items cost half a read unit instead of a failed conditional write.
-    const [stored] = await this.itemHashes(candidates.map((i) => i.id));
-    const fresh = candidates.filter((i) => !stored!.has(i.id));
-    const edited = candidates.filter((i) => stored!.has(i.id) && stored!.get(i.id) !== i.contentHash);
-    out.unchanged += candidates.length - fresh.length - edited.length;
-    const results = await this.writeItems(feedId, [...fresh, ...edited], fresh, opts);
-    for (const r of results) out[r]++;
-    // Rewritten only once enough items miss from it: below that, re-checking them with a batched read
-    // (half a read unit each) is cheaper than a write unit per poll with new items.
-    const next = new Set(hashes);
-    if (candidates.length >= SEEN_REWRITE_MIN) {
-      // Written last: if anything above failed, the next attempt re-checks these items instead of skipping them.
-      await this.send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: {
-            ...toAttrs({ ...feedSeenKeys(feedId), entity: 'seen', feedId }),
-            ...(next.size ? { h: { SS: [...next] } } : {}),
-          },
-        }),
-      );
+    const stored = new Map<string, string>();
+    const claims = new Map<string, string>();
+    for (const r of rows) {
+      if (r.itemId?.S) claims.set(r.pk!.S!, r.itemId.S);
+      else if (r.id?.S) stored.set(r.id.S, r.contentHash?.S ?? '');
     }
-    return out;
+    const writes: { item: Item; fresh: boolean; dedupeUrls: boolean; out: FeedItemsWrite }[] = [];
+    const queued = new Set<string>();
+    for (const p of plans) {
+      const dedupe = p.feed.dedupeUrls ?? false;
+      for (const item of p.candidates) {
+        const fresh = !stored.has(item.id);
+        // The same item twice in a batch (a redelivered message next to its successor) is written once.
+        if (queued.has(item.id) || (!fresh && stored.get(item.id) === item.contentHash)) {
+          p.out.unchanged++;
+          continue;
+        }
+        if (fresh && dedupe && item.url) {
+          // First come in the batch takes the claim; the conditional claim write still settles races with
+          // other fetchers.
+          const owner = claims.get(claimKey(item));
+          if (owner !== undefined && owner !== item.id) {
+            p.out.duplicate++;
+            continue;
+          }
+          claims.set(claimKey(item), item.id);
+        }
+        queued.add(item.id);
+        writes.push({ item, fresh, dedupeUrls: dedupe, out: p.out });
+      }
+    }
+    await this.announce(
+      feeds.length === 1 ? feeds[0]!.feedId : undefined,
+      writes.filter((w) => w.fresh).map((w) => w.item.id),
+    );
+    const limit = pLimit(8);
+    const results = await Promise.all(
+      writes.map((w) => limit(() => (w.fresh ? this.createItem(w.item, w.dedupeUrls) : this.updateItem(w.item)))),
+    );
+    results.forEach((r, i) => writes[i]!.out[r]++);
+    // A seen set is rewritten only once enough items miss from it: below that, re-checking them with a batched
+    // read (half a read unit each) is cheaper than a write unit per poll with new items. Written last: if
+    // anything above failed, the next attempt re-checks these items instead of skipping them.
+    await Promise.all(
+      plans
+        .filter((p) => p.candidates.length >= SEEN_REWRITE_MIN)
+        .map((p) =>
+          limit(() =>
+            this.send(
+              new PutItemCommand({
+                TableName: this.table,
+                Item: {
+                  ...toAttrs({ ...feedSeenKeys(p.feed.feedId), entity: 'seen', feedId: p.feed.feedId }),
+                  ...(p.hashes.length ? { h: { SS: [...new Set(p.hashes)] } } : {}),
+                },
+              }),
+            ),
+          ),
+        ),
+    );
+    return outs;
   }
 
   async getItems(ids: string[], opts: { consistent?: boolean } = {}): Promise<Item[]> {
@@ -289,8 +366,8 @@ export class DynamoStore implements Store {
       ),
     );
     return perBucket.flat().map((r) => {
-      const a = fromAttrs<{ feedId: string; itemIds: string[] }>(r);
-      return { key: r.sk!.S!, feedId: a.feedId, itemIds: a.itemIds };
+      const a = fromAttrs<{ feedId?: string; itemIds: string[] }>(r);
+      return { key: r.sk!.S!, ...(a.feedId ? { feedId: a.feedId } : {}), itemIds: a.itemIds };
     });
   }
 
@@ -329,11 +406,9 @@ export class DynamoStore implements Store {
       new GetItemCommand({ TableName: this.table, Key: toAttrs(primary(storyKeys(storyId))), ConsistentRead: true }),
     );
     if (!r.Item) return [];
-    const rec = fromAttrs<Story & { members?: Record<string, MemberEntry> }>(r.Item);
+    const rec = fromAttrs<Story & { members?: Record<string, MemberEntry | LegacyMemberEntry> }>(r.Item);
     const members = rec.members ?? {};
-    return rec.itemIds
-      .filter((id) => members[id] !== undefined)
-      .map((id) => ({ storyId, itemId: id, ...members[id]! }));
+    return rec.itemIds.filter((id) => members[id] !== undefined).map((id) => fromMemberEntry(storyId, id, members[id]!));
   }
 
   async getStory(id: string): Promise<Story | undefined> {
@@ -515,30 +590,51 @@ export class DynamoStore implements Store {
   private readonly send = ((command: Parameters<DynamoDBClient['send']>[0]) =>
     withRetry(command.constructor.name.replace(/Command$/, ''), () => this.client.send(command), this.retry)) as DynamoDBClient['send'];
 
-  /**
-   * Writes new items (announcing them in an arrival record first, so a crash after some writes still lets the
-   * grouping stage find them) and edited ones (conditional on the content hash).
-   */
+  /** Writes new items (announced first) and edited ones (conditional on the content hash); used by putItem. */
   private async writeItems(feedId: string, items: Item[], fresh: Item[], opts: { dedupeUrls?: boolean }): Promise<ItemWrite[]> {
-    if (fresh.length) {
-      const at = new Date().toISOString();
-      await this.send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: toAttrs({
-            ...arrivalKeys(at, feedId, randomUUID().slice(0, 8)),
-            entity: 'arrival',
-            feedId,
-            itemIds: fresh.map((i) => i.id),
-            ttl: ttlAfter(at, ARRIVAL_TTL_DAYS),
-          }),
-        }),
-      );
-    }
+    await this.announce(feedId, fresh.map((i) => i.id));
     const freshIds = new Set(fresh.map((i) => i.id));
     const limit = pLimit(8);
     return Promise.all(
       items.map((item) => limit(() => (freshIds.has(item.id) ? this.createItem(item, opts.dedupeUrls ?? false) : this.updateItem(item)))),
+    );
+  }
+
+  /**
+   * Announces item ids in arrival records before they are written, so a crash after some item writes still
+   * lets the grouping stage find them. A whole fetch batch shares one record: write units are per started
+   * kilobyte, so one record of n ids costs about 1 + n/40 units instead of one unit per feed. Records are
+   * split only to stay far below DynamoDB's 400 KB item limit. `feedId` is kept for a one-feed record.
+   */
+  private async announce(feedId: string | undefined, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const at = new Date().toISOString();
+    const chunks: string[][] = [[]];
+    let bytes = 0;
+    for (const id of ids) {
+      if (bytes + id.length + 3 > ARRIVAL_MAX_BYTES && chunks.at(-1)!.length) {
+        chunks.push([]);
+        bytes = 0;
+      }
+      chunks.at(-1)!.push(id);
+      bytes += id.length + 3;
+    }
+    const nonce = randomUUID().slice(0, 8);
+    await Promise.all(
+      chunks.map((itemIds, i) =>
+        this.send(
+          new PutItemCommand({
+            TableName: this.table,
+            Item: toAttrs({
+              ...arrivalKeys(at, feedId ?? ARRIVAL_BATCH_TAG, chunks.length > 1 ? `${nonce}.${i}` : nonce),
+              entity: 'arrival',
+              ...(feedId ? { feedId } : {}),
+              itemIds,
+              ttl: ttlAfter(at, ARRIVAL_TTL_DAYS),
+            }),
+          }),
+        ),
+      ),
     );
   }
 
@@ -680,8 +776,23 @@ const eq = (attr: string, value: string) => ({
 });
 
 /** Kept small: the record is rewritten (and copied into gsi1) every time the story changes. */
-const memberEntry = (m: Membership): MemberEntry => ({ score: m.score, matched: m.matched.slice(0, MAX_MATCHED), by: m.by, at: m.at });
+function memberEntry(m: Membership): MemberEntry {
+  const ms = Date.parse(m.at);
+  const matched = m.matched.slice(0, MAX_MATCHED);
+  return {
+    s: m.score,
+    ...(matched.length ? { m: matched } : {}),
+    t: !Number.isNaN(ms) && new Date(ms).toISOString() === m.at ? ms : m.at,
+    ...(m.by === 'editor' ? { b: 'editor' as const } : {}),
+  };
+}
 const MAX_MATCHED = 5;
+
+/** Decodes a stored membership entry, short or long form. */
+function fromMemberEntry(storyId: string, itemId: string, e: MemberEntry | LegacyMemberEntry): Membership {
+  if ('score' in e) return { storyId, itemId, score: e.score, matched: e.matched ?? [], by: e.by, at: e.at };
+  return { storyId, itemId, score: e.s, matched: e.m ?? [], by: e.b ?? 'engine', at: typeof e.t === 'number' ? new Date(e.t).toISOString() : e.t };
+}
 
 function decodeStory(row: Attrs): Story {
   const s = fromAttrs<Story & { members?: unknown }>(row);

@@ -20,12 +20,21 @@ export interface FeedItemsWrite {
   skippedSeen: number;
 }
 
-/** One arrival record: items a fetch attempt wrote, for the grouping stage to pick up. */
+/** One arrival record: items a fetch attempt (one feed, or a whole fetch batch) wrote, for the grouping stage. */
 export interface Arrival {
   /** Opaque, time-ordered position (the record's sort key); the grouping cursor stores it. */
   key: string;
-  feedId: string;
+  /** The feed, for a record written for one feed; absent on a record shared by a fetch batch. */
+  feedId?: string;
   itemIds: string[];
+}
+
+/** One feed's parsed items, as handed to `putBatchItems`. */
+export interface FeedItems {
+  feedId: string;
+  items: Item[];
+  /** Claim each article URL per outlet (only needed when the outlet has several feeds). */
+  dedupeUrls?: boolean;
 }
 
 /** Options of `putStory`. */
@@ -64,6 +73,12 @@ export interface Store {
    * @param opts.dedupeUrls claim each article URL per outlet (only needed when the outlet has several feeds)
    */
   putFeedItems(feedId: string, items: Item[], opts?: { dedupeUrls?: boolean }): Promise<FeedItemsWrite>;
+  /**
+   * `putFeedItems` for the feeds of a whole fetch batch at once: the new items of every feed are announced in
+   * one arrival record (the per-poll record was the largest per-item cost), written before any item.
+   * @returns one result per feed, in input order
+   */
+  putBatchItems(feeds: FeedItems[]): Promise<FeedItemsWrite[]>;
   getItems(ids: string[], opts?: { consistent?: boolean }): Promise<Item[]>;
   /** Arrival records with a key after `after` (all when undefined), written at or after `from`, oldest first. */
   listArrivals(opts: { after?: string; from: string; now: string }): Promise<Arrival[]>;

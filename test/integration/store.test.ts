@@ -84,6 +84,32 @@ describe.each(BACKENDS)('store on $name', (backend) => {
     expect(await db.store.putFeedItems('ld/g', few)).toMatchObject({ created: 0, updated: 0, unchanged: 2, skippedSeen: 0 });
   });
 
+  it('stores a fetch batch behind one arrival record written before its items, and rewrites nothing', async () => {
+    const client = createDynamoClient({ endpoint: db.endpoint, region: 'us-east-1' });
+    const order: string[] = [];
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const pk = (args.input as { Item?: { pk?: { S?: string } } }).Item?.pk?.S;
+        if (pk) order.push(pk.split('#')[0]!);
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordPuts' },
+    );
+    const store = new DynamoStore({ client, table: db.table, retentionDays: 30 });
+    const feeds = ['ld/b1', 'ld/b2', 'ld/b3'].map((feedId, f) => ({ feedId, items: [1, 2].map((n) => item(`b${f}-${n}`, { feedId })) }));
+    const window = () => ({ from: new Date(Date.now() - 3_600_000).toISOString(), now: new Date(Date.now() + 1_000).toISOString() });
+    const known = new Set((await store.listArrivals(window())).map((a) => a.key));
+    expect((await store.putBatchItems(feeds)).map((w) => w.created)).toEqual([2, 2, 2]);
+    const added = (await store.listArrivals(window())).filter((a) => !known.has(a.key));
+    expect(added).toHaveLength(1);
+    expect([...added[0]!.itemIds].sort()).toEqual(feeds.flatMap((f) => f.items.map((i) => i.id)).sort());
+    expect(order).toEqual(['ARRIVALS', 'ITEM', 'ITEM', 'ITEM', 'ITEM', 'ITEM', 'ITEM']);
+    order.length = 0;
+    expect(await store.putBatchItems(feeds)).toEqual(feeds.map(() => ({ created: 0, updated: 0, unchanged: 2, duplicate: 0, skippedSeen: 0 })));
+    expect(order).toEqual([]);
+    client.destroy();
+  });
+
   it('keeps memberships on the story record across editor-style story writes', async () => {
     const s = story('m1', '2026-11-25T09:00:00.000Z');
     const m = { storyId: 'm1', itemId: 'a', score: 0.8, matched: ['mali'], by: 'engine' as const, at: '2026-11-25T09:00:00.000Z' };
@@ -107,6 +133,17 @@ describe.each(BACKENDS)('store on $name', (backend) => {
     const m = { storyId: 'old1', itemId: 'a', score: 0.5, matched: ['x'], by: 'engine' as const, at: s.updatedAt };
     await db.store.putStory({ ...s, version: 2 }, 1, { members: [m] });
     expect(await db.store.getMemberships('old1')).toEqual([m]);
+  });
+
+  it('reads memberships stored in the long form of older records next to short-form ones', async () => {
+    const s = story('old2', '2026-11-25T08:00:00.000Z');
+    const legacy = { score: 0.7, matched: ['mali'], by: 'editor', at: '2026-11-25T08:00:00.000Z' };
+    await db.client.send(
+      new PutItemCommand({ TableName: db.table, Item: marshall({ ...storyKeys('old2', s.updatedAt), entity: 'story', ...s, itemIds: ['a', 'b'], members: { a: legacy } }) }),
+    );
+    const m = { storyId: 'old2', itemId: 'b', score: 0.41, matched: [], by: 'engine' as const, at: '2026-11-25T09:30:00.123Z' };
+    await db.store.putStory({ ...s, itemIds: ['a', 'b'], version: 2 }, 1, { members: [m] });
+    expect(await db.store.getMemberships('old2')).toEqual([{ storyId: 'old2', itemId: 'a', ...legacy }, m]);
   });
 
   it('lets exactly one of two schedulers claim a due feed', async () => {
