@@ -1,6 +1,5 @@
 // Editor persistence (keys, audit entries) in the same single DynamoDB table, keyed through lib/store/keys.ts.
 import {
-  ConditionalCheckFailedException,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
@@ -9,7 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { NotFoundError } from '../errors.ts';
 import type { DynamoSender } from '../store/client.ts';
-import { fromAttrs, toAttrs, type Attrs } from '../store/codec.ts';
+import { fromAttrs, isConditionFailure, toAttrs, type Attrs } from '../store/codec.ts';
 import { INDEX, auditKeys, editorKeyKeys, storyKeys } from '../store/keys.ts';
 import type { AuditEntry } from './audit.ts';
 import type { EditorKeyRecord } from './auth.ts';
@@ -26,9 +25,6 @@ export interface EditorStore {
   /** A story's audit entries, oldest first. */
   history(storyId: string): Promise<AuditEntry[]>;
 }
-
-const isConditionFailure = (err: unknown) =>
-  err instanceof ConditionalCheckFailedException || (err as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
 const pkOnly = (k: { pk: string; sk: string }) => ({ pk: k.pk, sk: k.sk });
 

@@ -29,3 +29,10 @@ export function decodeCursor(cursor: string | undefined): Attrs | undefined {
   if (!parsed || typeof parsed !== 'object') throw new Error('bad cursor');
   return marshall(parsed as Record<string, unknown>);
 }
+
+/**
+ * True for a failed ConditionExpression. Matched by name, not `instanceof`: the Lambda bundles use a lite
+ * client that raises plain errors with the SDK's names, and the exception class would add SDK code to them.
+ */
+export const isConditionFailure = (err: unknown): boolean =>
+  (err as Error | undefined)?.name === 'ConditionalCheckFailedException';

@@ -2,7 +2,6 @@
 import {
   BatchGetItemCommand,
   BatchWriteItemCommand,
-  ConditionalCheckFailedException,
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
@@ -16,7 +15,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
 import { ConflictError, ValidationError } from '../errors.ts';
 import type { FeedState, Item, Membership, Outlet, Story } from '../types.ts';
-import { decodeCursor, encodeCursor, fromAttrs, toAttrs, ttlAfter, type Attrs } from './codec.ts';
+import { decodeCursor, encodeCursor, fromAttrs, isConditionFailure, toAttrs, ttlAfter, type Attrs } from './codec.ts';
 import {
   INDEX,
   arrivalBuckets,
@@ -98,9 +97,6 @@ interface LegacyMemberEntry {
 /** DynamoDB's answer to `SET members.#id = …` on a record without a `members` map. */
 const isMissingMembersMap = (err: unknown) =>
   (err as Error | undefined)?.name === 'ValidationException' && /document path/i.test((err as Error).message);
-
-const isConditionFailure = (err: unknown) =>
-  err instanceof ConditionalCheckFailedException || (err as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
 /** Store backed by one DynamoDB table. */
 export class DynamoStore implements Store {
