@@ -13,38 +13,15 @@ import { ConfigError, ConflictError } from '../../lib/errors.ts';
 import { SqsQueue } from '../../lib/pipeline/queue.ts';
 import { DynamoStore } from '../../lib/store/dynamo.ts';
 import { StoreRetryExhaustedError } from '../../lib/store/retry.ts';
-import type { Item, Story } from '../../lib/types.ts';
+import type { Item } from '../../lib/types.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
+import { item as baseItem, story } from '../support/records.ts';
 
 const LOCAL = { accessKeyId: 'local', secretAccessKey: 'local' };
 const noSleep = async () => {};
 
-const item = (id: string, over: Partial<Item> = {}): Item => ({
-  id,
-  feedId: 'le-devoir/international',
-  outletId: 'le-devoir',
-  url: `https://www.ledevoir.com/monde/${id}`,
-  title: `Titre ${id}`,
-  summary: 'Résumé — « guillemets » et 東京',
-  language: 'fr',
-  publishedAt: '2026-11-25T10:00:00.000Z',
-  firstSeenAt: '2026-11-25T10:05:00.000Z',
-  contentHash: `h-${id}`,
-  ...over,
-});
-
-const story = (id: string, updatedAt: string, version = 1): Story => ({
-  id,
-  label: 'Mali withdrawal',
-  headline: 'France completes its withdrawal from Mali',
-  firstSeenAt: updatedAt,
-  updatedAt,
-  lastItemAt: updatedAt,
-  itemIds: ['a'],
-  outletIds: ['le-devoir'],
-  version,
-  status: 'auto',
-});
+// Non-ASCII text checks the JSON round trip of the lite client.
+const item = (id: string, over: Partial<Item> = {}): Item => baseItem(id, { summary: 'Résumé — « guillemets » et 東京', ...over });
 
 const strip = <T extends { $metadata?: unknown }>(o: T) => {
   const { $metadata: _, ...rest } = o;

@@ -8,35 +8,9 @@ import { storyKeys } from '../../lib/store/keys.ts';
 import { createDynamoClient } from '../../lib/store/client.ts';
 import { DynamoStore } from '../../lib/store/dynamo.ts';
 import { StoreRetryExhaustedError, withRetry } from '../../lib/store/retry.ts';
-import type { Item, Story } from '../../lib/types.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
+import { item, story } from '../support/records.ts';
 
-const item = (id: string, over: Partial<Item> = {}): Item => ({
-  id,
-  feedId: 'le-devoir/international',
-  outletId: 'le-devoir',
-  url: `https://www.ledevoir.com/monde/${id}`,
-  title: `Titre ${id}`,
-  summary: 'Résumé',
-  language: 'fr',
-  publishedAt: '2026-11-25T10:00:00.000Z',
-  firstSeenAt: '2026-11-25T10:05:00.000Z',
-  contentHash: `h-${id}`,
-  ...over,
-});
-
-const story = (id: string, updatedAt: string, version = 1): Story => ({
-  id,
-  label: 'Mali withdrawal',
-  headline: 'France completes its withdrawal from Mali',
-  firstSeenAt: updatedAt,
-  updatedAt,
-  lastItemAt: updatedAt,
-  itemIds: ['a'],
-  outletIds: ['le-devoir'],
-  version,
-  status: 'auto',
-});
 
 describe.each(BACKENDS)('store on $name', (backend) => {
   let db: TestDb;
