@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { StoryGrouper, type GroupInput } from '../lib/group/engine.ts';
@@ -112,8 +113,8 @@ function fullGc(): void {
 }
 
 function run(items: GroupInput[]): {
-  ms: number; itemsPerSec: number; cpuItemsPerSec: number; stories: number; heapMB: number; active: number;
-  itemsInMemory: number;
+  ms: number; itemsPerSec: number; cpuItemsPerSec: number; cpuUsPerItem: number; stories: number; heapMB: number;
+  active: number; itemsInMemory: number;
 } {
   fullGc();
   const before = process.memoryUsage().heapUsed;
@@ -131,7 +132,7 @@ function run(items: GroupInput[]): {
   const stories = new Set(items.map((it) => g.storyOf(it.id)).filter(Boolean)).size;
   return {
     ms: Math.round(ms), itemsPerSec: Math.round(items.length / (ms / 1000)),
-    cpuItemsPerSec: Math.round(items.length / (cpuMs / 1000)), stories, heapMB: Math.round(heapMB),
+    cpuItemsPerSec: Math.round(items.length / (cpuMs / 1000)), cpuUsPerItem: Math.round((cpuMs * 1000) / items.length), stories, heapMB: Math.round(heapMB),
     active: stats.stories, itemsInMemory: stats.items,
   };
 }
@@ -139,6 +140,8 @@ function run(items: GroupInput[]): {
 /** Measures items/s at 10k and 100k synthetic items, the 100k/10k time ratio and heap used. */
 export async function benchGrouping(): Promise<Record<string, unknown>> {
   const { source } = loadSeeds();
+  // The machine may be shared: the load average says how much the wall-clock figures are worth.
+  const loadBefore = loadavg()[0]!;
   const small = syntheticItems(10_000, 1);
   const large = syntheticItems(100_000, 2);
   run(syntheticItems(3_000, 3)); // warm-up: JIT and the stemmer/gazetteer caches
@@ -154,6 +157,9 @@ export async function benchGrouping(): Promise<Record<string, unknown>> {
     cpuItemsPerSec10k: r10.cpuItemsPerSec,
     cpuItemsPerSec100k: r100.cpuItemsPerSec,
     cpuRatio100kTo10k: Math.round((r10.cpuItemsPerSec / r100.cpuItemsPerSec) * 1000) / 100,
+    cpuUsPerItem10k: r10.cpuUsPerItem,
+    cpuUsPerItem100k: r100.cpuUsPerItem,
+    loadAverage1mBeforeAfter: [Math.round(loadBefore * 100) / 100, Math.round(loadavg()[0]! * 100) / 100],
     activeStoriesAtEnd100k: r100.active,
     itemsInMemoryAtEnd100k: r100.itemsInMemory,
     engineHeapMB10k: r10.heapMB,

@@ -1,6 +1,6 @@
 // Incremental, time-windowed, explainable story grouping engine with editor constraints (pure: no I/O).
 import { analyze, type FeatureInfo, type ProperLexicon, type TextOptions } from './text.ts';
-import { InvertedIndex } from './index.ts';
+import { Vocabulary, type Term } from './index.ts';
 import { storyLabel, type ProfileEntry } from './label.ts';
 
 /** An item to group; only `id` and `title` are required. */
@@ -62,6 +62,8 @@ export interface GroupingConfig {
   sizeDecay: number;
   /** Story size beyond which the threshold stops shrinking. */
   sizeDecayCap: number;
+  /** Weight of the words of the item's link slug (see TextOptions.slugWeight); 0 ignores links. */
+  slugWeight: number;
 }
 
 /** Defaults used by the CLI and the ingest pipeline. */
@@ -75,16 +77,17 @@ export const DEFAULT_GROUPING_CONFIG: GroupingConfig = {
   numberBoost: 1,
   maxSummaryTokens: 40,
   cognateWeight: 1,
-  maxPostings: 400,
+  maxPostings: 50,
   candidateLimit: 40,
   autoMerge: true,
-  mergeThreshold: 0.2,
+  mergeThreshold: 0.22,
   mergeCheckGrowth: 2,
   recheckAfter: 300,
   idfHalfLife: 50_000,
   idfPrior: 100,
   sizeDecay: 0.1,
   sizeDecayCap: 50,
+  slugWeight: 1,
 };
 
 /** The persisted view of a story. */
@@ -150,7 +153,7 @@ interface StoryState {
   liveQueue: ItemState[];
   liveHead: number;
   /** Cached most characteristic features and the size they were computed at (refreshed as it grows by 10%). */
-  top?: [string, number][];
+  top?: TopFeature[];
   topSize: number;
   firstAt: number;
   lastAt: number;
@@ -165,7 +168,18 @@ interface StoryState {
   cache?: { label: string; headline: string; headlineItemId: string };
 }
 
+/** One of a story's most characteristic features, with its profile entry and vocabulary term (no look-ups). */
+interface TopFeature {
+  key: string;
+  v: number;
+  e: ProfileEntry;
+  /** Its vocabulary term: live document frequency without a key look-up. */
+  term: Term<ProfileEntry>;
+}
+
 const HOUR = 3_600_000;
+/** Shared by every retired item (their vectors are dropped): never written to. */
+const NO_FEATURES: Map<string, FeatureInfo> = new Map();
 /** First char of cognate keys (`~reces`). */
 const COGNATE = '~'.charCodeAt(0);
 
@@ -178,14 +192,14 @@ export class StoryGrouper {
   readonly config: GroupingConfig;
   private readonly text: TextOptions;
   private readonly lexicon: ProperLexicon = new Map();
-  private readonly df = new Map<string, number>();
   private docs = 0;
   private sinceDecay = 0;
   private clock = 0;
   private addsSinceEvict = 0;
   private readonly stories = new Map<string, StoryState>();
   private readonly items = new Map<string, ItemState>();
-  private readonly index = new InvertedIndex<StoryState, ProfileEntry>();
+  /** Document frequencies and the inverted index over active stories, one term object per feature. */
+  private readonly vocab = new Vocabulary<ProfileEntry>();
   private readonly touched = new Set<string>();
   private readonly pendingForbids = new Map<string, Set<string>>();
   private readonly evicted: StorySnapshot[] = [];
@@ -196,6 +210,13 @@ export class StoryGrouper {
   private slotStory: (StoryState | undefined)[] = [];
   private freeSlots: number[] = [];
   private readonly hitSlots: number[] = [];
+  /** Scratch for candidates rescored with the common features (slots, and their partial sums by slot). */
+  private readonly rankedSlots: number[] = [];
+  private rankW: Float64Array = new Float64Array(1024);
+  private rankG: Float64Array = new Float64Array(1024);
+  private rankScore: Float64Array = new Float64Array(1024);
+  private readonly commonKeys: string[] = [];
+  private readonly commonValues: number[] = [];
   /** Stories founded by one item, to re-score once the stream has moved on (FIFO by due document count). */
   private readonly recheck: { storyId: string; due: number }[] = [];
   private recheckHead = 0;
@@ -210,6 +231,7 @@ export class StoryGrouper {
       numberBoost: c.numberBoost,
       maxSummaryTokens: c.maxSummaryTokens,
       cognateWeight: c.cognateWeight,
+      slugWeight: c.slugWeight,
     };
   }
 
@@ -220,7 +242,7 @@ export class StoryGrouper {
     const time = this.timeOf(item.publishedAt);
     if (time > this.clock) this.clock = time;
     if (++this.addsSinceEvict >= 256) this.evictQuiet();
-    const { features, lang } = analyze(item.title, item.summary, item.lang, this.text, this.lexicon);
+    const { features, lang } = analyze(item.title, item.summary, item.lang, this.text, this.lexicon, item.url);
     this.countDocument(features);
     const state = this.itemState(item, time, features, lang);
     const best = this.bestStory(state);
@@ -258,7 +280,7 @@ export class StoryGrouper {
         if (this.items.has(item.id)) continue;
         const time = this.timeOf(item.publishedAt);
         if (time > this.clock) this.clock = time;
-        const { features, lang } = analyze(item.title, item.summary, item.lang, this.text, this.lexicon);
+        const { features, lang } = analyze(item.title, item.summary, item.lang, this.text, this.lexicon, item.url);
         this.countDocument(features);
         const state = this.itemState(item, time, features, lang);
         this.items.set(item.id, state);
@@ -404,8 +426,8 @@ export class StoryGrouper {
       items: this.items.size,
       /** Items whose vectors are still held (in the window); the rest only keep their membership. */
       liveItems: live,
-      features: this.index.size,
-      vocabulary: this.df.size,
+      features: this.vocab.indexedSize,
+      vocabulary: this.vocab.size,
       clock: new Date(this.clock).toISOString(),
     };
   }
@@ -423,7 +445,8 @@ export class StoryGrouper {
   private idf(feature: string): number {
     // The prior adds background documents that contain nothing we know: without it the first few items of a
     // cold start would see their shared story words (in every document so far) as worthless.
-    return Math.log(1 + (this.docs + this.config.idfPrior) / (this.df.get(feature) ?? 1));
+    const df = this.vocab.get(feature)?.df ?? 0;
+    return Math.log(1 + (this.docs + this.config.idfPrior) / (df > 0 ? df : 1));
   }
 
   /** Online document frequencies with periodic halving, so IDF follows the news and memory stays bounded. */
@@ -431,19 +454,16 @@ export class StoryGrouper {
     this.docs++;
     // One df lookup per feature serves both the count and the item's frozen TF-IDF value.
     const base = this.docs + this.config.idfPrior;
-    const df = this.df;
+    const vocab = this.vocab;
     features.forEach((f, key) => {
-      const d = (df.get(key) ?? 0) + 1;
-      df.set(key, d);
-      f.v = f.weight * Math.log(1 + base / d);
+      const t = vocab.intern(key);
+      f.term = t;
+      f.v = f.weight * Math.log(1 + base / ++t.df);
     });
     if (++this.sinceDecay >= this.config.idfHalfLife) {
       this.sinceDecay = 0;
       this.docs /= 2;
-      for (const [k, v] of this.df) {
-        if (v < 1.5) this.df.delete(k);
-        else this.df.set(k, v / 2);
-      }
+      this.vocab.decay();
       for (const [k, v] of this.lexicon) {
         if (Math.abs(v) <= 1) this.lexicon.delete(k);
         else this.lexicon.set(k, Math.trunc(v / 2));
@@ -479,6 +499,9 @@ export class StoryGrouper {
       this.hit = hit;
       this.accW = grow(this.accW);
       this.accG = grow(this.accG);
+      this.rankW = grow(this.rankW);
+      this.rankG = grow(this.rankG);
+      this.rankScore = grow(this.rankScore);
     }
     return slot;
   }
@@ -499,26 +522,31 @@ export class StoryGrouper {
     if (it.normAll <= 0) return undefined;
     const { hit, accW, accG, hitSlots, slotStory } = this;
     hitSlots.length = 0;
-    const common: [string, number][] = [];
+    const common = this.commonKeys;
+    const commonV = this.commonValues;
+    common.length = 0;
+    commonV.length = 0;
     const maxPostings = this.config.maxPostings;
     features.forEach((f, key) => {
       const a = f.v;
-      const postings = this.index.get(key);
-      if (!postings) return;
-      if (postings.size > maxPostings) {
-        common.push([key, a]);
+      const postings = this.termOf(f, key).postings;
+      const len = postings.length;
+      if (len === 0) return;
+      if (len > maxPostings) {
+        common.push(key);
+        commonV.push(a);
         return;
       }
       const acc = key.charCodeAt(0) === COGNATE ? accG : accW;
-      // forEach avoids allocating an [key, value] pair per posting in this, the hottest loop.
-      postings.forEach((e) => {
+      for (let j = 0; j < len; j++) {
+        const e = postings[j]!;
         const k = e.slot;
         if (hit[k] === 0) {
           hit[k] = 1;
           hitSlots.push(k);
         }
         acc[k]! += a * e.w;
-      });
+      }
     });
     const decay = this.config.sizeDecay;
     const cap = this.config.sizeDecayCap;
@@ -542,7 +570,9 @@ export class StoryGrouper {
     // Without very common features every hit story is scored exactly in one pass; otherwise the best few by
     // partial score are rescored with the common features added.
     const exact = common.length === 0;
-    const ranked: { s: StoryState; score: number; w: number; g: number }[] = [];
+    const ranked = this.rankedSlots;
+    ranked.length = 0;
+    const { rankW, rankG, rankScore } = this;
     for (const k of hitSlots) {
       const s = slotStory[k]!;
       const w = accW[k]!;
@@ -556,20 +586,28 @@ export class StoryGrouper {
       const score = sim * scale(s);
       if (exact) {
         if (better(s, score)) best = { story: s, score, similarity: sim };
-      } else ranked.push({ s, score, w, g });
+      } else {
+        // The partial sums stay in the slot's accumulators until the rescoring below.
+        ranked.push(k);
+        rankW[k] = w;
+        rankG[k] = g;
+        rankScore[k] = score;
+      }
     }
     if (!exact) {
-      ranked.sort((x, y) => y.score - x.score);
+      ranked.sort((x, y) => rankScore[y]! - rankScore[x]!);
       const limit = Math.min(ranked.length, this.config.candidateLimit);
       for (let i = 0; i < limit; i++) {
-        const r = ranked[i]!;
-        const s = r.s;
-        let { w, g } = r;
-        for (const [key, a] of common) {
+        const k = ranked[i]!;
+        const s = slotStory[k]!;
+        let w = rankW[k]!;
+        let g = rankG[k]!;
+        for (let j = 0; j < common.length; j++) {
+          const key = common[j]!;
           const e = s.profile.get(key);
           if (!e) continue;
-          if (key.charCodeAt(0) === COGNATE) g += a * e.w;
-          else w += a * e.w;
+          if (key.charCodeAt(0) === COGNATE) g += commonV[j]! * e.w;
+          else w += commonV[j]! * e.w;
         }
         const sim = similarity(s, w, g);
         const score = sim * scale(s);
@@ -591,12 +629,11 @@ export class StoryGrouper {
       const v = f.v * e.w;
       if (top.length === 8 && v <= top[7]!.v) return;
       let i = top.length < 8 ? top.length : 7;
-      top[i] = { surface: e.surface, v };
       while (i > 0 && top[i - 1]!.v < v) {
         top[i] = top[i - 1]!;
-        top[i - 1] = { surface: e.surface, v };
         i--;
       }
+      top[i] = { surface: e.surface, v };
     });
     const out: string[] = [];
     const seen = new Set<string>();
@@ -648,9 +685,9 @@ export class StoryGrouper {
     for (const [key, f] of it.features) {
       let e = s.profile.get(key);
       if (!e) {
-        e = { c: 0, w: 0, pos: 0, kind: f.kind, surface: f.surface, fromTitle: f.pos <= 1, slot: s.slot };
+        e = { c: 0, w: 0, pos: 0, kind: f.kind, surface: f.surface, fromTitle: f.pos <= 1, slot: s.slot, pi: -1 };
         s.profile.set(key, e);
-        if (!s.mergedInto) this.index.add(key, s, e);
+        if (!s.mergedInto) this.vocab.add(this.termOf(f, key), e);
       } else if (!e.fromTitle && f.pos <= 1) {
         e.surface = f.surface;
         e.fromTitle = true;
@@ -694,7 +731,7 @@ export class StoryGrouper {
       e.pos -= f.pos;
       if (e.c <= 0) {
         s.profile.delete(key);
-        this.index.remove(key, s);
+        this.vocab.remove(this.termOf(f, key), e);
       }
     }
     s.cache = undefined;
@@ -714,7 +751,7 @@ export class StoryGrouper {
       if (it.storyId !== s.id || it.retired) continue; // moved away or already retired: stale queue entry
       this.unprofile(it, s);
       it.retired = true;
-      it.features = new Map();
+      it.features = NO_FEATURES;
     }
     if (s.liveHead > 256 && s.liveHead * 2 > q.length) {
       q.splice(0, s.liveHead);
@@ -731,7 +768,7 @@ export class StoryGrouper {
       if (by === 'editor') it.by = 'editor';
       this.attach(it, into);
     }
-    for (const key of from.profile.keys()) this.index.remove(key, from);
+    this.unindex(from);
     from.profile.clear();
     from.top = undefined;
     into.top = undefined;
@@ -781,17 +818,34 @@ export class StoryGrouper {
     if (s.locked || s.edited || s.mergedInto) return;
     const window = this.config.windowHours * HOUR;
     const top = this.topFeatures(s, 16);
-    const cand = new Map<StoryState, number>();
-    for (const [key] of top) {
-      const postings = this.index.get(key);
-      if (!postings || postings.size > this.config.maxPostings) continue;
-      for (const t of postings.keys()) if (t !== s) cand.set(t, (cand.get(t) ?? 0) + 1);
+    // Shared core features counted per story slot in the scoring accumulators (zero between uses): this runs
+    // for every story at sizes 3, 6, 12, … and a map per call was a visible cost.
+    const { hit, accW: count, hitSlots, slotStory } = this;
+    hitSlots.length = 0;
+    for (const { key } of top) {
+      const postings = this.vocab.get(key)?.postings;
+      if (!postings || postings.length > this.config.maxPostings) continue;
+      for (let j = 0; j < postings.length; j++) {
+        const k = postings[j]!.slot;
+        if (hit[k] === 0) {
+          hit[k] = 1;
+          hitSlots.push(k);
+        }
+        count[k]!++;
+      }
     }
+    const cand: [StoryState, number][] = [];
+    for (const k of hitSlots) {
+      const t = slotStory[k];
+      const hits = count[k]!;
+      hit[k] = 0;
+      count[k] = 0;
+      if (!t || t === s || hits < 2 || t.locked || t.edited || t.mergedInto || Math.abs(t.lastAt - s.lastAt) > window) continue;
+      cand.push([t, hits]);
+    }
+    hitSlots.length = 0;
     // Only the candidates sharing the most core features get the full (symmetric) similarity.
-    const shortlist = [...cand.entries()]
-      .filter(([t, hits]) => hits >= 2 && !t.locked && !t.edited && !t.mergedInto && Math.abs(t.lastAt - s.lastAt) <= window)
-      .sort((x, y) => y[1] - x[1] || (x[0].id < y[0].id ? -1 : 1))
-      .slice(0, 5);
+    const shortlist = cand.sort((x, y) => y[1] - x[1] || (x[0].id < y[0].id ? -1 : 1)).slice(0, 5);
     let best: { t: StoryState; sim: number } | undefined;
     for (const [t] of shortlist) {
       if (this.anyForbidden(s, t) || this.anyForbidden(t, s)) continue;
@@ -803,6 +857,22 @@ export class StoryGrouper {
     this.absorb(small, large, 'engine');
   }
 
+  /** The item feature's vocabulary term (interned again if the vocabulary forgot it meanwhile). */
+  private termOf(f: FeatureInfo, key: string): Term<ProfileEntry> {
+    let t = f.term;
+    if (!t || t.dead) f.term = t = this.vocab.intern(key);
+    return t;
+  }
+
+  /** Takes all of a story's profile entries out of the index. */
+  private unindex(s: StoryState): void {
+    for (const [key, e] of s.profile) {
+      if (e.pi < 0) continue;
+      const t = this.vocab.get(key);
+      if (t) this.vocab.remove(t, e);
+    }
+  }
+
   private anyForbidden(a: StoryState, b: StoryState): boolean {
     if (b.forbidden.size === 0) return false;
     for (const id of a.itemIds) if (b.forbidden.has(id)) return true;
@@ -810,40 +880,59 @@ export class StoryGrouper {
   }
 
   /** A story's most characteristic features (share × IDF). */
-  private topFeatures(s: StoryState, k: number): [string, number][] {
+  private topFeatures(s: StoryState, k: number): TopFeature[] {
     const size = s.itemIds.size;
     // A large story's core vocabulary moves slowly: re-sorting its whole profile on every item would make
     // merge checks cost O(story size); refresh after 10% growth instead.
     if (s.top && (size === s.topSize || (size >= 20 && Math.abs(size - s.topSize) <= s.topSize / 10))) return s.top;
     s.topSize = size;
     const n = s.live + this.config.smoothing;
-    const all: [string, number][] = [];
+    // Top k by insertion into a short sorted list: no array of the whole profile, no full sort.
+    const top: TopFeature[] = [];
     for (const [key, e] of s.profile) {
       // Cognate keys stay out of merges: they are a weak bridge for single items, not evidence between stories.
       // e.w is the members' summed TF-IDF (IDF frozen at arrival): no IDF lookups over big profiles.
-      if (key.charCodeAt(0) !== COGNATE) all.push([key, e.w / n]);
+      if (key.charCodeAt(0) === COGNATE) continue;
+      const v = e.w / n;
+      if (top.length === k && v <= top[k - 1]!.v) continue;
+      let i = top.length < k ? top.length : k - 1;
+      while (i > 0 && top[i - 1]!.v < v) {
+        top[i] = top[i - 1]!;
+        i--;
+      }
+      top[i] = { key, v, e, term: undefined! };
     }
-    all.sort((x, y) => y[1] - x[1]);
-    s.top = all.slice(0, k);
-    return s.top;
+    for (const f of top) f.term = this.vocab.intern(f.key);
+    s.top = top;
+    return top;
   }
 
   /** Weighted overlap of two story profiles over their top features: Σ min(p_s, p_t)·idf / Σ p_s·idf (symmetrized). */
-  private storySimilarity(s: StoryState, sTop: [string, number][], t: StoryState): number {
+  private storySimilarity(s: StoryState, sTop: TopFeature[], t: StoryState): number {
     const tTop = this.topFeatures(t, 16);
     const ns = s.live + this.config.smoothing;
     const nt = t.live + this.config.smoothing;
-    const keys = new Set([...sTop.map((x) => x[0]), ...tTop.map((x) => x[0])]);
+    const base = this.docs + this.config.idfPrior;
     let inter = 0;
     let sumS = 0;
     let sumT = 0;
-    for (const key of keys) {
-      const idf = this.idf(key);
-      const ps = (s.profile.get(key)?.c ?? 0) / ns;
-      const pt = (t.profile.get(key)?.c ?? 0) / nt;
-      inter += Math.min(ps, pt) * idf;
-      sumS += ps * idf;
-      sumT += pt * idf;
+    // The union of the two top lists (16 each: a linear duplicate check beats building a set).
+    for (let list = 0; list < 2; list++) {
+      const top = list === 0 ? sTop : tTop;
+      for (let i = 0; i < top.length; i++) {
+        const { key, e, term } = top[i]!;
+        const df = term.dead ? (this.vocab.get(key)?.df ?? 0) : term.df;
+        const idf = Math.log(base / (df > 0 ? df : 1) + 1);
+        if (list === 1 && inTop(sTop, key)) continue;
+        // The own side reads its cached entry; an entry that left the profile has c = 0 and is never reused,
+        // so only then is the key looked up again (the feature may have come back as a new entry).
+        const own = e.c > 0 ? e.c : ((list === 0 ? s : t).profile.get(key)?.c ?? 0);
+        const ps = (list === 0 ? own : (s.profile.get(key)?.c ?? 0)) / ns;
+        const pt = (list === 1 ? own : (t.profile.get(key)?.c ?? 0)) / nt;
+        inter += Math.min(ps, pt) * idf;
+        sumS += ps * idf;
+        sumT += pt * idf;
+      }
     }
     return sumS > 0 && sumT > 0 ? inter / Math.min(sumS, sumT) : 0;
   }
@@ -866,7 +955,7 @@ export class StoryGrouper {
         this.evicted.push(this.snap(s));
         this.touched.delete(s.id);
       }
-      for (const key of s.profile.keys()) this.index.remove(key, s);
+      this.unindex(s);
       for (const id of s.itemIds) this.items.delete(id);
       this.stories.delete(s.id);
       this.slotStory[s.slot] = undefined;
@@ -934,6 +1023,11 @@ export class StoryGrouper {
     s.cache = { label, headline: bestTitle, headlineItemId: bestId };
     return s.cache;
   }
+}
+
+function inTop(top: TopFeature[], key: string): boolean {
+  for (let i = 0; i < top.length; i++) if (top[i]!.key === key) return true;
+  return false;
 }
 
 /** Next size at which a story is checked for automatic merging: geometric, so O(log n) checks per story. */

@@ -17,6 +17,8 @@ export interface ProfileEntry {
   fromTitle: boolean;
   /** Scoring slot of the owning story (lets the index accumulate without touching the story object). */
   slot: number;
+  /** Position in the feature's posting array (-1 while not indexed). */
+  pi: number;
 }
 
 /** Label words favour names: "Mali withdrawal" tells an editor more than "withdrawal troops". */

@@ -3,6 +3,8 @@ import snowball, { type Stemmer } from 'snowball-stemmers';
 import stopwordsJson from 'stopwords-iso' with { type: 'json' };
 import { franc } from 'franc-min';
 import { foldToken } from './fold.ts';
+import type { Term } from './index.ts';
+import type { ProfileEntry } from './label.ts';
 import { countryOfAbbreviation, countryOfPhrase, countryOfToken, isPhraseStart, MAX_NAME_TOKENS } from './entities.ts';
 
 /** Feature kinds; the key prefix tells them apart: `@` entity, `^` country, `#` number, none for a stem. */
@@ -18,6 +20,8 @@ export interface FeatureInfo {
   pos: number;
   /** TF-IDF value, filled in by the engine with the IDF of the item's arrival (0 until then). */
   v: number;
+  /** The engine's vocabulary term for the key (set when the item is counted), to skip key look-ups later. */
+  term: Term<ProfileEntry> | undefined;
 }
 
 /** The analysed form of an item. */
@@ -44,6 +48,11 @@ export interface TextOptions {
    * recesión/Rezession → `~reces`), which lets items in different languages share more than names. 0 = off.
    */
   cognateWeight: number;
+  /**
+   * Weight of the words of the link's slug (`/2014/03/gm-hires-investigator-to-lead-probe.html`): editors
+   * write slugs for search engines, so they restate the topic in other words than the headline. 0 = off.
+   */
+  slugWeight?: number;
 }
 
 /** Learned capitalization evidence: folded token → (capitalized mid-sentence) − (lower-case) occurrences. */
@@ -108,16 +117,46 @@ export function stopwords(lang: string): Set<string> {
   const lists = stopwordsIso;
   const langs = lang === 'und' ? CORE_LANGS : [lang];
   set = new Set<string>();
-  for (const l of langs) for (const w of lists[l] ?? []) set.add(foldToken(w));
+  for (const l of langs) {
+    for (const w of lists[l] ?? []) set.add(foldToken(w));
+    for (const w of calendarWords(l)) set.add(w);
+  }
   stopSets.set(lang, set);
   return set;
 }
 
+/**
+ * Folded names of the weekdays and months in a language, from the runtime's CLDR data (Intl). They say when,
+ * not what: "Monday" or "juin" shared by two headlines is no evidence of one story, and on a news day they
+ * are common enough to glue unrelated items together.
+ */
+export function calendarWords(lang: string): string[] {
+  const out: string[] = [];
+  try {
+    const day = new Intl.DateTimeFormat(lang, { weekday: 'long', timeZone: 'UTC' });
+    const month = new Intl.DateTimeFormat(lang, { month: 'long', timeZone: 'UTC' });
+    for (let i = 0; i < 7; i++) out.push(day.format(Date.UTC(2024, 0, 1 + i)));
+    for (let m = 0; m < 12; m++) out.push(month.format(Date.UTC(2024, m, 15)));
+  } catch {
+    return []; // a tag the runtime does not know
+  }
+  // Multi-word forms are not single tokens; folded like the text they are compared with.
+  return out.filter((w) => !/\s/u.test(w)).map((w) => foldToken(w));
+}
+
+/** Normalized primary subtags of given language tags (a handful of distinct values: `en`, `fr-CA`, …). */
+const givenLangs = new Map<string, string>();
+
 /** Primary language subtag: the given one normalized, else detected with franc-min, else `und`. */
 export function detectLanguage(text: string, given?: string): string {
   if (given) {
-    const primary = given.toLowerCase().split(/[-_]/u)[0] ?? '';
-    if (/^[a-z]{2,3}$/u.test(primary) && primary !== 'und') return primary;
+    let primary = givenLangs.get(given);
+    if (primary === undefined) {
+      primary = given.toLowerCase().split(/[-_]/u)[0] ?? '';
+      if (!/^[a-z]{2,3}$/u.test(primary) || primary === 'und') primary = '';
+      if (givenLangs.size < 1000) givenLangs.set(given, primary);
+    }
+    if (primary) return primary;
   }
   if (/[\u0600-\u06FF]/u.test(text)) return 'ar';
   const code = franc(text, { only: FRANC_ONLY, minLength: 12 });
@@ -132,18 +171,23 @@ export function detectLanguage(text: string, given?: string): string {
 const tokRaw: string[] = [];
 const tokInitial: boolean[] = [];
 const tokInfo: TokenInfo[] = [];
+/** Scratch array for multi-word country look-ups. */
+const phrase: string[] = [];
 
 /** Characters that start a new sentence or quote: a capital right after them says nothing about names. */
 const BREAKS = new Set([...'.!?:;|«»"“”–—'].map((c) => c.charCodeAt(0)));
 
 const ABBREV_RE = /\b(?:[A-Z]\.){2,3}(?![A-Za-z])/gu;
 const THOUSANDS_RE = /(\d)[,.\u00a0\u202f ](?=\d{3}(?!\d))/gu;
+const HAS_DIGIT_RE = /\d/u;
 const CJK_RE = /[\u3040-\u30FF\u3400-\u9FFF\uAC00-\uD7AF]/u;
 
 /** Splits text into tokens; `U.S.` becomes `US`, elisions (`l'`, `d'`) and possessive `'s` fall away. */
 function tokenize(text: string): number {
   // "U.S." → "US"; thousands separators dropped so "2,000", "2.000" and "2 000" are one number.
-  const clean = text.replace(ABBREV_RE, (m) => m.replace(/\./gu, '')).replace(THOUSANDS_RE, '$1');
+  // (Both rewrites are skipped when the text has no dot or no digit: most headlines.)
+  let clean = text.indexOf('.') >= 0 ? text.replace(ABBREV_RE, (m) => m.replace(/\./gu, '')) : text;
+  if (HAS_DIGIT_RE.test(clean)) clean = clean.replace(THOUSANDS_RE, '$1');
   let n = 0;
   let initial = true;
   const len = clean.length;
@@ -212,12 +256,50 @@ export function analyze(
   givenLang: string | undefined,
   opts: TextOptions,
   lexicon: ProperLexicon,
+  url?: string,
 ): Analysis {
   const lang = detectLanguage(summary ? `${title} ${summary}` : title, givenLang);
   const features = new Map<string, FeatureInfo>();
   addText(title, lang, opts.titleWeight, true, opts, lexicon, features);
   if (summary) addText(summary, lang, 1, false, opts, lexicon, features);
+  const slugW = opts.slugWeight ?? 0;
+  if (url && slugW > 0) {
+    const words = slugText(url);
+    if (words) addText(words, lang, slugW, false, opts, lexicon, features, true);
+  }
   return { lang, features };
+}
+
+/** Words that name a page's format rather than its topic (file extensions of CMS pages). */
+const SLUG_NOISE = new Set(['html', 'htm', 'shtml', 'php', 'asp', 'aspx', 'cms', 'jsp', 'cfm', 'amp', 'index']);
+
+/**
+ * The topic words of a link: the path segments that read as slugs (at least three words joined by `-`, `_`
+ * or `+`), without host, query, ids, numbers and dates. Section folders (`/business/`) and opaque ids say
+ * little about the story, a slug says what it is about. Empty when the link has no slug.
+ */
+export function slugText(url: string): string {
+  let path = url;
+  const scheme = path.indexOf('://');
+  if (scheme >= 0) {
+    const slash = path.indexOf('/', scheme + 3);
+    path = slash >= 0 ? path.slice(slash) : '';
+  }
+  const cut = path.search(/[?#]/u);
+  if (cut >= 0) path = path.slice(0, cut);
+  let out = '';
+  for (const seg of path.split('/')) {
+    let decoded = seg;
+    try {
+      decoded = decodeURIComponent(seg);
+    } catch {
+      // a malformed escape: keep the raw segment
+    }
+    const parts = decoded.split(/[-_+.,\s]+/u).filter((w) => w.length >= 2 && !/\d/u.test(w) && !SLUG_NOISE.has(w.toLowerCase()));
+    if (parts.length < 3) continue;
+    out += (out ? ' . ' : '') + parts.join(' ').toLowerCase();
+  }
+  return out;
 }
 
 /** Static, per-language facts about one raw token (memoized: headline vocabulary repeats heavily). */
@@ -290,6 +372,7 @@ function addText(
   opts: TextOptions,
   lexicon: ProperLexicon,
   features: Map<string, FeatureInfo>,
+  slug = false,
 ): void {
   let count = tokenize(text);
   if (!isTitle && count > opts.maxSummaryTokens) count = opts.maxSummaryTokens;
@@ -316,7 +399,7 @@ function addText(
       // Repeats add little: a word said twice is not twice as much about the story.
       f.weight = Math.max(f.weight, w) + 0.25 * Math.min(f.weight, w);
       if (pos < f.pos) f.pos = pos;
-    } else features.set(key, { weight: w, kind, surface, pos, v: 0 });
+    } else features.set(key, { weight: w, kind, surface, pos, v: 0, term: undefined });
   };
   const countryW = baseWeight * opts.countryBoost;
   for (let i = 0; i < count; i++) {
@@ -327,7 +410,9 @@ function addText(
     if (info.phraseStart) {
       let matched = 0;
       for (let len = Math.min(MAX_NAME_TOKENS, count - i); len >= 2; len--) {
-        const code = countryOfPhrase(tokInfo.slice(i, i + len).map((t) => t.folded));
+        phrase.length = 0;
+        for (let j = i; j < i + len; j++) phrase.push(tokInfo[j]!.folded);
+        const code = countryOfPhrase(phrase);
         if (code) {
           add('^' + code, countryW, 'country', tokRaw.slice(i, i + len).join(' '), i);
           matched = len;
@@ -359,7 +444,10 @@ function addText(
     }
     // Entity evidence: capitals inside sentence-case text teach the lexicon; Title Case text only reads it.
     let entity = acronym;
-    if (!allCaps && !titleCase && !initial) {
+    if (slug) {
+      // A slug is lower-cased by convention: it is no evidence that a word is not a name.
+      if ((lexicon.get(folded) ?? 0) > 0) entity = true;
+    } else if (!allCaps && !titleCase && !initial) {
       const prev = lexicon.get(folded) ?? 0;
       const next = cap ? Math.min(prev + 1, 50) : Math.max(prev - 1, -50);
       if (next !== prev) lexicon.set(folded, next);

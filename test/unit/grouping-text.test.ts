@@ -1,7 +1,7 @@
 // Tests of the grouping engine's text layer: folding, multilingual stems and stop words, cross-lingual entities.
 import { describe, expect, it } from 'vitest';
 import { foldToken } from '../../lib/group/fold.ts';
-import { analyze, detectLanguage, stem, type TextOptions } from '../../lib/group/text.ts';
+import { analyze, detectLanguage, slugText, stem, type TextOptions } from '../../lib/group/text.ts';
 import { countryOfAbbreviation, countryOfPhrase, countryOfToken } from '../../lib/group/entities.ts';
 
 const OPTS: TextOptions = {
@@ -77,5 +77,27 @@ describe('cross-lingual country entities', () => {
     // "us" the pronoun is not the United States; "US" in capitals is.
     expect(keys('Tell us what happened', 'en')).not.toContain('^US');
     expect(keys('US sanctions hit Moscow', 'en')).toContain('^US');
+  });
+});
+
+describe('link slugs', () => {
+  it('keeps the topic words of a slug, without host, ids, dates, numbers and file extensions', () => {
+    expect(slugText('http://www.marketwatch.com/story/feds-plosser-taper-pace-may-be-too-slow-2014-03-10?reflink=MW')).toBe(
+      'feds plosser taper pace may be too slow',
+    );
+    expect(slugText('http://www.sfgate.com/business/bloomberg/article/Noyer-Says-Stronger-Euro-5303368.php')).toBe(
+      'noyer says stronger euro',
+    );
+    // Section folders and opaque ids are no slug.
+    expect(slugText('http://stream.wsj.com/story/latest-headlines/SS-2-63399/SS-2-475446/')).toBe('');
+    expect(slugText('not a url')).toBe('');
+  });
+
+  it('adds slug words as extra, down-weighted features only when asked to', () => {
+    const url = 'https://example.com/2019/06/28/ornikar-raises-funds-for-europe.html';
+    const off = analyze('Ornikar lève 35 millions', undefined, 'fr', OPTS, new Map(), url).features;
+    const on = analyze('Ornikar lève 35 millions', undefined, 'fr', { ...OPTS, slugWeight: 0.5 }, new Map(), url).features;
+    expect([...off.keys()]).not.toContain('europ');
+    expect(on.get('europ')?.weight).toBe(0.5);
   });
 });
