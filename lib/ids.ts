@@ -3,7 +3,6 @@
 /**
  * 48-bit (12 hex characters) non-cryptographic hash of a string: two 32-bit FNV/Murmur-style lanes.
  * Stable across releases: story ids derive from it, so changing it would orphan stored stories.
- * Must stay identical to `hash48` in lib/group/engine.ts (test/unit/ids.test.ts checks they agree).
  */
 export function hash48(s: string): string {
   let h1 = 0x811c9dc5;

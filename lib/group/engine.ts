@@ -1,4 +1,5 @@
 // Incremental, time-windowed, explainable story grouping engine with editor constraints (pure: no I/O).
+import { hash48 } from '../ids.ts';
 import { analyze, type FeatureInfo, type ProperLexicon, type TextOptions } from './text.ts';
 import { Vocabulary, type Term } from './index.ts';
 import { storyLabel, type ProfileEntry } from './label.ts';
@@ -1039,17 +1040,5 @@ function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-/** 48-bit FNV-1a-style hash as 12 hex digits (two independent 32-bit lanes); stable across runs and platforms. */
-export function hash48(s: string): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193 ^ 0x5bd1e995;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-    h2 ^= h2 >>> 15;
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85ebca6b) >>> 0;
-  h2 = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35) >>> 0;
-  return (h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0')).slice(0, 12);
-}
+/** Story-id hash, re-exported for callers of the engine; lib/ids.ts is its one definition. */
+export { hash48 };
