@@ -28,21 +28,14 @@ export interface Assignment {
   matched: string[];
 }
 
-/** Tunables of the engine. The CLI always uses the defaults. */
-export interface GroupingConfig {
+/** Tunables of the engine (text weights as in TextOptions). The CLI always uses the defaults. */
+export interface GroupingConfig extends Required<TextOptions> {
   /** An item joins a story only within this many hours of the story's latest item. */
   windowHours: number;
   /** Minimum score for an item to join a story rather than found a new one. */
   threshold: number;
   /** Added to a story's size in feature shares (merge checks, headline): small stories' shares count less. */
   smoothing: number;
-  titleWeight: number;
-  entityBoost: number;
-  countryBoost: number;
-  numberBoost: number;
-  maxSummaryTokens: number;
-  /** Weight of language-neutral cognate keys (see TextOptions.cognateWeight). */
-  cognateWeight: number;
   /** Features whose posting list is longer than this only rescore candidates found through rarer ones. */
   maxPostings: number;
   /** How many best candidate stories get an exact score. */
@@ -63,8 +56,6 @@ export interface GroupingConfig {
   sizeDecay: number;
   /** Story size beyond which the threshold stops shrinking. */
   sizeDecayCap: number;
-  /** Weight of the words of the item's link slug (see TextOptions.slugWeight); 0 ignores links. */
-  slugWeight: number;
 }
 
 /** Defaults used by the CLI and the ingest pipeline. */
