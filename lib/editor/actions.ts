@@ -180,7 +180,7 @@ export class EditorActions {
       labelByEditor: opts.label !== undefined ? true : undefined,
       headline: moving[0]?.title ?? opts.label ?? 'Split story',
       summary: moving[0]?.summary,
-      firstSeenAt: now,
+      firstSeenAt: moving[0]?.publishedAt ?? now,
       updatedAt: now,
       lastItemAt: moving.at(-1)?.publishedAt ?? prev.lastItemAt,
       itemIds: ids,

@@ -327,7 +327,8 @@ async function writeStory(
       label: base?.labelByEditor ? base.label : snap.label,
       headline: base?.headlineByEditor ? base.headline : snap.headline,
       summary: base?.headlineByEditor ? base.summary : (headlineItem?.summary ?? base?.summary),
-      firstSeenAt: base?.firstSeenAt ?? now,
+      // First coverage: the earliest member's publication, so firstSeenAt ≤ lastItemAt always holds.
+      firstSeenAt: base && base.firstSeenAt < snap.firstItemAt ? base.firstSeenAt : snap.firstItemAt,
       updatedAt: itemsChanged ? now : base!.updatedAt,
       lastItemAt,
       itemIds,
