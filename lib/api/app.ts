@@ -1,4 +1,5 @@
 // The Hono application: public story API and feeds (and, mounted by later layers, the editor desk).
+import { toOpml } from '../outlets/opml.ts';
 import { Hono, type Context } from 'hono';
 import { compress } from 'hono/compress';
 import { cors } from 'hono/cors';
@@ -135,13 +136,27 @@ export function createApp(deps: AppDeps): Hono {
     ),
   );
 
+  const sortedOutlets = async () => [...(await catalog.get()).values()].sort((a, b) => a.id.localeCompare(b.id));
+
   app.get('/outlets', async (c) =>
     send(
       c,
       await cached(c, async () => {
         parseQuery(emptyQuerySchema, c.req.url);
-        const outlets = [...(await catalog.get()).values()].sort((a, b) => a.id.localeCompare(b.id));
+        const outlets = await sortedOutlets();
         return rendered(JSON.stringify({ outlets: outlets.map(outletView) }), JSON_TYPE, CACHE_CONTROL.reference);
+      }),
+    ),
+  );
+
+  // The outlet list as OPML 2.0 with Roundup's metadata attributes, for feed readers and `outlets import`.
+  app.get('/outlets.opml', async (c) =>
+    send(
+      c,
+      await cached(c, async () => {
+        parseQuery(emptyQuerySchema, c.req.url);
+        const outlets = await sortedOutlets();
+        return rendered(toOpml(outlets, { title: 'Roundup outlets' }), 'text/x-opml; charset=utf-8', CACHE_CONTROL.reference);
       }),
     ),
   );

@@ -1,4 +1,4 @@
-// Editor desk HTTP routes: bearer-authenticated JSON API for story corrections, review, history, digest, keys.
+// Editor desk HTTP routes: bearer-authenticated JSON API for story corrections, review, history, digest, keys, OPML import.
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import * as z from 'zod/mini';
@@ -6,7 +6,9 @@ import en from 'zod/v4/locales/en.js';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
-import type { Item, Membership, Story } from '../types.ts';
+import type { Item, Membership, Outlet, Story } from '../types.ts';
+import { fromOpml } from '../outlets/opml.ts';
+import { registerOutlets } from '../outlets/register.ts';
 import { EditorActions } from '../editor/actions.ts';
 import { bearerKey, newEditorKey, parseKey, requireRole, verifyKey, type Actor, type EditorKeyRecord, type EditorRole } from '../editor/auth.ts';
 import { renderDigest } from '../editor/digest.ts';
@@ -286,6 +288,22 @@ export function editorRoutes(deps: EditorDeps): Hono<EditorEnv> {
     const record = await deps.editorStore.revokeKey(keyId, svc.deps.now().toISOString());
     deps.log.info('editor key revoked', { keyId, by: c.get('actor').keyId });
     return c.json(publicKey(record));
+  });
+
+  // OPML import (admin): registers outlets with their metadata and feeds; the next ingest picks the feeds up.
+  desk.post('/outlets', admin, async (c) => {
+    const text = await c.req.text();
+    if (!text.trim()) throw new ValidationError('Send an OPML document as the request body', ['body']);
+    let outlets: Outlet[];
+    try {
+      outlets = fromOpml(text);
+    } catch (err) {
+      throw new ValidationError(`Not a readable OPML document: ${(err as Error).message}`, ['body'], { cause: err });
+    }
+    if (outlets.length === 0) throw new ValidationError('The OPML document lists no feeds', ['body']);
+    const written = await registerOutlets(deps.store, outlets, svc.deps.now().toISOString());
+    deps.log.info('outlets imported', { outlets: outlets.length, outletsWritten: written.outlets, feedsAdded: written.feeds, by: c.get('actor').keyId });
+    return c.json({ outlets: outlets.length, feeds: outlets.reduce((n, o) => n + o.feeds.length, 0), outletsWritten: written.outlets, feedsAdded: written.feeds });
   });
 
   app.route('/', stories);

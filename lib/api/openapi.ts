@@ -72,6 +72,14 @@ export const ROUTE_DOCS: RouteDoc[] = [
     cacheControl: 'reference',
   },
   {
+    path: '/outlets.opml',
+    operationId: 'exportOutletsOpml',
+    summary: 'Outlets and their feeds as OPML 2.0, with city, country, region and languages in `roundup:` attributes.',
+    query: emptyQuerySchema,
+    contentType: 'text/x-opml',
+    cacheControl: 'reference',
+  },
+  {
     path: '/feeds',
     operationId: 'listFeeds',
     summary: 'Fetch health of every feed.',

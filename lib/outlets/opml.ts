@@ -1,6 +1,6 @@
 // OPML 2.0 import/export of outlets, keeping Roundup's outlet metadata in a namespace other readers ignore.
 import type { FeedDef, Outlet } from '../types.ts';
-import { UNKNOWN_COUNTRY, UNKNOWN_REGION } from './registry.ts';
+import { UNKNOWN_COUNTRY, UNKNOWN_REGION } from './register.ts';
 
 /** Namespace URI of Roundup's outlet metadata attributes in OPML. */
 export const ROUNDUP_OPML_NS = 'https://roundup.news/ns/opml';

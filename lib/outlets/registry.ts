@@ -2,6 +2,7 @@
 import countries from 'i18n-iso-countries';
 import { z } from 'zod';
 import type { FeedDef, Outlet } from '../types.ts';
+import { UNKNOWN_COUNTRY, UNKNOWN_REGION } from './register.ts';
 
 /** Continent-level regions an outlet may belong to (where the newsroom is, not what it covers). */
 export const REGIONS = ['africa', 'americas', 'asia', 'europe', 'middle-east', 'oceania'] as const;
@@ -9,10 +10,7 @@ export const REGIONS = ['africa', 'americas', 'asia', 'europe', 'middle-east', '
 /** One of {@link REGIONS}. */
 export type Region = (typeof REGIONS)[number];
 
-/** Region and country given to outlets imported without metadata (e.g. third-party OPML). */
-export const UNKNOWN_REGION = 'unknown';
-/** ISO 3166-1 user-assigned code conventionally meaning "unknown country". */
-export const UNKNOWN_COUNTRY = 'ZZ';
+export { UNKNOWN_COUNTRY, UNKNOWN_REGION };
 
 type FeedSpec = [slug: string, url: string, title?: string, language?: string];
 

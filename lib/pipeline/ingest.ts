@@ -2,7 +2,6 @@
 import type { Logger } from '../log.ts';
 import type { FetchOptions } from '../ingest/fetch.ts';
 import type { Store } from '../store/store.ts';
-import type { FeedState, Outlet } from '../types.ts';
 import { enqueueDueFeeds, fetchBatch } from './distributed.ts';
 import type { FeedOutcome } from './fetch-stage.ts';
 import { runGroupStage, type GroupStageDeps, type GroupState } from './group-stage.ts';
@@ -44,25 +43,8 @@ export interface IngestDeps {
   group?: Partial<Pick<GroupStageDeps, 'batchSize' | 'leaseWaitMs' | 'leaseTtlMs' | 'lagMs' | 'holdMs' | 'beforeStoryWrite'>>;
 }
 
-/** Feed states for a set of outlets, due immediately. */
-export function initialFeedStates(outlets: Outlet[], now: string): FeedState[] {
-  return outlets.flatMap((o) =>
-    o.feeds.map((f) => ({
-      feedId: f.id,
-      outletId: o.id,
-      url: f.url,
-      consecutiveFailures: 0,
-      nextDueAt: now,
-      itemsSeen: 0,
-    })),
-  );
-}
-
-/** Registers outlets and their feeds in the store (idempotent). */
-export async function registerOutlets(store: Store, outlets: Outlet[], now: string): Promise<void> {
-  await store.putOutlets(outlets);
-  await store.ensureFeeds(initialFeedStates(outlets, now));
-}
+/** Registration lives with the outlets; re-exported because every ingest caller registers first. */
+export { initialFeedStates, registerOutlets } from '../outlets/register.ts';
 
 /**
  * Runs one ingest through the same stages as AWS, chained in process: the scheduler claims due feeds (`all`

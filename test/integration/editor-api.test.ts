@@ -53,6 +53,40 @@ describe('editor API (dynalite)', () => {
   });
   afterAll(async () => db?.close());
 
+  describe('outlets as OPML', () => {
+    const opml = `<?xml version="1.0"?><opml version="2.0" xmlns:roundup="https://roundup.news/ns/opml"><head><title>t</title></head><body>
+      <outline text="Le Faso" htmlUrl="https://lefaso.net" roundup:id="lefaso" roundup:city="Ouagadougou" roundup:country="BF" roundup:region="africa" roundup:languages="fr">
+        <outline type="rss" text="Le Faso — Actualités" xmlUrl="https://lefaso.net/spip.php?page=backend" language="fr"/>
+      </outline></body></opml>`;
+
+    it('imports OPML for admins only, keeping the outlet metadata, then exports it publicly', async () => {
+      expect((await call('POST', '/editor/api/outlets', { body: opml })).status).toBe(401);
+      expect((await call('POST', '/editor/api/outlets', { key: editorKey, body: opml })).status).toBe(403);
+      expect((await db.store.listOutlets()).some((o) => o.id === 'lefaso')).toBe(false);
+      const res = await call('POST', '/editor/api/outlets', { key: adminKey, body: opml, headers: { 'content-type': 'text/x-opml' } });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ outlets: 1, feeds: 1, outletsWritten: 1, feedsAdded: 1 });
+      const again = await call('POST', '/editor/api/outlets', { key: adminKey, body: opml, headers: { 'content-type': 'text/x-opml' } });
+      expect(await again.json()).toMatchObject({ outletsWritten: 0, feedsAdded: 0 });
+      const outlet = (await db.store.listOutlets()).find((o) => o.id === 'lefaso');
+      expect(outlet).toMatchObject({ city: 'Ouagadougou', country: 'BF', region: 'africa', languages: ['fr'] });
+      expect((await db.store.listFeeds()).some((f) => f.url === 'https://lefaso.net/spip.php?page=backend')).toBe(true);
+
+      const exported = await call('GET', '/outlets.opml');
+      expect(exported.status).toBe(200);
+      expect(exported.headers.get('content-type')).toContain('text/x-opml');
+      const text = await exported.text();
+      expect(text).toContain('roundup:city="Ouagadougou"');
+      expect(text).toContain('xmlUrl="https://lefaso.net/spip.php?page=backend"');
+    });
+
+    it('rejects a body that is not OPML with a problem', async () => {
+      const res = await call('POST', '/editor/api/outlets', { key: adminKey, body: '<html><body>no</body></html>', headers: { 'content-type': 'text/html' } });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+    });
+  });
+
   describe('authentication and roles', () => {
     const routes: [string, string, unknown?][] = [
       ['GET', '/review'],
