@@ -1,6 +1,6 @@
 // Incremental, time-windowed, explainable story grouping engine with editor constraints (pure: no I/O).
 import { hash48 } from '../ids.ts';
-import { analyze, type FeatureInfo, type ProperLexicon, type TextOptions } from './text.ts';
+import { analyze, type FeatureInfo, type FeatureKind, type ProperLexicon, type TextOptions } from './text.ts';
 import { Vocabulary, type Term } from './index.ts';
 import { storyLabel, type ProfileEntry } from './label.ts';
 
@@ -111,7 +111,20 @@ interface ItemState {
   id: string;
   title: string;
   time: number;
-  features: Map<string, FeatureInfo>;
+  /**
+   * The item's vector as parallel arrays in analysis order (struct of arrays): items live for the whole window,
+   * and a map of feature objects (each with boxed numbers) was about a hundred heap objects per item for the
+   * young-generation GC to copy and promote; this is six.
+   */
+  keys: string[];
+  /** Vocabulary term per feature (interned again if the vocabulary forgot it). */
+  terms: (Term<ProfileEntry> | undefined)[];
+  /** Profile entry of the item's story per feature (set by attach), so detaching needs no key look-up. */
+  entries: (ProfileEntry | undefined)[];
+  surfaces: string[];
+  kinds: FeatureKind[];
+  /** Per feature i: TF-IDF value at 3i, raw weight at 3i+1, title position at 3i+2. */
+  num: Float64Array;
   /** Norm without cognate keys (same-language comparisons) and with them (cross-language). */
   norm: number;
   normAll: number;
@@ -171,7 +184,11 @@ interface TopFeature {
 
 const HOUR = 3_600_000;
 /** Shared by every retired item (their vectors are dropped): never written to. */
-const NO_FEATURES: Map<string, FeatureInfo> = new Map();
+const NO_STRINGS: string[] = [];
+const NO_TERMS: (Term<ProfileEntry> | undefined)[] = [];
+const NO_ENTRIES: (ProfileEntry | undefined)[] = [];
+const NO_KINDS: FeatureKind[] = [];
+const NO_NUM = new Float64Array(0);
 /** First char of cognate keys (`~reces`). */
 const COGNATE = '~'.charCodeAt(0);
 
@@ -209,6 +226,9 @@ export class StoryGrouper {
   private rankScore: Float64Array = new Float64Array(1024);
   private readonly commonKeys: string[] = [];
   private readonly commonValues: number[] = [];
+  /** Scratch for the explanation of a joining item (strongest shared features: surfaces and contributions). */
+  private readonly expSurface: string[] = [];
+  private readonly expV: number[] = [];
   /** Stories founded by one item, to re-score once the stream has moved on (FIFO by due document count). */
   private readonly recheck: { storyId: string; due: number }[] = [];
   private recheckHead = 0;
@@ -242,13 +262,13 @@ export class StoryGrouper {
     if (best && best.score >= this.config.threshold) {
       story = best.story;
       state.score = round(best.similarity);
-      state.matched = best.matched;
     } else {
       story = this.newStory(this.freshId(item.id), time);
       state.created = true;
     }
     this.items.set(item.id, state);
-    this.attach(state, story);
+    // A joining item's explanation is collected while its features are added (same profile look-ups).
+    this.attach(state, story, !state.created);
     if (this.config.autoMerge) {
       if (story.itemIds.size >= story.nextMergeCheck) this.tryAutoMerge(story);
       if (state.created) this.recheck.push({ storyId: story.id, due: this.docs + this.config.recheckAfter });
@@ -447,11 +467,11 @@ export class StoryGrouper {
     // One df lookup per feature serves both the count and the item's frozen TF-IDF value.
     const base = this.docs + this.config.idfPrior;
     const vocab = this.vocab;
-    features.forEach((f, key) => {
+    for (const [key, f] of features) {
       const t = vocab.intern(key);
       f.term = t;
       f.v = f.weight * Math.log(1 + base / ++t.df);
-    });
+    }
     if (++this.sinceDecay >= this.config.idfHalfLife) {
       this.sinceDecay = 0;
       this.docs /= 2;
@@ -467,13 +487,29 @@ export class StoryGrouper {
     // TF-IDF frozen at arrival (IDF of that moment): what the item adds to its story's centroid.
     let sq = 0;
     let sqCog = 0;
-    features.forEach((f, k) => {
+    const n = features.size;
+    const keys: string[] = new Array(n);
+    const terms: (Term<ProfileEntry> | undefined)[] = new Array(n);
+    const entries: (ProfileEntry | undefined)[] = new Array(n).fill(undefined);
+    const surfaces: string[] = new Array(n);
+    const kinds: FeatureKind[] = new Array(n);
+    const num = new Float64Array(3 * n);
+    let i = 0;
+    for (const [k, f] of features) {
       const v = f.v; // set by countDocument
       if (k.charCodeAt(0) === COGNATE) sqCog += v * v;
       else sq += v * v;
-    });
+      keys[i] = k;
+      terms[i] = f.term;
+      surfaces[i] = f.surface;
+      kinds[i] = f.kind;
+      num[3 * i] = v;
+      num[3 * i + 1] = f.weight;
+      num[3 * i + 2] = f.pos;
+      i++;
+    }
     return {
-      id: item.id, title: item.title, time, features, norm: Math.sqrt(sq), normAll: Math.sqrt(sq + sqCog),
+      id: item.id, title: item.title, time, keys, terms, entries, surfaces, kinds, num, norm: Math.sqrt(sq), normAll: Math.sqrt(sq + sqCog),
       lang, storyId: '', score: 0, matched: [], created: false, by: 'engine', retired: false,
     };
   }
@@ -508,8 +544,8 @@ export class StoryGrouper {
   private bestStory(
     it: ItemState,
     exclude?: StoryState,
-  ): { story: StoryState; score: number; similarity: number; matched: string[] } | undefined {
-    const { features, time, lang } = it;
+  ): { story: StoryState; score: number; similarity: number } | undefined {
+    const { keys, num, time, lang } = it;
     const window = this.config.windowHours * HOUR;
     if (it.normAll <= 0) return undefined;
     const { hit, accW, accG, hitSlots, slotStory } = this;
@@ -519,15 +555,18 @@ export class StoryGrouper {
     common.length = 0;
     commonV.length = 0;
     const maxPostings = this.config.maxPostings;
-    features.forEach((f, key) => {
-      const a = f.v;
-      const postings = this.termOf(f, key).postings;
+    // Plain loops, no closures: this runs for every item, and a closure per call (or per feature) showed up
+    // in profiles both as call overhead and as allocation.
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const a = num[3 * i]!;
+      const postings = this.termAt(it, i).postings;
       const len = postings.length;
-      if (len === 0) return;
+      if (len === 0) continue;
       if (len > maxPostings) {
         common.push(key);
         commonV.push(a);
-        return;
+        continue;
       }
       const acc = key.charCodeAt(0) === COGNATE ? accG : accW;
       for (let j = 0; j < len; j++) {
@@ -539,33 +578,18 @@ export class StoryGrouper {
         }
         acc[k]! += a * e.w;
       }
-    });
-    const decay = this.config.sizeDecay;
-    const cap = this.config.sizeDecayCap;
-    const similarity = (s: StoryState, w: number, g: number): number => {
-      const cross = s.langs.size > 1 || !s.langs.has(lang);
-      return cross
-        ? s.sumsq + s.sumsqCog > 0 ? (w + g) / (it.normAll * Math.sqrt(s.sumsq + s.sumsqCog)) : 0
-        : s.sumsq > 0 && it.norm > 0 ? w / (it.norm * Math.sqrt(s.sumsq)) : 0;
-    };
-    // Capped so that a long-running story does not become an ever stronger attractor; cached per live size.
-    const scale = (s: StoryState): number => {
-      if (s.scaleOf !== s.live) {
-        s.scaleOf = s.live;
-        s.scale = decay > 0 ? Math.pow(Math.min(Math.max(s.live, 1), cap), decay) : 1;
-      }
-      return s.scale;
-    };
-    let best: { story: StoryState; score: number; similarity: number } | undefined;
-    const better = (s: StoryState, score: number): boolean =>
-      !best || score > best.score || (score === best.score && s.id < best.story.id);
+    }
+    let bestStory: StoryState | undefined;
+    let bestScore = 0;
+    let bestSim = 0;
     // Without very common features every hit story is scored exactly in one pass; otherwise the best few by
     // partial score are rescored with the common features added.
     const exact = common.length === 0;
     const ranked = this.rankedSlots;
     ranked.length = 0;
     const { rankW, rankG, rankScore } = this;
-    for (const k of hitSlots) {
+    for (let h = 0; h < hitSlots.length; h++) {
+      const k = hitSlots[h]!;
       const s = slotStory[k]!;
       const w = accW[k]!;
       const g = accG[k]!;
@@ -574,10 +598,14 @@ export class StoryGrouper {
       accG[k] = 0;
       if (s === exclude || s.locked || s.mergedInto || (s.forbidden.size > 0 && s.forbidden.has(it.id))) continue;
       if (Math.abs(time - s.lastAt) > window && !(time < s.lastAt && time >= s.firstAt)) continue;
-      const sim = similarity(s, w, g);
-      const score = sim * scale(s);
+      const sim = this.similarity(it, lang, s, w, g);
+      const score = sim * this.scale(s);
       if (exact) {
-        if (better(s, score)) best = { story: s, score, similarity: sim };
+        if (!bestStory || score > bestScore || (score === bestScore && s.id < bestStory.id)) {
+          bestStory = s;
+          bestScore = score;
+          bestSim = sim;
+        }
       } else {
         // The partial sums stay in the slot's accumulators until the rescoring below.
         ranked.push(k);
@@ -601,39 +629,65 @@ export class StoryGrouper {
           if (key.charCodeAt(0) === COGNATE) g += commonV[j]! * e.w;
           else w += commonV[j]! * e.w;
         }
-        const sim = similarity(s, w, g);
-        const score = sim * scale(s);
-        if (better(s, score)) best = { story: s, score, similarity: sim };
+        const sim = this.similarity(it, lang, s, w, g);
+        const score = sim * this.scale(s);
+        if (!bestStory || score > bestScore || (score === bestScore && s.id < bestStory.id)) {
+          bestStory = s;
+          bestScore = score;
+          bestSim = sim;
+        }
       }
     }
-    if (!best) return undefined;
-    return { ...best, matched: this.explain(features, best.story) };
+    if (!bestStory) return undefined;
+    return { story: bestStory, score: bestScore, similarity: bestSim };
   }
 
-  /** The shared features that contributed most, as readable surfaces. */
-  private explain(features: Map<string, FeatureInfo>, s: StoryState): string[] {
-    // Keep the 6 strongest shared features with a small insertion sort (no per-call sorting of everything).
-    const top: { surface: string; v: number }[] = [];
-    features.forEach((f, key) => {
-      if (key.charCodeAt(0) === COGNATE) return;
-      const e = s.profile.get(key);
-      if (!e) return;
-      const v = f.v * e.w;
-      if (top.length === 8 && v <= top[7]!.v) return;
-      let i = top.length < 8 ? top.length : 7;
-      while (i > 0 && top[i - 1]!.v < v) {
-        top[i] = top[i - 1]!;
-        i--;
-      }
-      top[i] = { surface: e.surface, v };
-    });
+  /** Cosine of an item with a story centroid; cognate keys count only when the story spans languages. */
+  private similarity(it: ItemState, lang: string, s: StoryState, w: number, g: number): number {
+    const cross = s.langs.size > 1 || !s.langs.has(lang);
+    return cross
+      ? s.sumsq + s.sumsqCog > 0 ? (w + g) / (it.normAll * Math.sqrt(s.sumsq + s.sumsqCog)) : 0
+      : s.sumsq > 0 && it.norm > 0 ? w / (it.norm * Math.sqrt(s.sumsq)) : 0;
+  }
+
+  /** Size factor min(n, cap)^decay: capped so a long-running story does not become an ever stronger attractor. */
+  private scale(s: StoryState): number {
+    if (s.scaleOf !== s.live) {
+      s.scaleOf = s.live;
+      const decay = this.config.sizeDecay;
+      s.scale = decay > 0 ? Math.pow(Math.min(Math.max(s.live, 1), this.config.sizeDecayCap), decay) : 1;
+    }
+    return s.scale;
+  }
+
+  /**
+   * Offers one shared feature (its contribution and the story's surface before the item is added) to the
+   * explanation: the 8 strongest are kept by insertion into reused scratch arrays (no objects, no sorting).
+   */
+  private offerExplanation(surface: string, v: number): void {
+    const { expSurface, expV } = this;
+    if (expV.length === 8 && v <= expV[7]!) return;
+    let i = expV.length < 8 ? expV.length : 7;
+    while (i > 0 && expV[i - 1]! < v) {
+      expV[i] = expV[i - 1]!;
+      expSurface[i] = expSurface[i - 1]!;
+      i--;
+    }
+    expV[i] = v;
+    expSurface[i] = surface;
+  }
+
+  /** The shared features that contributed most (collected by attach), as up to 6 distinct readable surfaces. */
+  private explanation(): string[] {
     const out: string[] = [];
-    const seen = new Set<string>();
-    for (const t of top) {
-      const low = t.surface.toLowerCase();
-      if (seen.has(low)) continue;
-      seen.add(low);
-      out.push(t.surface);
+    const low: string[] = [];
+    const { expSurface } = this;
+    for (let i = 0; i < expSurface.length; i++) {
+      const surface = expSurface[i]!;
+      const l = surface.toLowerCase();
+      if (low.includes(l)) continue;
+      low.push(l);
+      out.push(surface);
       if (out.length >= 6) break;
     }
     return out;
@@ -663,7 +717,7 @@ export class StoryGrouper {
   }
 
   /** Adds an item's features to a story profile and the index. */
-  private attach(it: ItemState, s: StoryState): void {
+  private attach(it: ItemState, s: StoryState, explain = false): void {
     it.storyId = s.id;
     s.itemIds.add(it.id);
     s.cache = undefined;
@@ -674,23 +728,34 @@ export class StoryGrouper {
     s.langs.set(it.lang, (s.langs.get(it.lang) ?? 0) + 1);
     if (it.time > s.lastAt) s.lastAt = it.time;
     if (it.time < s.firstAt) s.firstAt = it.time;
-    for (const [key, f] of it.features) {
+    const { keys, num, entries } = it;
+    if (explain) {
+      this.expSurface.length = 0;
+      this.expV.length = 0;
+    }
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const pos = num[3 * i + 2]!;
       let e = s.profile.get(key);
+      // The explanation reads the story as it was scored: before this item's features are added.
+      if (explain && e && key.charCodeAt(0) !== COGNATE) this.offerExplanation(e.surface, num[3 * i]! * e.w);
       if (!e) {
-        e = { c: 0, w: 0, pos: 0, kind: f.kind, surface: f.surface, fromTitle: f.pos <= 1, slot: s.slot, pi: -1 };
+        e = { c: 0, w: 0, pos: 0, kind: it.kinds[i]!, surface: it.surfaces[i]!, fromTitle: pos <= 1, slot: s.slot, pi: -1 };
         s.profile.set(key, e);
-        if (!s.mergedInto) this.vocab.add(this.termOf(f, key), e);
-      } else if (!e.fromTitle && f.pos <= 1) {
-        e.surface = f.surface;
+        if (!s.mergedInto) this.vocab.add(this.termAt(it, i), e);
+      } else if (!e.fromTitle && pos <= 1) {
+        e.surface = it.surfaces[i]!;
         e.fromTitle = true;
       }
-      const v = f.v;
+      entries[i] = e;
+      const v = num[3 * i]!;
       if (key.charCodeAt(0) === COGNATE) s.sumsqCog += 2 * e.w * v + v * v;
       else s.sumsq += 2 * e.w * v + v * v;
       e.c++;
       e.w += v;
-      e.pos += f.pos;
+      e.pos += pos;
     }
+    if (explain) it.matched = this.explanation();
     s.cache = undefined;
     this.touched.add(s.id);
   }
@@ -712,18 +777,23 @@ export class StoryGrouper {
     const nl = (s.langs.get(it.lang) ?? 0) - 1;
     if (nl > 0) s.langs.set(it.lang, nl);
     else s.langs.delete(it.lang);
-    for (const [key, f] of it.features) {
-      const e = s.profile.get(key);
+    const { keys, num, entries } = it;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      // The entry attach() recorded: it stays in the profile while the item counts in it (c ≥ 1).
+      let e = entries[i];
+      if (!e || e.slot !== s.slot || e.c <= 0) e = s.profile.get(key);
       if (!e) continue;
-      const v = f.v;
+      entries[i] = undefined;
+      const v = num[3 * i]!;
       if (key.charCodeAt(0) === COGNATE) s.sumsqCog += v * v - 2 * e.w * v;
       else s.sumsq += v * v - 2 * e.w * v;
       e.c--;
       e.w -= v;
-      e.pos -= f.pos;
+      e.pos -= num[3 * i + 2]!;
       if (e.c <= 0) {
         s.profile.delete(key);
-        this.vocab.remove(this.termOf(f, key), e);
+        this.vocab.remove(this.termAt(it, i), e);
       }
     }
     s.cache = undefined;
@@ -743,7 +813,12 @@ export class StoryGrouper {
       if (it.storyId !== s.id || it.retired) continue; // moved away or already retired: stale queue entry
       this.unprofile(it, s);
       it.retired = true;
-      it.features = NO_FEATURES;
+      it.keys = NO_STRINGS;
+      it.terms = NO_TERMS;
+      it.entries = NO_ENTRIES;
+      it.surfaces = NO_STRINGS;
+      it.kinds = NO_KINDS;
+      it.num = NO_NUM;
     }
     if (s.liveHead > 256 && s.liveHead * 2 > q.length) {
       q.splice(0, s.liveHead);
@@ -850,9 +925,9 @@ export class StoryGrouper {
   }
 
   /** The item feature's vocabulary term (interned again if the vocabulary forgot it meanwhile). */
-  private termOf(f: FeatureInfo, key: string): Term<ProfileEntry> {
-    let t = f.term;
-    if (!t || t.dead) f.term = t = this.vocab.intern(key);
+  private termAt(it: ItemState, i: number): Term<ProfileEntry> {
+    let t = it.terms[i];
+    if (!t || t.dead) it.terms[i] = t = this.vocab.intern(it.keys[i]!);
     return t;
   }
 
@@ -997,14 +1072,16 @@ export class StoryGrouper {
       if (!it) continue;
       let num = 0;
       let den = 0;
-      for (const [key, f] of it.features) {
-        if (f.pos > 1) continue;
-        const a = f.weight * this.idf(key);
+      const { keys, num: vec } = it;
+      for (let i = 0; i < keys.length; i++) {
+        if (vec[3 * i + 2]! > 1) continue;
+        const key = keys[i]!;
+        const a = vec[3 * i + 1]! * this.idf(key);
         den += a;
         num += (a * (s.profile.get(key)?.c ?? 0)) / nn;
       }
       // Slight preference for headlines of ordinary length: very short ones say little.
-      const score = den > 0 ? (num / den) * Math.min(1, it.features.size / 6) : 0;
+      const score = den > 0 ? (num / den) * Math.min(1, it.keys.length / 6) : 0;
       if (score > bestScore) {
         bestScore = score;
         bestId = id;

@@ -176,17 +176,33 @@ const phrase: string[] = [];
 
 /** Characters that start a new sentence or quote: a capital right after them says nothing about names. */
 const BREAKS = new Set([...'.!?:;|«»"“”–—'].map((c) => c.charCodeAt(0)));
+/** BREAKS as a flat table (all of them are below U+2100): one array read per separator instead of a hash. */
+const BREAK_CODE = new Uint8Array(0x2100);
+for (const c of BREAKS) BREAK_CODE[c] = 1;
 
 const ABBREV_RE = /\b(?:[A-Z]\.){2,3}(?![A-Za-z])/gu;
 const THOUSANDS_RE = /(\d)[,.\u00a0\u202f ](?=\d{3}(?!\d))/gu;
 const HAS_DIGIT_RE = /\d/u;
 const CJK_RE = /[\u3040-\u30FF\u3400-\u9FFF\uAC00-\uD7AF]/u;
 
+/**
+ * True when the text contains "X.Y." (capital, dot, capital, dot), which every ABBREV_RE match does. A scan of
+ * the dots is cheaper than running the regex over every summary with a full stop (nearly all of them).
+ */
+function mayHaveAbbreviation(text: string): boolean {
+  for (let p = text.indexOf('.'); p >= 0; p = text.indexOf('.', p + 1)) {
+    const a = p > 0 ? text.charCodeAt(p - 1) : 0;
+    const b = text.charCodeAt(p + 1);
+    if (a >= 65 && a <= 90 && b >= 65 && b <= 90 && text.charCodeAt(p + 2) === 46) return true;
+  }
+  return false;
+}
+
 /** Splits text into tokens; `U.S.` becomes `US`, elisions (`l'`, `d'`) and possessive `'s` fall away. */
 function tokenize(text: string): number {
   // "U.S." → "US"; thousands separators dropped so "2,000", "2.000" and "2 000" are one number.
-  // (Both rewrites are skipped when the text has no dot or no digit: most headlines.)
-  let clean = text.indexOf('.') >= 0 ? text.replace(ABBREV_RE, (m) => m.replace(/\./gu, '')) : text;
+  // (Both rewrites are skipped when the text has no "X.Y." or no digit: most headlines and summaries.)
+  let clean = mayHaveAbbreviation(text) ? text.replace(ABBREV_RE, (m) => m.replace(/\./gu, '')) : text;
   if (HAS_DIGIT_RE.test(clean)) clean = clean.replace(THOUSANDS_RE, '$1');
   let n = 0;
   let initial = true;
@@ -194,15 +210,18 @@ function tokenize(text: string): number {
   let i = 0;
   // A hand-written scanner: a regex iterator allocates a match object per token, and this runs per item.
   while (i < len) {
-    let c = clean.codePointAt(i)!;
+    // charCodeAt with a surrogate check: codePointAt is slower and astral characters are rare in news text.
+    let c = clean.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) c = clean.codePointAt(i)!;
     if (!isWordChar(c)) {
-      if (BREAKS.has(c)) initial = true; // a new sentence or quote: capitals mean nothing right after it
+      if (c < 0x2100 && BREAK_CODE[c] === 1) initial = true; // a new sentence or quote: capitals mean nothing right after it
       i += c > 0xffff ? 2 : 1;
       continue;
     }
     const start = i;
     while (i < len) {
-      c = clean.codePointAt(i)!;
+      c = clean.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff) c = clean.codePointAt(i)!;
       if (!isWordChar(c)) break;
       i += c > 0xffff ? 2 : 1;
     }
@@ -316,6 +335,9 @@ interface TokenInfo {
   /** Country by name or demonym (folded token), or by upper-case abbreviation (US, UK). */
   country?: string;
   abbrevCountry?: string;
+  /** Their feature keys (`^RU`), built once instead of per occurrence. */
+  countryKey: string;
+  abbrevCountryKey: string;
   stem: string;
   /** Starts a multi-word country name: only then are phrases looked up. */
   phraseStart: boolean;
@@ -341,6 +363,8 @@ function tokenInfo(raw: string, lang: string, cache: Map<string, TokenInfo>): To
   const number = /\p{N}/u.test(folded);
   const acronym = isAcronym(raw);
   const stop = stopwords(lang).has(folded);
+  const country = number || folded.length < 3 ? undefined : countryOfToken(folded);
+  const abbrevCountry = acronym ? countryOfAbbreviation(raw) : undefined;
   info = {
     folded,
     stop,
@@ -349,8 +373,10 @@ function tokenInfo(raw: string, lang: string, cache: Map<string, TokenInfo>): To
     acronym,
     upper: raw === raw.toUpperCase(),
     longWord: raw.length >= 4 && /\p{L}/u.test(raw),
-    country: number || folded.length < 3 ? undefined : countryOfToken(folded),
-    abbrevCountry: acronym ? countryOfAbbreviation(raw) : undefined,
+    country,
+    abbrevCountry,
+    countryKey: country ? '^' + country : '',
+    abbrevCountryKey: abbrevCountry ? '^' + abbrevCountry : '',
     stem: number || stop ? folded : stem(folded, lang),
     phraseStart: isPhraseStart(folded),
     numberKey: '#' + folded,
@@ -362,6 +388,16 @@ function tokenInfo(raw: string, lang: string, cache: Map<string, TokenInfo>): To
   if (cache.size > 300_000) cache.clear(); // bounded memo
   cache.set(raw, info);
   return info;
+}
+
+/** Adds one occurrence of a feature (a module function, not a closure per call: this runs per token). */
+function addFeature(features: Map<string, FeatureInfo>, key: string, w: number, kind: FeatureKind, surface: string, pos: number): void {
+  const f = features.get(key);
+  if (f) {
+    // Repeats add little: a word said twice is not twice as much about the story.
+    f.weight = Math.max(f.weight, w) + 0.25 * Math.min(f.weight, w);
+    if (pos < f.pos) f.pos = pos;
+  } else features.set(key, { weight: w, kind, surface, pos, v: 0, term: undefined });
 }
 
 function addText(
@@ -392,15 +428,6 @@ function addText(
   const titleCase = words >= 3 && caps / words >= 0.7;
   const allCaps = count > 2 && upper === count;
   const n = Math.max(1, count);
-  const add = (key: string, w: number, kind: FeatureKind, surface: string, i: number): void => {
-    const f = features.get(key);
-    const pos = isTitle ? i / n : 2;
-    if (f) {
-      // Repeats add little: a word said twice is not twice as much about the story.
-      f.weight = Math.max(f.weight, w) + 0.25 * Math.min(f.weight, w);
-      if (pos < f.pos) f.pos = pos;
-    } else features.set(key, { weight: w, kind, surface, pos, v: 0, term: undefined });
-  };
   const countryW = baseWeight * opts.countryBoost;
   for (let i = 0; i < count; i++) {
     const raw = tokRaw[i]!;
@@ -414,7 +441,7 @@ function addText(
         for (let j = i; j < i + len; j++) phrase.push(tokInfo[j]!.folded);
         const code = countryOfPhrase(phrase);
         if (code) {
-          add('^' + code, countryW, 'country', tokRaw.slice(i, i + len).join(' '), i);
+          addFeature(features, '^' + code, countryW, 'country', tokRaw.slice(i, i + len).join(' '), isTitle ? i / n : 2);
           matched = len;
           break;
         }
@@ -426,11 +453,11 @@ function addText(
     }
     const folded = info.folded;
     if (info.number) {
-      if (folded.length >= 2) add(info.numberKey, baseWeight * opts.numberBoost, 'number', raw, i);
+      if (folded.length >= 2) addFeature(features, info.numberKey, baseWeight * opts.numberBoost, 'number', raw, isTitle ? i / n : 2);
       continue;
     }
     if (info.abbrevCountry && !allCaps) {
-      add('^' + info.abbrevCountry, countryW, 'country', raw, i);
+      addFeature(features, info.abbrevCountryKey, countryW, 'country', raw, isTitle ? i / n : 2);
       continue;
     }
     if (folded.length < 2) continue;
@@ -439,7 +466,7 @@ function addText(
     if (info.stop && !acronym) continue; // (stop words never become entities: no lexicon evidence needed)
     if (folded.length < 3 && !acronym) continue;
     if (info.country) {
-      add('^' + info.country, countryW, 'country', raw, i);
+      addFeature(features, info.countryKey, countryW, 'country', raw, isTitle ? i / n : 2);
       continue;
     }
     // Entity evidence: capitals inside sentence-case text teach the lexicon; Title Case text only reads it.
@@ -455,9 +482,10 @@ function addText(
     } else if (cap && (lexicon.get(folded) ?? 0) > 0) {
       entity = true;
     }
-    if (opts.cognateWeight > 0 && info.cognateKey) add(info.cognateKey, baseWeight * opts.cognateWeight, 'term', info.surface, i);
-    if (info.stem.length >= 2) add(info.stem, baseWeight, 'term', entity ? raw : info.surface, i);
+    const pos = isTitle ? i / n : 2;
+    if (opts.cognateWeight > 0 && info.cognateKey) addFeature(features, info.cognateKey, baseWeight * opts.cognateWeight, 'term', info.surface, pos);
+    if (info.stem.length >= 2) addFeature(features, info.stem, baseWeight, 'term', entity ? raw : info.surface, pos);
     // Entities also get a language-neutral unstemmed key, so "Barkhane" matches across FR/EN stemmers.
-    if (entity) add(info.entityKey, baseWeight * opts.entityBoost, 'entity', raw, i);
+    if (entity) addFeature(features, info.entityKey, baseWeight * opts.entityBoost, 'entity', raw, pos);
   }
 }

@@ -233,3 +233,45 @@ describe('editor constraints', () => {
     expect(h.add({ ...copy, id: 'copy-of-' + copy.id }).storyId).not.toBe(locked.id);
   });
 });
+
+describe('profile entry memo', () => {
+  // Each item remembers the profile entry it was counted in, so detaching needs no key look-up. Moving an
+  // item out and back (and merging/splitting) must leave the story's vector as if nothing had happened.
+  const probe: GroupInput = {
+    id: 'probe-1', lang: 'en', publishedAt: at(5), title: 'Macron confirms French troops leave Mali, ending Barkhane',
+    summary: 'The withdrawal of French forces from Mali was confirmed in Paris.',
+  };
+
+  it('gives the same scores after items were moved away and back', () => {
+    const plain = new StoryGrouper();
+    feed(plain, [...MALI, ...UNRELATED]);
+    const expected = plain.add(probe);
+
+    const edited = new StoryGrouper();
+    feed(edited, [...MALI, ...UNRELATED]);
+    const mali = edited.storyOf('devoir-1')!;
+    const apple = edited.storyOf('apple-1')!;
+    edited.moveItem('wsj-1', apple);
+    edited.moveItem('lepoint-1', apple);
+    edited.moveItem('wsj-1', mali);
+    edited.moveItem('lepoint-1', mali);
+    edited.splitItems(['paalga-1'], 's_split');
+    edited.mergeStories('s_split', mali);
+    const got = edited.add(probe);
+
+    expect(got.storyId).toBe(expected.storyId);
+    expect(got.score).toBeCloseTo(expected.score, 6);
+    expect(got.matched).toEqual(expected.matched);
+    expect(edited.stats().features).toBe(plain.stats().features);
+    expect(edited.snapshot(mali)!.itemIds.sort()).toEqual([...MALI.map((m) => m.id), 'probe-1'].sort());
+  });
+
+  it('empties the index when every item left its story', () => {
+    const g = new StoryGrouper();
+    feed(g, MALI);
+    const before = g.stats().features;
+    expect(before).toBeGreaterThan(0);
+    for (const m of MALI) g.removeItem(m.id);
+    expect(g.stats().features).toBe(0);
+  });
+});

@@ -101,3 +101,14 @@ describe('link slugs', () => {
     expect(on.get('europ')?.weight).toBe(0.5);
   });
 });
+
+describe('abbreviation pre-check', () => {
+  // The U.S. → US rewrite is skipped unless the text has "X.Y."; it must still fire wherever the regex would.
+  it('still joins dotted abbreviations, also after a leading dot or other dots', () => {
+    expect(keys('U.S. troops leave', 'en')).toContain('^US');
+    expect(keys('.U.S. troops leave', 'en')).toContain('^US');
+    expect(keys('Talks end. Then U.S. troops leave', 'en')).toContain('^US');
+    expect(keys('Talks... and the U.K. agrees', 'en')).toContain('^GB');
+    expect(keys('Talks end. Troops leave', 'en')).not.toContain('^US');
+  });
+});
