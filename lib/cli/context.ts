@@ -8,6 +8,12 @@ import { DynamoStore } from '../store/dynamo.ts';
 import { ensureTable } from '../store/table.ts';
 import type { CliIO } from './io.ts';
 
+/** The `--data DIR` and `--aws` options every database command takes (parseArgs form, spread into its options). */
+export const DB_OPTIONS = {
+  data: { type: 'string', default: '.data' },
+  aws: { type: 'boolean', default: false },
+} as const;
+
 /** An open database for one command. */
 export interface DbContext {
   config: Config;

@@ -9,7 +9,7 @@ import {
 import { NotFoundError } from '../errors.ts';
 import type { DynamoSender } from '../store/client.ts';
 import { fromAttrs, isConditionFailure, toAttrs, type Attrs } from '../store/codec.ts';
-import { INDEX, auditKeys, editorKeyKeys, storyKeys } from '../store/keys.ts';
+import { INDEX, auditKeys, editorKeyKeys, primary, storyKeys } from '../store/keys.ts';
 import type { AuditEntry } from './audit.ts';
 import type { EditorKeyRecord } from './auth.ts';
 
@@ -25,8 +25,6 @@ export interface EditorStore {
   /** A story's audit entries, oldest first. */
   history(storyId: string): Promise<AuditEntry[]>;
 }
-
-const pkOnly = (k: { pk: string; sk: string }) => ({ pk: k.pk, sk: k.sk });
 
 /** EditorStore on the Roundup table. */
 export class DynamoEditorStore implements EditorStore {
@@ -44,7 +42,7 @@ export class DynamoEditorStore implements EditorStore {
 
   async getKey(id: string): Promise<EditorKeyRecord | undefined> {
     const r = await this.client.send(
-      new GetItemCommand({ TableName: this.table, Key: toAttrs(pkOnly(editorKeyKeys(id))), ConsistentRead: true }),
+      new GetItemCommand({ TableName: this.table, Key: toAttrs(primary(editorKeyKeys(id))), ConsistentRead: true }),
     );
     return r.Item ? fromAttrs<EditorKeyRecord>(r.Item) : undefined;
   }
@@ -63,7 +61,7 @@ export class DynamoEditorStore implements EditorStore {
       const r = await this.client.send(
         new UpdateItemCommand({
           TableName: this.table,
-          Key: toAttrs(pkOnly(editorKeyKeys(id))),
+          Key: toAttrs(primary(editorKeyKeys(id))),
           // Keep the first revocation time when revoked twice.
           UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
           ConditionExpression: 'attribute_exists(pk)',

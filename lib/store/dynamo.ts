@@ -35,7 +35,7 @@ import {
   type Keys,
 } from './keys.ts';
 import type { DynamoSender } from './client.ts';
-import { DEFAULT_RETRY, StoreRetryExhaustedError, backoffMs, withRetry, type RetryPolicy } from './retry.ts';
+import { DEFAULT_RETRY, StoreRetryExhaustedError, backoff, withRetry, type RetryPolicy } from './retry.ts';
 import type { Arrival, FeedItems, FeedItemsWrite, ItemWrite, Page, PutStoryOptions, Store } from './store.ts';
 
 /** Options of the DynamoDB store. */
@@ -718,7 +718,7 @@ export class DynamoStore implements Store {
             if (attempt >= this.retry.attempts) {
               throw new StoreRetryExhaustedError('BatchGetItem', attempt, { cause: new Error(`${pending.length} keys unprocessed`) });
             }
-            if (attempt > 0) await sleep(backoffMs(attempt - 1, this.retry));
+            if (attempt > 0) await backoff(attempt - 1, this.retry);
             const r = await this.send(
               new BatchGetItemCommand({
                 RequestItems: {
@@ -747,7 +747,7 @@ export class DynamoStore implements Store {
         if (attempt >= this.retry.attempts) {
           throw new StoreRetryExhaustedError('BatchWriteItem', attempt, { cause: new Error(`${pending.length} writes unprocessed`) });
         }
-        if (attempt > 0) await sleep(backoffMs(attempt - 1, this.retry));
+        if (attempt > 0) await backoff(attempt - 1, this.retry);
         const r = await this.send(new BatchWriteItemCommand({ RequestItems: { [this.table]: pending } }));
         pending = r.UnprocessedItems?.[this.table] ?? [];
       }
@@ -808,6 +808,5 @@ const seenHash = (it: Item) => createHash('sha1').update(`${it.id}\n${it.content
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 const contentHash = (o: unknown) => sha1(JSON.stringify(o));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export type { Keys };

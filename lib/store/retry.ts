@@ -53,20 +53,22 @@ export const backoffMs = (attempt: number, p: RetryPolicy): number =>
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Waits the backoff before retry number `attempt` with the policy's own sleep (tests pass a fake one). */
+export const backoff = (attempt: number, p: RetryPolicy): Promise<void> => (p.sleep ?? defaultSleep)(backoffMs(attempt, p));
+
 /**
  * Runs `fn`, retrying retryable failures with jittered backoff. Non-retryable errors (conditional check
  * failures, validation) pass through untouched so callers can branch on them.
  * @throws StoreRetryExhaustedError after `policy.attempts` retryable failures
  */
 export async function withRetry<T>(operation: string, fn: () => Promise<T>, policy: RetryPolicy = DEFAULT_RETRY): Promise<T> {
-  const sleep = policy.sleep ?? defaultSleep;
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn();
     } catch (err) {
       if (!isRetryable(err)) throw err;
       if (attempt + 1 >= policy.attempts) throw new StoreRetryExhaustedError(operation, attempt + 1, { cause: err });
-      await sleep(backoffMs(attempt, policy));
+      await backoff(attempt, policy);
     }
   }
 }

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { localPepper, newEditorKey, type EditorRole } from '../../editor/auth.ts';
 import { DynamoEditorStore } from '../../editor/store.ts';
-import { openDb } from '../context.ts';
+import { DB_OPTIONS, openDb } from '../context.ts';
 import type { CliIO } from '../io.ts';
 
 const HELP = `Usage:
@@ -24,8 +24,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     allowPositionals: true,
     options: {
       role: { type: 'string', default: 'editor' },
-      data: { type: 'string', default: '.data' },
-      aws: { type: 'boolean', default: false },
+      ...DB_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

@@ -1,7 +1,7 @@
 // `roundup feeds`: feed health (last attempt/success, status, error, failures, next due, items) as a table or JSON lines.
 import { parseArgs } from 'node:util';
 import type { FeedState } from '../../types.ts';
-import { openDb } from '../context.ts';
+import { DB_OPTIONS, openDb } from '../context.ts';
 import type { CliIO } from '../io.ts';
 
 const HELP = `Usage: roundup feeds [--json] [--failing] [--data DIR] [--aws]
@@ -52,8 +52,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     options: {
       json: { type: 'boolean', default: false },
       failing: { type: 'boolean', default: false },
-      data: { type: 'string', default: '.data' },
-      aws: { type: 'boolean', default: false },
+      ...DB_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

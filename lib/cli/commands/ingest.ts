@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { createLogger } from '../../log.ts';
 import { loadFeedList } from '../../local/stack.ts';
 import { registerOutlets, runIngest } from '../../pipeline/ingest.ts';
-import { openDb } from '../context.ts';
+import { DB_OPTIONS, openDb } from '../context.ts';
 import type { CliIO } from '../io.ts';
 
 const HELP = `Usage: roundup ingest --once [--feeds sample|default|FILE.opml] [--data DIR] [--aws] [--allow-private-network] [--json]
@@ -22,8 +22,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     options: {
       once: { type: 'boolean', default: false },
       feeds: { type: 'string' },
-      data: { type: 'string', default: '.data' },
-      aws: { type: 'boolean', default: false },
+      ...DB_OPTIONS,
       json: { type: 'boolean', default: false },
       'allow-private-network': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },

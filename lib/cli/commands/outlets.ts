@@ -6,7 +6,7 @@ import { fromOpml, toOpml } from '../../outlets/opml.ts';
 import { DEFAULT_OUTLETS } from '../../outlets/registry.ts';
 import { registerOutlets } from '../../pipeline/ingest.ts';
 import type { Outlet } from '../../types.ts';
-import { openDb } from '../context.ts';
+import { DB_OPTIONS, openDb } from '../context.ts';
 import type { CliIO } from '../io.ts';
 
 const HELP = `Usage:
@@ -34,8 +34,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       registry: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       out: { type: 'string' },
-      data: { type: 'string', default: '.data' },
-      aws: { type: 'boolean', default: false },
+      ...DB_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
