@@ -1,6 +1,6 @@
 // Lambda entry on the EventBridge schedule: claim every due feed and enqueue it to the fetch queue.
 import { createLiteSqsClient } from '../lib/aws/sqs.ts';
-import { enqueueDueFeeds } from '../lib/pipeline/distributed.ts';
+import { enqueueDueFeeds } from '../lib/pipeline/enqueue.ts';
 import { SqsQueue } from '../lib/pipeline/queue.ts';
 import { aws, config, log, store } from './runtime.ts';
 

@@ -170,7 +170,7 @@ export class RoundupStack extends Stack {
     if (pollMinutes !== undefined) sharedEnv.ROUNDUP_POLL_MINUTES = String(pollMinutes);
     const extraEnv: Record<FunctionName, Record<string, string>> = {
       api: { ROUNDUP_EDITOR_SECRET_ARN: this.editorSecret.secretArn },
-      // The scheduler also posts a grouping "tick" each run (lib/pipeline/distributed.ts) so stories are
+      // The scheduler also posts a grouping "tick" each run (lib/pipeline/enqueue.ts) so stories are
       // re-evaluated for publication and expiry even when no feed produced new items.
       scheduler: { ROUNDUP_FETCH_QUEUE_URL: this.fetchQueue.queueUrl, ROUNDUP_GROUP_QUEUE_URL: this.groupQueue.queueUrl },
       fetch: { ROUNDUP_GROUP_QUEUE_URL: this.groupQueue.queueUrl },

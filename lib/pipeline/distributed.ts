@@ -1,5 +1,4 @@
-// The scale-out stages on AWS: scheduler → fetch queue → fetch workers → group queue → single grouping writer.
-import pLimit from 'p-limit';
+// The fetch workers of the scale-out on AWS (scheduler → fetch queue → fetch workers → group queue → single grouping writer).
 import { RoundupError } from '../errors.ts';
 import { errorFields, type Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
@@ -7,15 +6,7 @@ import type { FetchOptions } from '../ingest/fetch.ts';
 import type { FeedState, Outlet } from '../types.ts';
 import { fetchFeeds, type FeedOutcome } from './fetch-stage.ts';
 import type { MessageQueue } from './queue.ts';
-
-/** Body of a fetch-queue message. */
-export interface FetchMessage {
-  feedId: string;
-  /** Due time the scheduler's claim set on the feed; once the feed moved on, the message is stale and dropped. */
-  dueAt: string;
-  /** Fetch whatever the feed's due time (`ingest --once`): no claim was taken. */
-  force?: boolean;
-}
+import type { FetchMessage } from './enqueue.ts';
 
 /** Message id and body as received from the queue. */
 export interface InMessage {
@@ -50,53 +41,6 @@ export function parseFetchMessage(body: string): FetchMessage {
     throw new PoisonMessageError(`Fetch message lacks feedId/dueAt: ${body.slice(0, 80)}`);
   }
   return { feedId: m.feedId, dueAt: m.dueAt, force: m.force === true };
-}
-
-/**
- * Scheduler stage: claims every due feed with a conditional update of its due time (two overlapping
- * schedulers cannot both claim a feed) and enqueues one message per claim. A claim expires after
- * `claimMinutes`: a feed whose message was lost becomes due again. `all` enqueues every live feed unclaimed.
- */
-export async function enqueueDueFeeds(deps: {
-  store: Store;
-  queue: MessageQueue;
-  groupQueue?: MessageQueue;
-  now: () => Date;
-  log: Logger;
-  claimMinutes?: number;
-  limit?: number;
-  all?: boolean;
-  feedIds?: string[];
-  /** Claim owner recorded on the feed (lets an in-process run wait for other runs' fetches). */
-  owner?: string;
-}): Promise<{ enqueued: number; lostClaims: number }> {
-  const started = Date.now();
-  const now = deps.now();
-  let feeds = deps.all ? await deps.store.listFeeds() : await deps.store.dueFeeds(now.toISOString(), deps.limit ?? 5_000);
-  if (deps.feedIds) {
-    const wanted = new Set(deps.feedIds);
-    feeds = feeds.filter((f) => wanted.has(f.feedId));
-  }
-  feeds = feeds.filter((f) => !f.gone);
-  const claimedUntil = new Date(now.getTime() + (deps.claimMinutes ?? 10) * 60_000).toISOString();
-  const limit = pLimit(8);
-  const bodies = await Promise.all(
-    feeds.map((f) =>
-      limit(async (): Promise<FetchMessage | undefined> => {
-        if (deps.all) return { feedId: f.feedId, dueAt: f.nextDueAt, force: true };
-        return (await deps.store.claimFeed(f.feedId, f.nextDueAt, claimedUntil, deps.owner)) ? { feedId: f.feedId, dueAt: claimedUntil } : undefined;
-      }),
-    ),
-  );
-  const messages = bodies
-    .filter((b): b is FetchMessage => b !== undefined)
-    .map((b, i) => ({ id: String(i), body: JSON.stringify(b) }));
-  await deps.queue.send(messages);
-  // A trigger per run lets grouping finish work a crashed pass left behind.
-  await deps.groupQueue?.send([{ id: 'tick', body: '{"reason":"schedule"}', groupId: 'grouping', dedupId: `tick-${now.toISOString()}` }]);
-  const lostClaims = feeds.length - messages.length;
-  deps.log.info('feeds enqueued', { enqueued: messages.length, lostClaims, durationMs: Date.now() - started });
-  return { enqueued: messages.length, lostClaims };
 }
 
 /** Outlets change rarely: one listing per container every few minutes instead of one per batch. */

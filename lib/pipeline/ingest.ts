@@ -2,7 +2,8 @@
 import type { Logger } from '../log.ts';
 import type { FetchOptions } from '../ingest/fetch.ts';
 import type { Store } from '../store/store.ts';
-import { enqueueDueFeeds, fetchBatch } from './distributed.ts';
+import { fetchBatch } from './distributed.ts';
+import { enqueueDueFeeds } from './enqueue.ts';
 import type { FeedOutcome } from './fetch-stage.ts';
 import { runGroupStage, type GroupStageDeps, type GroupState } from './group-stage.ts';
 import { MemoryQueue, drainQueue } from './queue.ts';

@@ -49,6 +49,12 @@ describe('function bundles', () => {
     expect(matching('group', /lib\/group\/engine\.ts$/)).toHaveLength(1);
   });
 
+  it('keep the fetch stack (HTTP client, charsets, feed parsers) out of the scheduler and the API', () => {
+    const fetchStack = /lib\/ingest\/|iconv-lite|rss-parser|xml2js/;
+    for (const name of ['api', 'scheduler'] as const) expect(matching(name, fetchStack), name).toEqual([]);
+    expect(matching('fetch', /lib\/ingest\/fetch\.ts$/)).toHaveLength(1);
+  });
+
   it('use zod/mini only (classic zod does not tree-shake and ships every locale)', () => {
     for (const name of FUNCTION_NAMES) {
       expect(matching(name, /node_modules\/zod\/v4\/classic\//), name).toEqual([]);
