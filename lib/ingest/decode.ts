@@ -1,10 +1,11 @@
-// Turns feed bytes into text: BOM → HTTP charset → XML declaration → UTF-8 if valid, else windows-1252.
+// Turns feed bytes into text: BOM → HTTP charset → XML declaration → UTF-8 if valid → statistical guess → windows-1252.
+import chardet from 'chardet';
 import iconv from 'iconv-lite';
 import { DecodeError } from './errors.ts';
 import { demoronize } from './text.ts';
 
 /** Where the chosen encoding came from. */
-export type EncodingSource = 'bom' | 'http' | 'xml' | 'sniff' | 'fallback';
+export type EncodingSource = 'bom' | 'http' | 'xml' | 'sniff' | 'detect' | 'fallback';
 
 /** Decoded text and how it was decoded. */
 export interface Decoded {
@@ -48,6 +49,35 @@ const ALIASES: Record<string, string> = {
   ucs2: 'utf-16le',
 };
 
+
+/**
+ * Statistical guesses that name a subset of what feeds really use: a detector cannot tell ISO-8859-1 from
+ * windows-1252 or ISO-8859-8 from windows-1255, and the windows pages are the supersets authors actually write.
+ */
+const DETECTED_SUPERSETS: Record<string, string> = {
+  'iso-8859-1': 'windows-1252',
+  'iso-8859-8': 'windows-1255',
+};
+
+/**
+ * Charset of an undeclared, non-UTF-8 body by statistical detection (chardet, ICU's detectors), or undefined
+ * when the best guess is Latin-1/windows-1252 anyway, too weak, or not decodable. A Latin-script guess other
+ * than windows-1252 must clearly beat it: short French or Spanish text in 1252 sometimes scores close for
+ * ISO-8859-2, where "è" is "č".
+ */
+export function detectEncoding(bytes: Buffer): string | undefined {
+  const sample = bytes.length > 65_536 ? bytes.subarray(0, 65_536) : bytes;
+  const guesses = chardet.analyse(sample);
+  const top = guesses[0];
+  if (!top || top.confidence < 10 || /^utf-/i.test(top.name)) return undefined;
+  const name = canonicalEncoding(DETECTED_SUPERSETS[top.name.toLowerCase()] ?? top.name);
+  if (!name || name === 'windows-1252') return undefined;
+  const latin1 = guesses.find((g) => /^(iso-8859-1|windows-1252)$/i.test(g.name));
+  if (/^(iso-8859-(2|3|4|9|10|13|14|15|16)|windows-125[0478])$/.test(name) && latin1 && latin1.confidence >= top.confidence * 0.8) {
+    return undefined;
+  }
+  return name;
+}
 
 const startsWith = (buf: Buffer, bytes: number[]) => bytes.every((b, i) => buf[i] === b);
 
@@ -125,7 +155,8 @@ function decodeWith(bytes: Buffer, encoding: string): string {
 
 /**
  * Decodes a feed body. Order: byte-order mark, then the HTTP charset, then the XML declaration (read in
- * UTF-16/32 when the first bytes say so), then UTF-8 if the bytes are valid UTF-8, else windows-1252.
+ * UTF-16/32 when the first bytes say so), then UTF-8 if the bytes are valid UTF-8, then a statistical guess
+ * (KOI8-R, Shift_JIS, Big5, …; see detectEncoding), else windows-1252.
  * A declared UTF-8 body with invalid bytes is decoded as UTF-8 with U+FFFD replacements when it is mostly
  * UTF-8, else as windows-1252 (the usual mislabelled Latin-1 feed). Never throws for odd bytes.
  * @throws DecodeError for an empty body or one that is clearly binary
@@ -171,9 +202,13 @@ export function decodeBody(bytes: Buffer, contentType?: string): Decoded {
   let warning: string | undefined;
   if (!encoding || encoding === 'utf-8') {
     const { invalid, multibyte } = utf8Stats(bytes);
+    const detected = invalid > 0 && !encoding ? detectEncoding(bytes) : undefined;
     if (invalid === 0) encoding = 'utf-8';
     else if (encoding === 'utf-8' && multibyte > invalid) lossy = true;
-    else {
+    else if (detected) {
+      encoding = detected;
+      source = 'detect';
+    } else {
       if (encoding === 'utf-8') warning = `Declared UTF-8 (${source}) but ${invalid} invalid byte sequences: read as windows-1252`;
       encoding = 'windows-1252';
       source = 'fallback';

@@ -1,4 +1,4 @@
-// Charset decoding: BOM → HTTP charset → XML declaration → UTF-8 if valid → windows-1252; legacy encodings via iconv-lite.
+// Charset decoding: BOM → HTTP charset → XML declaration → UTF-8 if valid → statistical guess → windows-1252; legacy encodings via iconv-lite.
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { decodeBody } from '../../lib/ingest/decode.ts';
@@ -65,6 +65,30 @@ describe('decodeBody', () => {
     const d = decodeBody(iconv.encode(doc('Crème brûlée “chef”'), 'windows-1252'));
     expect(d).toMatchObject({ encoding: 'windows-1252', source: 'fallback' });
     expect(d.text).toContain('Crème brûlée “chef”');
+  });
+
+  it.each([
+    ['koi8-r', 'Правительство России объявило о новых мерах поддержки экономики. Министр финансов заявил, что бюджет будет исполнен.'],
+    ['windows-1251', 'Правительство России объявило о новых мерах поддержки экономики. Министр финансов заявил, что бюджет будет исполнен.'],
+    ['shift_jis', '東京都は新しい防災計画を発表しました。地震や台風に備えて、住民への情報提供を強化します。'],
+    ['big5', '台北市政府今天宣布新的交通政策，將在明年實施。市長表示，這項政策將改善市民的生活品質。'],
+    ['euc-kr', '서울시는 오늘 새로운 교통 정책을 발표했습니다. 시장은 이 정책이 시민들의 삶의 질을 개선할 것이라고 말했습니다.'],
+  ])('detects undeclared %s statistically', (enc, text) => {
+    const d = decodeBody(iconv.encode(`<rss version="2.0"><channel><title>${text}</title><item><description>${text}</description></item></channel></rss>`, enc));
+    expect(d).toMatchObject({ encoding: enc, source: 'detect' });
+    expect(d.text).toContain(text);
+  });
+
+  it.each([
+    'Le gouvernement français a annoncé mercredi le retrait des troupes du Mali, après neuf années de présence.',
+    'El gobierno español anunció el miércoles una reforma de las pensiones que afectará a millones de jubilados.',
+    'Die Bundesregierung hat am Mittwoch ein neues Gesetz für größere Windparks beschlossen, berichtet die Zeitung.',
+    'O governo português anunciou na quarta-feira um plano de habitação para as famílias com rendimentos baixos.',
+    'Crème brûlée, à la carte – “très” bien',
+  ])('keeps undeclared Western European text as windows-1252: %s', (text) => {
+    const d = decodeBody(iconv.encode(`<rss><channel><title>${text}</title></channel></rss>`, 'windows-1252'));
+    expect(d.encoding).toBe('windows-1252');
+    expect(d.text).toContain(text);
   });
 
   it('handles invalid UTF-8 in a UTF-8 document without crashing', () => {
