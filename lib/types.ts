@@ -52,6 +52,11 @@ export interface FeedState {
   gone?: boolean;
   /** Target of a permanent redirect and how many consecutive attempts saw it. */
   pendingRedirect?: { url: string; count: number };
+  /**
+   * Scheduler claims since the feed was last saved by a fetch (set by the claim, cleared by `saveFeed`): above 1,
+   * earlier claims expired without a fetch finishing (a worker crashed, or the message keeps failing).
+   */
+  claims?: number;
 }
 
 /** A normalized feed entry, ready to group and store. */

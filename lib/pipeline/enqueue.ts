@@ -13,10 +13,24 @@ export interface FetchMessage {
   force?: boolean;
 }
 
+/** Longest claim: a feed whose fetches keep dying is still retried daily. */
+const MAX_CLAIM_MS = 24 * 3_600_000;
+
+/**
+ * When a claim expires. Each claim that expired before a fetch saved the feed doubles the next one (10, 20, 40 min
+ * … up to a day): a feed whose message always fails (dead-lettered after its receives) is otherwise re-enqueued
+ * and dead-lettered again every claim period, flooding the dead-letter queue and its alarm.
+ */
+export function claimExpiry(now: Date, claimMinutes: number, expiredClaims: number): string {
+  const ms = Math.min(claimMinutes * 60_000 * 2 ** Math.min(expiredClaims, 16), MAX_CLAIM_MS);
+  return new Date(now.getTime() + ms).toISOString();
+}
+
 /**
  * Scheduler stage: claims every due feed with a conditional update of its due time (two overlapping
  * schedulers cannot both claim a feed) and enqueues one message per claim. A claim expires after
- * `claimMinutes`: a feed whose message was lost becomes due again. `all` enqueues every live feed unclaimed.
+ * `claimMinutes` (doubled for each earlier claim that expired, see claimExpiry): a feed whose message was lost
+ * becomes due again. `all` enqueues every live feed unclaimed.
  */
 export async function enqueueDueFeeds(deps: {
   store: Store;
@@ -39,12 +53,15 @@ export async function enqueueDueFeeds(deps: {
     feeds = feeds.filter((f) => wanted.has(f.feedId));
   }
   feeds = feeds.filter((f) => !f.gone);
-  const claimedUntil = new Date(now.getTime() + (deps.claimMinutes ?? 10) * 60_000).toISOString();
+  const claimMinutes = deps.claimMinutes ?? 10;
   const limit = pLimit(8);
   const bodies = await Promise.all(
     feeds.map((f) =>
       limit(async (): Promise<FetchMessage | undefined> => {
         if (deps.all) return { feedId: f.feedId, dueAt: f.nextDueAt, force: true };
+        const expired = f.claims ?? 0;
+        if (expired > 0) deps.log.warn('feed claim expired without a fetch', { feedId: f.feedId, claims: expired });
+        const claimedUntil = claimExpiry(now, claimMinutes, expired);
         return (await deps.store.claimFeed(f.feedId, f.nextDueAt, claimedUntil, deps.owner)) ? { feedId: f.feedId, dueAt: claimedUntil } : undefined;
       }),
     ),

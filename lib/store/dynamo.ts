@@ -177,7 +177,7 @@ export class DynamoStore implements Store {
 
   async saveFeed(state: FeedState): Promise<void> {
     // Saving after a fetch ends the scheduler's claim: its marker must not be carried along.
-    const { claimedUntil: _u, claimedBy: _b, ...plain } = state as FeedState & { claimedUntil?: string; claimedBy?: string };
+    const { claimedUntil: _u, claimedBy: _b, claims: _c, ...plain } = state as FeedState & { claimedUntil?: string; claimedBy?: string };
     await this.send(
       new PutItemCommand({
         TableName: this.table,
@@ -213,10 +213,10 @@ export class DynamoStore implements Store {
         new UpdateItemCommand({
           TableName: this.table,
           Key: toAttrs(primary(feedKeys(feedId))),
-          UpdateExpression: 'SET nextDueAt = :until, gsi2sk = :sk, claimedUntil = :until, claimedBy = :by',
+          UpdateExpression: 'SET nextDueAt = :until, gsi2sk = :sk, claimedUntil = :until, claimedBy = :by, claims = if_not_exists(claims, :zero) + :one',
           // Still due at the time this scheduler saw, and not gone (gone feeds have no due-queue entry).
           ConditionExpression: 'nextDueAt = :due AND gsi2pk = :live',
-          ExpressionAttributeValues: toAttrs({ ':until': claimedUntil, ':sk': idx.gsi2sk, ':due': dueAt, ':by': owner, ':live': idx.gsi2pk }),
+          ExpressionAttributeValues: toAttrs({ ':until': claimedUntil, ':sk': idx.gsi2sk, ':due': dueAt, ':by': owner, ':live': idx.gsi2pk, ':zero': 0, ':one': 1 }),
         }),
       );
       return true;

@@ -3,6 +3,9 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../lib/errors.ts';
+import { createLogger } from '../../lib/log.ts';
+import { enqueueDueFeeds } from '../../lib/pipeline/enqueue.ts';
+import { MemoryQueue } from '../../lib/pipeline/queue.ts';
 import { attachCapacityMeter } from '../../lib/store/capacity.ts';
 import { storyKeys } from '../../lib/store/keys.ts';
 import { createDynamoClient } from '../../lib/store/client.ts';
@@ -129,6 +132,31 @@ describe.each(BACKENDS)('store on $name', (backend) => {
     ]);
     expect(claims.filter(Boolean)).toHaveLength(1);
     expect(await db.store.dueFeeds('2026-11-25T10:05:00.000Z', 10)).toEqual([]);
+  });
+
+  it('doubles the claim of a feed whose claims keep expiring, and resets it once a fetch saves the feed', async () => {
+    const feedId = 'claims/backoff';
+    const t0 = Date.parse('2026-11-25T10:00:00.000Z');
+    await db.store.ensureFeeds([{ feedId, outletId: 'claims', url: 'https://claims.test/feed', consecutiveFailures: 0, nextDueAt: new Date(t0).toISOString(), itemsSeen: 0 }]);
+    const lines: string[] = [];
+    const log = createLogger({ write: (l) => lines.push(l) });
+    // Each scheduler run claims the feed; no fetch ever saves it (its message keeps failing).
+    const claim = async (at: number) => {
+      const r = await enqueueDueFeeds({ store: db.store, queue: new MemoryQueue(), now: () => new Date(at), log, feedIds: [feedId] });
+      return { enqueued: r.enqueued, until: (await db.store.getFeed(feedId))!.nextDueAt };
+    };
+    const min = 60_000;
+    expect(await claim(t0)).toEqual({ enqueued: 1, until: new Date(t0 + 10 * min).toISOString() });
+    expect((await claim(t0 + 5 * min)).enqueued).toBe(0); // still claimed
+    expect(await claim(t0 + 11 * min)).toEqual({ enqueued: 1, until: new Date(t0 + 31 * min).toISOString() });
+    expect(await claim(t0 + 32 * min)).toEqual({ enqueued: 1, until: new Date(t0 + 72 * min).toISOString() });
+    const warnings = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'feed claim expired without a fetch');
+    expect(warnings.map((w) => [w.feedId, w.claims])).toEqual([[feedId, 1], [feedId, 2]]);
+    // A fetch that completes saves the feed: the count is gone and the next claim is the normal length again.
+    const state = (await db.store.getFeed(feedId))!;
+    await db.store.saveFeed({ ...state, nextDueAt: new Date(t0 + 80 * min).toISOString() });
+    expect((await db.store.getFeed(feedId))!.claims).toBeUndefined();
+    expect(await claim(t0 + 81 * min)).toEqual({ enqueued: 1, until: new Date(t0 + 91 * min).toISOString() });
   });
 
   it('guards story writes with versions and lists stories newest first', async () => {
