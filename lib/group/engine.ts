@@ -1,7 +1,7 @@
 // Incremental, time-windowed, explainable story grouping engine with editor constraints (pure: no I/O).
 import { hash48 } from '../ids.ts';
-import { analyze, type FeatureInfo, type FeatureKind, type ProperLexicon, type TextOptions } from './text.ts';
-import { Vocabulary, type Term } from './index.ts';
+import { analyzeInto, FeatureBuffer, kindOfKey, newEpoch, type FeatureSpace, type TextOptions } from './text.ts';
+import { Vocabulary } from './index.ts';
 import { storyLabel, type ProfileEntry } from './label.ts';
 
 /** An item to group; only `id` and `title` are required. */
@@ -117,12 +117,11 @@ interface ItemState {
    * young-generation GC to copy and promote; this is six.
    */
   keys: string[];
-  /** Vocabulary term per feature (interned again if the vocabulary forgot it). */
-  terms: (Term<ProfileEntry> | undefined)[];
+  /** Vocabulary id per feature (interned again if the vocabulary forgot it: see termAt). */
+  ids: Int32Array;
   /** Profile entry of the item's story per feature (set by attach), so detaching needs no key look-up. */
   entries: (ProfileEntry | undefined)[];
   surfaces: string[];
-  kinds: FeatureKind[];
   /** Per feature i: TF-IDF value at 3i, raw weight at 3i+1, title position at 3i+2. */
   num: Float64Array;
   /** Norm without cognate keys (same-language comparisons) and with them (cross-language). */
@@ -173,21 +172,78 @@ interface StoryState {
   cache?: { label: string; headline: string; headlineItemId: string };
 }
 
-/** One of a story's most characteristic features, with its profile entry and vocabulary term (no look-ups). */
+/** One of a story's most characteristic features, with its profile entry and vocabulary id (no look-ups). */
 interface TopFeature {
   key: string;
   v: number;
   e: ProfileEntry;
-  /** Its vocabulary term: live document frequency without a key look-up. */
-  term: Term<ProfileEntry>;
+  /** Its vocabulary id: live document frequency without a key look-up (while the id is still the key's). */
+  id: number;
+}
+
+/**
+ * The engine's FeatureSpace for text analysis: feature ids are its vocabulary's, words get ids in its
+ * capitalization lexicon (folded word → evidence, as small integers in an array). Both forget at decay,
+ * which renews the epoch so ids cached in the token memo are looked up again.
+ */
+class EngineSpace implements FeatureSpace {
+  epoch = newEpoch();
+  private readonly words = new Map<string, number>();
+  private evidence = new Int8Array(1024);
+  private readonly freeWords: number[] = [];
+  private wordLimit = 0;
+
+  constructor(private readonly vocab: Vocabulary<ProfileEntry>) {}
+
+  featureId(key: string): number {
+    return this.vocab.intern(key);
+  }
+
+  wordId(folded: string): number {
+    let id = this.words.get(folded);
+    if (id !== undefined) return id;
+    id = this.freeWords.pop();
+    if (id === undefined) {
+      id = this.wordLimit++;
+      if (id >= this.evidence.length) {
+        const ev = new Int8Array(this.evidence.length * 2);
+        ev.set(this.evidence);
+        this.evidence = ev;
+      }
+    }
+    this.evidence[id] = 0;
+    this.words.set(folded, id);
+    return id;
+  }
+
+  lex(word: number): number {
+    return this.evidence[word]!;
+  }
+
+  setLex(word: number, v: number): void {
+    this.evidence[word] = v; // within ±50 (see addText)
+  }
+
+  /** Halves the vocabulary's document frequencies and the lexicon's evidence, forgetting what became weak. */
+  decay(): void {
+    this.vocab.decay();
+    const ev = this.evidence;
+    for (const [k, id] of this.words) {
+      const v = ev[id]!;
+      if (Math.abs(v) <= 1) {
+        this.words.delete(k);
+        this.freeWords.push(id);
+      } else ev[id] = Math.trunc(v / 2);
+    }
+    this.epoch = newEpoch();
+  }
 }
 
 const HOUR = 3_600_000;
 /** Shared by every retired item (their vectors are dropped): never written to. */
 const NO_STRINGS: string[] = [];
-const NO_TERMS: (Term<ProfileEntry> | undefined)[] = [];
+const NO_IDS = new Int32Array(0);
 const NO_ENTRIES: (ProfileEntry | undefined)[] = [];
-const NO_KINDS: FeatureKind[] = [];
 const NO_NUM = new Float64Array(0);
 /** First char of cognate keys (`~reces`). */
 const COGNATE = '~'.charCodeAt(0);
@@ -200,7 +256,6 @@ const COGNATE = '~'.charCodeAt(0);
 export class StoryGrouper {
   readonly config: GroupingConfig;
   private readonly text: TextOptions;
-  private readonly lexicon: ProperLexicon = new Map();
   private docs = 0;
   private sinceDecay = 0;
   private clock = 0;
@@ -209,6 +264,9 @@ export class StoryGrouper {
   private readonly items = new Map<string, ItemState>();
   /** Document frequencies and the inverted index over active stories, one term object per feature. */
   private readonly vocab = new Vocabulary<ProfileEntry>();
+  /** Ids for text analysis (vocabulary and capitalization lexicon), and the buffer it writes an item's features to. */
+  private readonly space = new EngineSpace(this.vocab);
+  private readonly buf = new FeatureBuffer();
   private readonly touched = new Set<string>();
   private readonly pendingForbids = new Map<string, Set<string>>();
   private readonly evicted: StorySnapshot[] = [];
@@ -254,9 +312,8 @@ export class StoryGrouper {
     const time = this.timeOf(item.publishedAt);
     if (time > this.clock) this.clock = time;
     if (++this.addsSinceEvict >= 256) this.evictQuiet();
-    const { features, lang } = analyze(item.title, item.summary, item.lang, this.text, this.lexicon, item.url);
-    this.countDocument(features);
-    const state = this.itemState(item, time, features, lang);
+    const lang = analyzeInto(item.title, item.summary, item.lang, this.text, this.space, this.buf, item.url);
+    const state = this.itemState(item, time, lang);
     const best = this.bestStory(state);
     let story: StoryState;
     if (best && best.score >= this.config.threshold) {
@@ -292,9 +349,8 @@ export class StoryGrouper {
         if (this.items.has(item.id)) continue;
         const time = this.timeOf(item.publishedAt);
         if (time > this.clock) this.clock = time;
-        const { features, lang } = analyze(item.title, item.summary, item.lang, this.text, this.lexicon, item.url);
-        this.countDocument(features);
-        const state = this.itemState(item, time, features, lang);
+        const lang = analyzeInto(item.title, item.summary, item.lang, this.text, this.space, this.buf, item.url);
+        const state = this.itemState(item, time, lang);
         this.items.set(item.id, state);
         this.attach(state, story);
       }
@@ -454,62 +510,53 @@ export class StoryGrouper {
     return this.clock;
   }
 
+  /** Document frequency of a key (0 if unknown). */
+  private dfOf(key: string): number {
+    const id = this.vocab.get(key);
+    return id >= 0 ? this.vocab.df[id]! : 0;
+  }
+
   private idf(feature: string): number {
     // The prior adds background documents that contain nothing we know: without it the first few items of a
     // cold start would see their shared story words (in every document so far) as worthless.
-    const df = this.vocab.get(feature)?.df ?? 0;
+    const df = this.dfOf(feature);
     return Math.log(1 + (this.docs + this.config.idfPrior) / (df > 0 ? df : 1));
   }
 
-  /** Online document frequencies with periodic halving, so IDF follows the news and memory stays bounded. */
-  private countDocument(features: Map<string, FeatureInfo>): void {
+  /**
+   * The item state of the analysed item in `buf`: counts it in the document frequencies (with periodic
+   * halving, so IDF follows the news and memory stays bounded) and freezes its TF-IDF vector with the IDF of
+   * that moment: what the item adds to its story's centroid.
+   */
+  private itemState(item: GroupInput, time: number, lang: string): ItemState {
+    const buf = this.buf;
+    const n = buf.n;
     this.docs++;
-    // One df lookup per feature serves both the count and the item's frozen TF-IDF value.
+    // One df read per feature serves both the count and the item's frozen TF-IDF value.
     const base = this.docs + this.config.idfPrior;
-    const vocab = this.vocab;
-    for (const [key, f] of features) {
-      const t = vocab.intern(key);
-      f.term = t;
-      f.v = f.weight * Math.log(1 + base / ++t.df);
+    const df = this.vocab.df;
+    const keys = buf.keys.slice(0, n);
+    const ids = buf.ids.slice(0, n);
+    const num = new Float64Array(3 * n);
+    let sq = 0;
+    let sqCog = 0;
+    for (let i = 0; i < n; i++) {
+      const w = buf.weights[i]!;
+      const v = w * Math.log(1 + base / ++df[ids[i]!]!);
+      if (keys[i]!.charCodeAt(0) === COGNATE) sqCog += v * v;
+      else sq += v * v;
+      num[3 * i] = v;
+      num[3 * i + 1] = w;
+      num[3 * i + 2] = buf.pos[i]!;
     }
     if (++this.sinceDecay >= this.config.idfHalfLife) {
       this.sinceDecay = 0;
       this.docs /= 2;
-      this.vocab.decay();
-      for (const [k, v] of this.lexicon) {
-        if (Math.abs(v) <= 1) this.lexicon.delete(k);
-        else this.lexicon.set(k, Math.trunc(v / 2));
-      }
-    }
-  }
-
-  private itemState(item: GroupInput, time: number, features: Map<string, FeatureInfo>, lang: string): ItemState {
-    // TF-IDF frozen at arrival (IDF of that moment): what the item adds to its story's centroid.
-    let sq = 0;
-    let sqCog = 0;
-    const n = features.size;
-    const keys: string[] = new Array(n);
-    const terms: (Term<ProfileEntry> | undefined)[] = new Array(n);
-    const entries: (ProfileEntry | undefined)[] = new Array(n).fill(undefined);
-    const surfaces: string[] = new Array(n);
-    const kinds: FeatureKind[] = new Array(n);
-    const num = new Float64Array(3 * n);
-    let i = 0;
-    for (const [k, f] of features) {
-      const v = f.v; // set by countDocument
-      if (k.charCodeAt(0) === COGNATE) sqCog += v * v;
-      else sq += v * v;
-      keys[i] = k;
-      terms[i] = f.term;
-      surfaces[i] = f.surface;
-      kinds[i] = f.kind;
-      num[3 * i] = v;
-      num[3 * i + 1] = f.weight;
-      num[3 * i + 2] = f.pos;
-      i++;
+      this.space.decay();
     }
     return {
-      id: item.id, title: item.title, time, keys, terms, entries, surfaces, kinds, num, norm: Math.sqrt(sq), normAll: Math.sqrt(sq + sqCog),
+      id: item.id, title: item.title, time, keys, ids, entries: new Array<ProfileEntry | undefined>(n).fill(undefined),
+      surfaces: buf.surfaces.slice(0, n), num, norm: Math.sqrt(sq), normAll: Math.sqrt(sq + sqCog),
       lang, storyId: '', score: 0, matched: [], created: false, by: 'engine', retired: false,
     };
   }
@@ -560,7 +607,7 @@ export class StoryGrouper {
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
       const a = num[3 * i]!;
-      const postings = this.termAt(it, i).postings;
+      const postings = this.vocab.postings[this.termAt(it, i)]!;
       const len = postings.length;
       if (len === 0) continue;
       if (len > maxPostings) {
@@ -740,7 +787,7 @@ export class StoryGrouper {
       // The explanation reads the story as it was scored: before this item's features are added.
       if (explain && e && key.charCodeAt(0) !== COGNATE) this.offerExplanation(e.surface, num[3 * i]! * e.w);
       if (!e) {
-        e = { c: 0, w: 0, pos: 0, kind: it.kinds[i]!, surface: it.surfaces[i]!, fromTitle: pos <= 1, slot: s.slot, pi: -1 };
+        e = { c: 0, w: 0, pos: 0, kind: kindOfKey(key), surface: it.surfaces[i]!, fromTitle: pos <= 1, slot: s.slot, pi: -1 };
         s.profile.set(key, e);
         if (!s.mergedInto) this.vocab.add(this.termAt(it, i), e);
       } else if (!e.fromTitle && pos <= 1) {
@@ -814,10 +861,9 @@ export class StoryGrouper {
       this.unprofile(it, s);
       it.retired = true;
       it.keys = NO_STRINGS;
-      it.terms = NO_TERMS;
+      it.ids = NO_IDS;
       it.entries = NO_ENTRIES;
       it.surfaces = NO_STRINGS;
-      it.kinds = NO_KINDS;
       it.num = NO_NUM;
     }
     if (s.liveHead > 256 && s.liveHead * 2 > q.length) {
@@ -890,8 +936,10 @@ export class StoryGrouper {
     const { hit, accW: count, hitSlots, slotStory } = this;
     hitSlots.length = 0;
     for (const { key } of top) {
-      const postings = this.vocab.get(key)?.postings;
-      if (!postings || postings.length > this.config.maxPostings) continue;
+      const id = this.vocab.get(key);
+      if (id < 0) continue;
+      const postings = this.vocab.postings[id]!;
+      if (postings.length > this.config.maxPostings) continue;
       for (let j = 0; j < postings.length; j++) {
         const k = postings[j]!.slot;
         if (hit[k] === 0) {
@@ -924,19 +972,20 @@ export class StoryGrouper {
     this.absorb(small, large, 'engine');
   }
 
-  /** The item feature's vocabulary term (interned again if the vocabulary forgot it meanwhile). */
-  private termAt(it: ItemState, i: number): Term<ProfileEntry> {
-    let t = it.terms[i];
-    if (!t || t.dead) it.terms[i] = t = this.vocab.intern(it.keys[i]!);
-    return t;
+  /** The item feature's vocabulary id (interned again if the vocabulary forgot it meanwhile). */
+  private termAt(it: ItemState, i: number): number {
+    let id = it.ids[i]!;
+    const key = it.keys[i]!;
+    if (this.vocab.keyOf(id) !== key) it.ids[i] = id = this.vocab.intern(key);
+    return id;
   }
 
   /** Takes all of a story's profile entries out of the index. */
   private unindex(s: StoryState): void {
     for (const [key, e] of s.profile) {
       if (e.pi < 0) continue;
-      const t = this.vocab.get(key);
-      if (t) this.vocab.remove(t, e);
+      const id = this.vocab.get(key);
+      if (id >= 0) this.vocab.remove(id, e);
     }
   }
 
@@ -967,9 +1016,9 @@ export class StoryGrouper {
         top[i] = top[i - 1]!;
         i--;
       }
-      top[i] = { key, v, e, term: undefined! };
+      top[i] = { key, v, e, id: -1 };
     }
-    for (const f of top) f.term = this.vocab.intern(f.key);
+    for (const f of top) f.id = this.vocab.intern(f.key);
     s.top = top;
     return top;
   }
@@ -987,8 +1036,8 @@ export class StoryGrouper {
     for (let list = 0; list < 2; list++) {
       const top = list === 0 ? sTop : tTop;
       for (let i = 0; i < top.length; i++) {
-        const { key, e, term } = top[i]!;
-        const df = term.dead ? (this.vocab.get(key)?.df ?? 0) : term.df;
+        const { key, e, id } = top[i]!;
+        const df = this.vocab.keyOf(id) === key ? this.vocab.df[id]! : this.dfOf(key);
         const idf = Math.log(base / (df > 0 ? df : 1) + 1);
         if (list === 1 && inTop(sTop, key)) continue;
         // The own side reads its cached entry; an entry that left the profile has c = 0 and is never reused,

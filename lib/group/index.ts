@@ -12,56 +12,80 @@ export interface PostingEntry {
 const NONE: readonly PostingEntry[] = Object.freeze([]);
 
 /**
- * One feature of the vocabulary. Items keep a reference to their features' terms, so the per-item hot paths
- * (document frequency, candidate retrieval, profile updates) touch the term directly instead of looking its
- * key up in a large string-keyed map again and again.
- */
-export interface Term<E extends PostingEntry> {
-  key: string;
-  /** Document frequency (halved periodically, see Vocabulary.decay). */
-  df: number;
-  /** Profile entries of the active stories that contain the feature (an array: iterated far more than edited). */
-  postings: E[];
-  /** Set once the term left the vocabulary: holders must intern the key again. */
-  dead: boolean;
-}
-
-/**
  * Feature vocabulary: document frequencies for IDF and the inverted index over *active* stories only, so
  * posting lengths are bounded by the time window, not by everything ever seen.
+ *
+ * Each feature key gets a small integer id when first seen, and per-feature data lives in arrays indexed by
+ * it: the per-item hot paths (document frequency, candidate retrieval) read `df[id]` and `postings[id]`
+ * instead of looking the key up in a large string-keyed map. Ids of forgotten terms are recycled (free
+ * list), so the arrays stay as large as the vocabulary the window needs. Holders of an id check it is still
+ * theirs with `keyOf(id) === key` (a forgotten id has no key, or another one once reused).
  */
 export class Vocabulary<E extends PostingEntry> {
-  private readonly terms = new Map<string, Term<E>>();
+  private readonly ids = new Map<string, number>();
+  /** Key of each id (undefined while the id is free). */
+  private keys: (string | undefined)[] = [];
+  /** Document frequency per id (halved periodically, see decay). */
+  df: Float64Array = new Float64Array(1024);
+  /** Profile entries of the active stories that contain the feature, per id (arrays: iterated far more than edited). */
+  readonly postings: E[][] = [];
+  private readonly free: number[] = [];
   private indexed = 0;
 
-  /** The term of a key, created (df 0) if new. */
-  intern(key: string): Term<E> {
-    let t = this.terms.get(key);
-    if (!t) this.terms.set(key, (t = { key, df: 0, postings: NONE as E[], dead: false }));
-    return t;
+  /** The id of a key, created (df 0) if new. */
+  intern(key: string): number {
+    const known = this.ids.get(key);
+    if (known !== undefined) return known;
+    let id = this.free.pop();
+    if (id === undefined) {
+      id = this.keys.length;
+      this.keys.push(undefined);
+      this.postings.push(NONE as E[]);
+      if (id >= this.df.length) {
+        const df = new Float64Array(this.df.length * 2);
+        df.set(this.df);
+        this.df = df;
+      }
+    }
+    this.keys[id] = key;
+    this.df[id] = 0;
+    this.postings[id] = NONE as E[];
+    this.ids.set(key, id);
+    return id;
   }
 
-  /** The term of a key, if known. */
-  get(key: string): Term<E> | undefined {
-    return this.terms.get(key);
+  /** The id of a key, or -1 if unknown. */
+  get(key: string): number {
+    return this.ids.get(key) ?? -1;
+  }
+
+  /** The key an id stands for (undefined once forgotten). */
+  keyOf(id: number): string | undefined {
+    return this.keys[id];
+  }
+
+  /** Upper bound (exclusive) of the ids handed out so far, for arrays indexed by id. */
+  get idLimit(): number {
+    return this.keys.length;
   }
 
   /** Records that a story's profile entry holds the term (no-op if already indexed). */
-  add(t: Term<E>, entry: E): void {
+  add(id: number, entry: E): void {
     if (entry.pi >= 0) return;
-    if (t.postings.length === 0) {
+    let p = this.postings[id]!;
+    if (p.length === 0) {
       this.indexed++;
-      t.postings = [];
+      this.postings[id] = p = [];
     }
-    entry.pi = t.postings.length;
-    t.postings.push(entry);
+    entry.pi = p.length;
+    p.push(entry);
   }
 
   /** Removes one posting in O(1) (the last entry takes its place). */
-  remove(t: Term<E>, entry: E): void {
+  remove(id: number, entry: E): void {
     const i = entry.pi;
     if (i < 0) return;
-    const p = t.postings;
+    const p = this.postings[id]!;
     const last = p.pop()!;
     if (last !== entry) {
       p[i] = last;
@@ -70,21 +94,27 @@ export class Vocabulary<E extends PostingEntry> {
     entry.pi = -1;
     if (p.length === 0) {
       this.indexed--;
-      t.postings = NONE as E[]; // most of the vocabulary is held by no active story: share one empty array
+      this.postings[id] = NONE as E[]; // most of the vocabulary is held by no active story: share one empty array
     }
   }
 
   /**
    * Halves every document frequency and forgets terms that became rare and are held by no active story, so
-   * IDF follows the news and memory stays bounded.
+   * IDF follows the news and memory stays bounded. Returns true when some id was freed.
    */
-  decay(): void {
-    for (const [k, t] of this.terms) {
-      if (t.df < 1.5 && t.postings.length === 0) {
-        t.dead = true;
-        this.terms.delete(k);
-      } else t.df /= 2;
+  decay(): boolean {
+    const { df, postings, keys, free } = this;
+    let freed = false;
+    for (const [k, id] of this.ids) {
+      if (df[id]! < 1.5 && postings[id]!.length === 0) {
+        this.ids.delete(k);
+        keys[id] = undefined;
+        df[id] = 0;
+        free.push(id);
+        freed = true;
+      } else df[id]! /= 2;
     }
+    return freed;
   }
 
   /** Number of features indexed by at least one active story. */
@@ -94,6 +124,6 @@ export class Vocabulary<E extends PostingEntry> {
 
   /** Number of features known (for IDF). */
   get size(): number {
-    return this.terms.size;
+    return this.ids.size;
   }
 }

@@ -3,8 +3,6 @@ import snowball, { type Stemmer } from 'snowball-stemmers';
 import stopwordsJson from 'stopwords-iso' with { type: 'json' };
 import { franc } from 'franc-min';
 import { foldToken } from './fold.ts';
-import type { Term } from './index.ts';
-import type { ProfileEntry } from './label.ts';
 import { countryOfAbbreviation, countryOfPhrase, countryOfToken, isPhraseStart, MAX_NAME_TOKENS } from './entities.ts';
 
 /** Feature kinds; the key prefix tells them apart: `@` entity, `^` country, `#` number, none for a stem. */
@@ -18,10 +16,6 @@ export interface FeatureInfo {
   surface: string;
   /** Relative position of its first occurrence in the title (0..1), or 2 when only in the summary. */
   pos: number;
-  /** TF-IDF value, filled in by the engine with the IDF of the item's arrival (0 until then). */
-  v: number;
-  /** The engine's vocabulary term for the key (set when the item is counted), to skip key look-ups later. */
-  term: Term<ProfileEntry> | undefined;
 }
 
 /** The analysed form of an item. */
@@ -29,6 +23,114 @@ export interface Analysis {
   /** BCP 47 primary subtag used for stemming (`en`, `fr`, … or `und`). */
   lang: string;
   features: Map<string, FeatureInfo>;
+}
+
+/** Kind of a feature, told by its key's first character (`@` entity, `^` country, `#` number). */
+export function kindOfKey(key: string): FeatureKind {
+  const c = key.charCodeAt(0);
+  return c === 64 ? 'entity' : c === 94 ? 'country' : c === 35 ? 'number' : 'term';
+}
+
+/**
+ * Where analysis gets integer ids from: feature keys (the engine's vocabulary) and folded words (its
+ * capitalization lexicon). The token memo keeps each token's ids, so a repeated token costs no key look-up.
+ */
+export interface FeatureSpace {
+  /**
+   * Unique across spaces and renewed whenever ids were freed: ids the memo cached under another epoch are
+   * looked up again (see newEpoch).
+   */
+  readonly epoch: number;
+  /** Id of a feature key, interned if new. */
+  featureId(key: string): number;
+  /** Id of a folded word in the capitalization lexicon, interned (evidence 0) if new. */
+  wordId(folded: string): number;
+  /** Capitalization evidence of a word: (capitalized mid-sentence) − (lower-case) occurrences. */
+  lex(word: number): number;
+  setLex(word: number, v: number): void;
+}
+
+let epochs = 0;
+
+/** A fresh epoch number for a FeatureSpace (never handed out twice in a process). */
+export function newEpoch(): number {
+  return ++epochs;
+}
+
+/**
+ * An item's features in first-seen order, in arrays reused from item to item (the caller copies what it
+ * keeps). First-seen order matters: scores sum over features in this order. Repeats are found through
+ * per-id stamps, not a map per item.
+ */
+export class FeatureBuffer {
+  /** Number of features of the current item. */
+  n = 0;
+  ids = new Int32Array(256);
+  keys: string[] = [];
+  weights = new Float64Array(256);
+  surfaces: string[] = [];
+  /** Relative position of the first occurrence in the title (0..1), or 2 when only in the summary. */
+  pos = new Float64Array(256);
+  /** Per id: the item stamp when the id was last added, and its index in the current item. */
+  private stamp = new Int32Array(1024);
+  private at = new Int32Array(1024);
+  private cur = 0;
+
+  /** Starts a new item. */
+  begin(): void {
+    this.n = 0;
+    if (++this.cur >= 0x7fffffff) {
+      this.stamp.fill(0);
+      this.cur = 1;
+    }
+  }
+
+  /** Adds one occurrence of a feature. */
+  add(id: number, key: string, w: number, surface: string, pos: number): void {
+    if (id >= this.stamp.length) this.growIds(id);
+    if (this.stamp[id] === this.cur) {
+      const i = this.at[id]!;
+      const old = this.weights[i]!;
+      // Repeats add little: a word said twice is not twice as much about the story.
+      this.weights[i] = Math.max(old, w) + 0.25 * Math.min(old, w);
+      if (pos < this.pos[i]!) this.pos[i] = pos;
+      return;
+    }
+    const n = this.n;
+    if (n >= this.ids.length) this.growItem();
+    this.stamp[id] = this.cur;
+    this.at[id] = n;
+    this.ids[n] = id;
+    this.keys[n] = key;
+    this.weights[n] = w;
+    this.surfaces[n] = surface;
+    this.pos[n] = pos;
+    this.n = n + 1;
+  }
+
+  private growIds(id: number): void {
+    let len = this.stamp.length;
+    while (len <= id) len *= 2;
+    const stamp = new Int32Array(len);
+    stamp.set(this.stamp);
+    this.stamp = stamp;
+    const at = new Int32Array(len);
+    at.set(this.at);
+    this.at = at;
+  }
+
+  private growItem(): void {
+    const len = this.ids.length * 2;
+    const ids = new Int32Array(len);
+    ids.set(this.ids);
+    this.ids = ids;
+    const weights = new Float64Array(len);
+    weights.set(this.weights);
+    this.weights = weights;
+    const pos = new Float64Array(len);
+    pos.set(this.pos);
+    this.pos = pos;
+  }
 }
 
 /** Tunables of the analysis. */
@@ -266,8 +368,9 @@ function isAcronym(raw: string): boolean {
 }
 
 /**
- * Analyses an item's title and summary into weighted features. `lexicon` (engine state) learns which words
- * are proper names from sentence-case text so Title Case headlines can still mark them as entities.
+ * Analyses an item's title and summary into weighted features, keyed by feature key (a convenience for
+ * callers outside the engine; the engine uses analyzeInto). `lexicon` learns which words are proper names
+ * from sentence-case text so Title Case headlines can still mark them as entities.
  */
 export function analyze(
   title: string,
@@ -277,16 +380,69 @@ export function analyze(
   lexicon: ProperLexicon,
   url?: string,
 ): Analysis {
-  const lang = detectLanguage(summary ? `${title} ${summary}` : title, givenLang);
+  const space = new MapSpace(lexicon);
+  const buf = new FeatureBuffer();
+  const lang = analyzeInto(title, summary, givenLang, opts, space, buf, url);
   const features = new Map<string, FeatureInfo>();
-  addText(title, lang, opts.titleWeight, true, opts, lexicon, features);
-  if (summary) addText(summary, lang, 1, false, opts, lexicon, features);
+  for (let i = 0; i < buf.n; i++) {
+    const key = buf.keys[i]!;
+    features.set(key, { weight: buf.weights[i]!, kind: kindOfKey(key), surface: buf.surfaces[i]!, pos: buf.pos[i]! });
+  }
+  return { lang, features };
+}
+
+/**
+ * Analyses an item's title and summary into `buf` (features in first-seen order, ids from `space`);
+ * returns the language used for stemming.
+ */
+export function analyzeInto(
+  title: string,
+  summary: string | undefined,
+  givenLang: string | undefined,
+  opts: TextOptions,
+  space: FeatureSpace,
+  buf: FeatureBuffer,
+  url?: string,
+): string {
+  const lang = detectLanguage(summary ? `${title} ${summary}` : title, givenLang);
+  buf.begin();
+  addText(title, lang, opts.titleWeight, true, opts, space, buf);
+  if (summary) addText(summary, lang, 1, false, opts, space, buf);
   const slugW = opts.slugWeight ?? 0;
   if (url && slugW > 0) {
     const words = slugText(url);
-    if (words) addText(words, lang, slugW, false, opts, lexicon, features, true);
+    if (words) addText(words, lang, slugW, false, opts, space, buf, true);
   }
-  return { lang, features };
+  return lang;
+}
+
+/** A FeatureSpace over plain maps, for one-off analyses (the lexicon map is read and updated in place). */
+class MapSpace implements FeatureSpace {
+  readonly epoch = newEpoch();
+  private readonly features = new Map<string, number>();
+  private readonly words: string[] = [];
+  private readonly wordIds = new Map<string, number>();
+  constructor(private readonly lexicon: ProperLexicon) {}
+  featureId(key: string): number {
+    let id = this.features.get(key);
+    if (id === undefined) this.features.set(key, (id = this.features.size));
+    return id;
+  }
+  wordId(folded: string): number {
+    let id = this.wordIds.get(folded);
+    if (id === undefined) {
+      id = this.words.length;
+      this.words.push(folded);
+      this.wordIds.set(folded, id);
+    }
+    return id;
+  }
+  lex(word: number): number {
+    return this.lexicon.get(this.words[word]!) ?? 0;
+  }
+  setLex(word: number, v: number): void {
+    this.lexicon.set(this.words[word]!, v);
+  }
 }
 
 /** Words that name a page's format rather than its topic (file extensions of CMS pages). */
@@ -346,6 +502,18 @@ interface TokenInfo {
   entityKey: string;
   cognateKey: string;
   surface: string;
+  /**
+   * Ids of its feature keys and of its folded word in the FeatureSpace of `epoch` (-1: not looked up yet), so
+   * a repeated token reaches the engine's tables without a key look-up.
+   */
+  epoch: number;
+  stemId: number;
+  cognateId: number;
+  entityId: number;
+  numberId: number;
+  countryId: number;
+  abbrevCountryId: number;
+  wordId: number;
 }
 
 const tokenInfoCaches = new Map<string, Map<string, TokenInfo>>();
@@ -384,20 +552,18 @@ function tokenInfo(raw: string, lang: string, cache: Map<string, TokenInfo>): To
     cognateKey: folded.length >= 6 && /^[a-z]+$/u.test(folded) ? '~' + folded.slice(0, 5) : '',
     // Surfaces keep inner capitals (iPhone, eBay); other words read lower-case in labels.
     surface: /.\p{Lu}/u.test(raw) ? raw : raw.toLowerCase(),
+    epoch: 0,
+    stemId: -1,
+    cognateId: -1,
+    entityId: -1,
+    numberId: -1,
+    countryId: -1,
+    abbrevCountryId: -1,
+    wordId: -1,
   };
   if (cache.size > 300_000) cache.clear(); // bounded memo
   cache.set(raw, info);
   return info;
-}
-
-/** Adds one occurrence of a feature (a module function, not a closure per call: this runs per token). */
-function addFeature(features: Map<string, FeatureInfo>, key: string, w: number, kind: FeatureKind, surface: string, pos: number): void {
-  const f = features.get(key);
-  if (f) {
-    // Repeats add little: a word said twice is not twice as much about the story.
-    f.weight = Math.max(f.weight, w) + 0.25 * Math.min(f.weight, w);
-    if (pos < f.pos) f.pos = pos;
-  } else features.set(key, { weight: w, kind, surface, pos, v: 0, term: undefined });
 }
 
 function addText(
@@ -406,14 +572,23 @@ function addText(
   baseWeight: number,
   isTitle: boolean,
   opts: TextOptions,
-  lexicon: ProperLexicon,
-  features: Map<string, FeatureInfo>,
+  space: FeatureSpace,
+  buf: FeatureBuffer,
   slug = false,
 ): void {
   let count = tokenize(text);
   if (!isTitle && count > opts.maxSummaryTokens) count = opts.maxSummaryTokens;
   const cache = tokenInfoCache(lang);
-  for (let i = 0; i < count; i++) tokInfo[i] = tokenInfo(tokRaw[i]!, lang, cache);
+  const epoch = space.epoch;
+  for (let i = 0; i < count; i++) {
+    const info = tokenInfo(tokRaw[i]!, lang, cache);
+    if (info.epoch !== epoch) {
+      // Ids cached for another space, or before this one freed some: look them up again when needed.
+      info.epoch = epoch;
+      info.stemId = info.cognateId = info.entityId = info.numberId = info.countryId = info.abbrevCountryId = info.wordId = -1;
+    }
+    tokInfo[i] = info;
+  }
   // Title Case headlines (most longer words capitalized) carry no capitalization signal.
   let words = 0;
   let caps = 0;
@@ -441,7 +616,8 @@ function addText(
         for (let j = i; j < i + len; j++) phrase.push(tokInfo[j]!.folded);
         const code = countryOfPhrase(phrase);
         if (code) {
-          addFeature(features, '^' + code, countryW, 'country', tokRaw.slice(i, i + len).join(' '), isTitle ? i / n : 2);
+          const key = '^' + code;
+          buf.add(space.featureId(key), key, countryW, tokRaw.slice(i, i + len).join(' '), isTitle ? i / n : 2);
           matched = len;
           break;
         }
@@ -453,11 +629,15 @@ function addText(
     }
     const folded = info.folded;
     if (info.number) {
-      if (folded.length >= 2) addFeature(features, info.numberKey, baseWeight * opts.numberBoost, 'number', raw, isTitle ? i / n : 2);
+      if (folded.length >= 2) {
+        if (info.numberId < 0) info.numberId = space.featureId(info.numberKey);
+        buf.add(info.numberId, info.numberKey, baseWeight * opts.numberBoost, raw, isTitle ? i / n : 2);
+      }
       continue;
     }
     if (info.abbrevCountry && !allCaps) {
-      addFeature(features, info.abbrevCountryKey, countryW, 'country', raw, isTitle ? i / n : 2);
+      if (info.abbrevCountryId < 0) info.abbrevCountryId = space.featureId(info.abbrevCountryKey);
+      buf.add(info.abbrevCountryId, info.abbrevCountryKey, countryW, raw, isTitle ? i / n : 2);
       continue;
     }
     if (folded.length < 2) continue;
@@ -466,26 +646,43 @@ function addText(
     if (info.stop && !acronym) continue; // (stop words never become entities: no lexicon evidence needed)
     if (folded.length < 3 && !acronym) continue;
     if (info.country) {
-      addFeature(features, info.countryKey, countryW, 'country', raw, isTitle ? i / n : 2);
+      if (info.countryId < 0) info.countryId = space.featureId(info.countryKey);
+      buf.add(info.countryId, info.countryKey, countryW, raw, isTitle ? i / n : 2);
       continue;
     }
     // Entity evidence: capitals inside sentence-case text teach the lexicon; Title Case text only reads it.
     let entity = acronym;
     if (slug) {
       // A slug is lower-cased by convention: it is no evidence that a word is not a name.
-      if ((lexicon.get(folded) ?? 0) > 0) entity = true;
+      if (space.lex(wordOf(info, space)) > 0) entity = true;
     } else if (!allCaps && !titleCase && !initial) {
-      const prev = lexicon.get(folded) ?? 0;
+      const w = wordOf(info, space);
+      const prev = space.lex(w);
       const next = cap ? Math.min(prev + 1, 50) : Math.max(prev - 1, -50);
-      if (next !== prev) lexicon.set(folded, next);
+      if (next !== prev) space.setLex(w, next);
       if (cap) entity = true;
-    } else if (cap && (lexicon.get(folded) ?? 0) > 0) {
+    } else if (cap && space.lex(wordOf(info, space)) > 0) {
       entity = true;
     }
     const pos = isTitle ? i / n : 2;
-    if (opts.cognateWeight > 0 && info.cognateKey) addFeature(features, info.cognateKey, baseWeight * opts.cognateWeight, 'term', info.surface, pos);
-    if (info.stem.length >= 2) addFeature(features, info.stem, baseWeight, 'term', entity ? raw : info.surface, pos);
+    if (opts.cognateWeight > 0 && info.cognateKey) {
+      if (info.cognateId < 0) info.cognateId = space.featureId(info.cognateKey);
+      buf.add(info.cognateId, info.cognateKey, baseWeight * opts.cognateWeight, info.surface, pos);
+    }
+    if (info.stem.length >= 2) {
+      if (info.stemId < 0) info.stemId = space.featureId(info.stem);
+      buf.add(info.stemId, info.stem, baseWeight, entity ? raw : info.surface, pos);
+    }
     // Entities also get a language-neutral unstemmed key, so "Barkhane" matches across FR/EN stemmers.
-    if (entity) addFeature(features, info.entityKey, baseWeight * opts.entityBoost, 'entity', raw, pos);
+    if (entity) {
+      if (info.entityId < 0) info.entityId = space.featureId(info.entityKey);
+      buf.add(info.entityId, info.entityKey, baseWeight * opts.entityBoost, raw, pos);
+    }
   }
+}
+
+/** The lexicon id of a token's folded word (cached in its token info). */
+function wordOf(info: TokenInfo, space: FeatureSpace): number {
+  if (info.wordId < 0) info.wordId = space.wordId(info.folded);
+  return info.wordId;
 }

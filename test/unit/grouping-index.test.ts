@@ -13,34 +13,39 @@ describe('Vocabulary', () => {
     v.add(t, b);
     v.add(t, c);
     v.add(t, b); // already indexed: no duplicate
-    expect(t.postings.map((e) => e.slot)).toEqual([0, 1, 2]);
+    expect(v.postings[t]!.map((e) => e.slot)).toEqual([0, 1, 2]);
     v.remove(t, a);
-    expect(t.postings.map((e) => e.slot).sort()).toEqual([1, 2]);
-    t.postings.forEach((e, i) => expect(e.pi).toBe(i));
+    expect(v.postings[t]!.map((e) => e.slot).sort()).toEqual([1, 2]);
+    v.postings[t]!.forEach((e, i) => expect(e.pi).toBe(i));
     expect(a.pi).toBe(-1);
     v.remove(t, a); // not indexed any more: no-op
     expect(v.indexedSize).toBe(1);
     v.remove(t, b);
     v.remove(t, c);
-    expect(t.postings).toHaveLength(0);
+    expect(v.postings[t]).toHaveLength(0);
     expect(v.indexedSize).toBe(0);
   });
 
-  it('halves document frequencies and forgets rare terms no story holds, marking them dead', () => {
+  it('halves document frequencies and forgets rare terms no story holds, freeing their ids', () => {
     const v = new Vocabulary<PostingEntry>();
     const rare = v.intern('rare');
-    rare.df = 1;
+    v.df[rare] = 1;
     const held = v.intern('held');
-    held.df = 1;
+    v.df[held] = 1;
     v.add(held, entry(0));
     const common = v.intern('common');
-    common.df = 10;
-    v.decay();
-    expect(rare.dead).toBe(true);
-    expect(v.get('rare')).toBeUndefined();
+    v.df[common] = 10;
+    expect(v.decay()).toBe(true);
+    expect(v.keyOf(rare)).toBeUndefined();
+    expect(v.get('rare')).toBe(-1);
     expect(v.get('held')).toBe(held);
-    expect(held.df).toBe(0.5);
-    expect(common.df).toBe(5);
-    expect(v.intern('rare')).not.toBe(rare);
+    expect(v.df[held]).toBe(0.5);
+    expect(v.df[common]).toBe(5);
+    expect(v.size).toBe(2);
+    // The freed id is recycled for the next new key, which starts from df 0.
+    const next = v.intern('fresh');
+    expect(next).toBe(rare);
+    expect(v.keyOf(next)).toBe('fresh');
+    expect(v.df[next]).toBe(0);
   });
 });
