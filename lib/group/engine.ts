@@ -118,12 +118,12 @@ interface ItemState {
    */
   keys: string[];
   /** Vocabulary id per feature (interned again if the vocabulary forgot it: see termAt). */
-  ids: Int32Array;
+  ids: number[];
   /** Profile entry of the item's story per feature (set by attach), so detaching needs no key look-up. */
   entries: (ProfileEntry | undefined)[];
   surfaces: string[];
   /** Per feature i: TF-IDF value at 3i, raw weight at 3i+1, title position at 3i+2. */
-  num: Float64Array;
+  num: number[];
   /** Norm without cognate keys (same-language comparisons) and with them (cross-language). */
   norm: number;
   normAll: number;
@@ -242,9 +242,9 @@ class EngineSpace implements FeatureSpace {
 const HOUR = 3_600_000;
 /** Shared by every retired item (their vectors are dropped): never written to. */
 const NO_STRINGS: string[] = [];
-const NO_IDS = new Int32Array(0);
+const NO_IDS: number[] = [];
 const NO_ENTRIES: (ProfileEntry | undefined)[] = [];
-const NO_NUM = new Float64Array(0);
+const NO_NUM: number[] = [];
 /** First char of cognate keys (`~reces`). */
 const COGNATE = '~'.charCodeAt(0);
 
@@ -535,19 +535,23 @@ export class StoryGrouper {
     // One df read per feature serves both the count and the item's frozen TF-IDF value.
     const base = this.docs + this.config.idfPrior;
     const df = this.vocab.df;
+    // Plain arrays filled by push (packed Smi/double elements): cheaper to allocate than typed arrays, and
+    // these are allocated for every item.
     const keys = buf.keys.slice(0, n);
-    const ids = buf.ids.slice(0, n);
-    const num = new Float64Array(3 * n);
+    const ids: number[] = [];
+    const num: number[] = [];
+    const entries: (ProfileEntry | undefined)[] = [];
     let sq = 0;
     let sqCog = 0;
     for (let i = 0; i < n; i++) {
+      const id = buf.ids[i]!;
       const w = buf.weights[i]!;
-      const v = w * Math.log(1 + base / ++df[ids[i]!]!);
+      const v = w * Math.log(1 + base / ++df[id]!);
       if (keys[i]!.charCodeAt(0) === COGNATE) sqCog += v * v;
       else sq += v * v;
-      num[3 * i] = v;
-      num[3 * i + 1] = w;
-      num[3 * i + 2] = buf.pos[i]!;
+      ids.push(id);
+      num.push(v, w, buf.pos[i]!);
+      entries.push(undefined);
     }
     if (++this.sinceDecay >= this.config.idfHalfLife) {
       this.sinceDecay = 0;
@@ -555,7 +559,7 @@ export class StoryGrouper {
       this.space.decay();
     }
     return {
-      id: item.id, title: item.title, time, keys, ids, entries: new Array<ProfileEntry | undefined>(n).fill(undefined),
+      id: item.id, title: item.title, time, keys, ids, entries,
       surfaces: buf.surfaces.slice(0, n), num, norm: Math.sqrt(sq), normAll: Math.sqrt(sq + sqCog),
       lang, storyId: '', score: 0, matched: [], created: false, by: 'engine', retired: false,
     };
