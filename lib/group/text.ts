@@ -267,10 +267,9 @@ export function detectLanguage(text: string, given?: string): string {
 
 /**
  * Tokens of the text being analysed, as parallel arrays reused across calls (no object per token: this runs
- * for every item). `tokRaw[i]` is the token as written, `tokInitial[i]` whether it starts a sentence or quote.
- * Folding happens once per distinct token, in tokenInfo.
+ * for every item). `tokInfo[i]` is the memoized token (its `raw` is the token as written), `tokInitial[i]`
+ * whether it starts a sentence or quote. Folding happens once per distinct token, in makeTokenInfo.
  */
-const tokRaw: string[] = [];
 const tokInitial: boolean[] = [];
 const tokInfo: TokenInfo[] = [];
 /** Scratch array for multi-word country look-ups. */
@@ -300,8 +299,31 @@ function mayHaveAbbreviation(text: string): boolean {
   return false;
 }
 
-/** Splits text into tokens; `U.S.` becomes `US`, elisions (`l'`, `d'`) and possessive `'s` fall away. */
-function tokenize(text: string): number {
+/** FNV-1a step over one code point: token hashes for the memo, computed while scanning. */
+function hashStep(h: number, c: number): number {
+  return Math.imul(h ^ c, 16777619);
+}
+
+const HASH_SEED = 0x811c9dc5 | 0;
+
+/** The hash tokenize computes for a token, for tokens not scanned from the text (CJK bigrams). */
+function hashToken(raw: string): number {
+  let h = HASH_SEED;
+  for (let i = 0; i < raw.length; ) {
+    let c = raw.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) c = raw.codePointAt(i)!;
+    h = hashStep(h, c);
+    i += c > 0xffff ? 2 : 1;
+  }
+  return h;
+}
+
+/**
+ * Splits text into at most `limit` tokens, each resolved to its memoized TokenInfo in `memo` (language
+ * dependent); `U.S.` becomes `US`, elisions (`l'`, `d'`) and possessive `'s` fall away. A token seen before
+ * is found by its hash and compared in place: no string is cut out of the text for it.
+ */
+function tokenize(text: string, limit: number, memo: TokenMemo, lang: string): number {
   // "U.S." → "US"; thousands separators dropped so "2,000", "2.000" and "2 000" are one number.
   // (Both rewrites are skipped when the text has no "X.Y." or no digit: most headlines and summaries.)
   let clean = mayHaveAbbreviation(text) ? text.replace(ABBREV_RE, (m) => m.replace(/\./gu, '')) : text;
@@ -311,7 +333,7 @@ function tokenize(text: string): number {
   const len = clean.length;
   let i = 0;
   // A hand-written scanner: a regex iterator allocates a match object per token, and this runs per item.
-  while (i < len) {
+  while (i < len && n < limit) {
     // charCodeAt with a surrogate check: codePointAt is slower and astral characters are rare in news text.
     let c = clean.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff) c = clean.codePointAt(i)!;
@@ -321,23 +343,29 @@ function tokenize(text: string): number {
       continue;
     }
     const start = i;
+    let h = HASH_SEED;
     while (i < len) {
       c = clean.charCodeAt(i);
       if (c >= 0xd800 && c <= 0xdbff) c = clean.codePointAt(i)!;
       if (!isWordChar(c)) break;
+      h = hashStep(h, c);
       i += c > 0xffff ? 2 : 1;
     }
-    const raw = clean.slice(start, i);
-    if (raw.charCodeAt(0) > 0x2fff && CJK_RE.test(raw)) {
-      // No spaces in CJK scripts: overlapping character bigrams are the usual language-neutral unit.
-      for (let j = 0; j + 1 < raw.length || j === 0; j++) {
-        tokRaw[n] = raw.slice(j, j + 2);
-        tokInitial[n++] = false;
+    if (clean.charCodeAt(start) > 0x2fff) {
+      const raw = clean.slice(start, i);
+      if (CJK_RE.test(raw)) {
+        // No spaces in CJK scripts: overlapping character bigrams are the usual language-neutral unit.
+        for (let j = 0; (j + 1 < raw.length || j === 0) && n < limit; j++) {
+          const bigram = raw.slice(j, j + 2);
+          const bh = hashToken(bigram);
+          tokInfo[n] = memo.find(bigram, 0, bigram.length, bh) ?? memo.add(makeTokenInfo(bigram, lang), bh);
+          tokInitial[n++] = false;
+        }
+        initial = false;
+        continue;
       }
-      initial = false;
-      continue;
     }
-    tokRaw[n] = raw;
+    tokInfo[n] = memo.find(clean, start, i, h) ?? memo.add(makeTokenInfo(clean.slice(start, i), lang), h);
     tokInitial[n++] = initial;
     initial = false;
   }
@@ -345,17 +373,16 @@ function tokenize(text: string): number {
 }
 
 const WORD_CHAR_RE = /^[\p{L}\p{M}\p{N}]$/u;
-const wordCharCache = new Map<number, boolean>();
+/** Memo for the Basic Multilingual Plane, one byte per code unit: 0 unknown, 1 word character, 2 not. */
+const wordCharBmp = new Uint8Array(0x10000);
 
-/** Letter, combining mark or digit (ASCII fast path; other code points memoized). */
+/** Letter, combining mark or digit (ASCII fast path; other code points memoized, astral ones not). */
 function isWordChar(c: number): boolean {
   if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-  let r = wordCharCache.get(c);
-  if (r === undefined) {
-    r = WORD_CHAR_RE.test(String.fromCodePoint(c));
-    if (wordCharCache.size < 100_000) wordCharCache.set(c, r);
-  }
-  return r;
+  if (c > 0xffff) return WORD_CHAR_RE.test(String.fromCodePoint(c));
+  let r = wordCharBmp[c]!;
+  if (r === 0) wordCharBmp[c] = r = WORD_CHAR_RE.test(String.fromCodePoint(c)) ? 1 : 2;
+  return r === 1;
 }
 
 function isCapitalized(raw: string): boolean {
@@ -479,7 +506,12 @@ export function slugText(url: string): string {
 
 /** Static, per-language facts about one raw token (memoized: headline vocabulary repeats heavily). */
 interface TokenInfo {
+  /** The token as written. */
+  raw: string;
   folded: string;
+  /** Lengths of `folded` and `stem` (read per occurrence: no trip to the strings). */
+  foldedLen: number;
+  stemLen: number;
   stop: boolean;
   number: boolean;
   cap: boolean;
@@ -516,25 +548,114 @@ interface TokenInfo {
   wordId: number;
 }
 
-const tokenInfoCaches = new Map<string, Map<string, TokenInfo>>();
+/**
+ * Memo of token infos for one language: an open-addressed hash table keyed by the token's text, looked up
+ * with the hash tokenize computes while scanning and compared against the text in place, so the per-token
+ * look-up allocates nothing. Each table slot is 8 int32s (half a cache line): entry index + 1 (0 = empty),
+ * hash, length, and up to INLINE_CHARS UTF-16 units of the token packed two per int32, so a short token is
+ * verified without reading its string (a memory access the look-up would otherwise wait for). Bounded:
+ * cleared when it grows past MEMO_LIMIT tokens.
+ */
+class TokenMemo {
+  private table = new Int32Array(4096 * SLOT);
+  private infos: TokenInfo[] = [];
 
-function tokenInfoCache(lang: string): Map<string, TokenInfo> {
-  let cache = tokenInfoCaches.get(lang);
-  if (!cache) tokenInfoCaches.set(lang, (cache = new Map()));
-  return cache;
+  /** The info of the token text[start, end) with hash `h`, if memoized. */
+  find(text: string, start: number, end: number, h: number): TokenInfo | undefined {
+    const t = this.table;
+    const mask = t.length / SLOT - 1;
+    const len = end - start;
+    for (let p = h & mask; ; p = (p + 1) & mask) {
+      const b = p * SLOT;
+      const e = t[b]!;
+      if (e === 0) return undefined;
+      if (t[b + 1] !== h || t[b + 2] !== len) continue;
+      if (len <= INLINE_CHARS) {
+        let k = 0;
+        for (; k < len; k += 2) {
+          const lo = text.charCodeAt(start + k);
+          const word = k + 1 < len ? lo | (text.charCodeAt(start + k + 1) << 16) : lo;
+          if (t[b + 3 + (k >> 1)] !== word) break;
+        }
+        if (k >= len) return this.infos[e - 1]!;
+        continue;
+      }
+      const raw = this.infos[e - 1]!.raw;
+      let k = 0;
+      while (k < len && raw.charCodeAt(k) === text.charCodeAt(start + k)) k++;
+      if (k === len) return this.infos[e - 1]!;
+    }
+  }
+
+  /** Memoizes a token's info under its hash (the caller checked it is absent); returns it. */
+  add(info: TokenInfo, h: number): TokenInfo {
+    if (this.infos.length >= MEMO_LIMIT) this.clear();
+    if ((this.infos.length + 1) * 2 * SLOT > this.table.length) this.resize(this.table.length * 2);
+    this.infos.push(info);
+    this.put(this.infos.length, h);
+    return info;
+  }
+
+  private put(entry: number, h: number): void {
+    const t = this.table;
+    const mask = t.length / SLOT - 1;
+    let p = h & mask;
+    while (t[p * SLOT] !== 0) p = (p + 1) & mask;
+    const b = p * SLOT;
+    const raw = this.infos[entry - 1]!.raw;
+    const len = raw.length;
+    t[b] = entry;
+    t[b + 1] = h;
+    t[b + 2] = len;
+    if (len <= INLINE_CHARS) {
+      for (let k = 0; k < len; k += 2) {
+        const lo = raw.charCodeAt(k);
+        t[b + 3 + (k >> 1)] = k + 1 < len ? lo | (raw.charCodeAt(k + 1) << 16) : lo;
+      }
+    }
+  }
+
+  private resize(size: number): void {
+    const old = this.table;
+    this.table = new Int32Array(size);
+    for (let b = 0; b < old.length; b += SLOT) if (old[b] !== 0) this.put(old[b]!, old[b + 1]!);
+  }
+
+  private clear(): void {
+    this.infos = [];
+    this.table = new Int32Array(4096 * SLOT);
+  }
 }
 
-function tokenInfo(raw: string, lang: string, cache: Map<string, TokenInfo>): TokenInfo {
-  let info = cache.get(raw);
-  if (info) return info;
+/** Int32s per memo table slot, and how many UTF-16 units of a token it holds inline. */
+const SLOT = 8;
+const INLINE_CHARS = 10;
+
+/** Most distinct tokens one language's memo holds before it starts over. */
+const MEMO_LIMIT = 300_000;
+
+const tokenMemos = new Map<string, TokenMemo>();
+
+function tokenMemo(lang: string): TokenMemo {
+  let memo = tokenMemos.get(lang);
+  if (!memo) tokenMemos.set(lang, (memo = new TokenMemo()));
+  return memo;
+}
+
+/** The static facts about one token as written, in one language. */
+function makeTokenInfo(raw: string, lang: string): TokenInfo {
   const folded = foldToken(raw);
   const number = /\p{N}/u.test(folded);
   const acronym = isAcronym(raw);
   const stop = stopwords(lang).has(folded);
   const country = number || folded.length < 3 ? undefined : countryOfToken(folded);
   const abbrevCountry = acronym ? countryOfAbbreviation(raw) : undefined;
-  info = {
+  const stemmed = number || stop ? folded : stem(folded, lang);
+  return {
+    raw,
     folded,
+    foldedLen: folded.length,
+    stemLen: stemmed.length,
     stop,
     number,
     cap: isCapitalized(raw),
@@ -545,7 +666,7 @@ function tokenInfo(raw: string, lang: string, cache: Map<string, TokenInfo>): To
     abbrevCountry,
     countryKey: country ? '^' + country : '',
     abbrevCountryKey: abbrevCountry ? '^' + abbrevCountry : '',
-    stem: number || stop ? folded : stem(folded, lang),
+    stem: stemmed,
     phraseStart: isPhraseStart(folded),
     numberKey: '#' + folded,
     entityKey: '@' + folded,
@@ -561,9 +682,6 @@ function tokenInfo(raw: string, lang: string, cache: Map<string, TokenInfo>): To
     abbrevCountryId: -1,
     wordId: -1,
   };
-  if (cache.size > 300_000) cache.clear(); // bounded memo
-  cache.set(raw, info);
-  return info;
 }
 
 function addText(
@@ -576,18 +694,16 @@ function addText(
   buf: FeatureBuffer,
   slug = false,
 ): void {
-  let count = tokenize(text);
-  if (!isTitle && count > opts.maxSummaryTokens) count = opts.maxSummaryTokens;
-  const cache = tokenInfoCache(lang);
+  // Summaries only count up to maxSummaryTokens: the tokens after them are not even looked up.
+  const count = tokenize(text, isTitle ? Infinity : opts.maxSummaryTokens, tokenMemo(lang), lang);
   const epoch = space.epoch;
   for (let i = 0; i < count; i++) {
-    const info = tokenInfo(tokRaw[i]!, lang, cache);
+    const info = tokInfo[i]!;
     if (info.epoch !== epoch) {
       // Ids cached for another space, or before this one freed some: look them up again when needed.
       info.epoch = epoch;
       info.stemId = info.cognateId = info.entityId = info.numberId = info.countryId = info.abbrevCountryId = info.wordId = -1;
     }
-    tokInfo[i] = info;
   }
   // Title Case headlines (most longer words capitalized) carry no capitalization signal.
   let words = 0;
@@ -605,9 +721,9 @@ function addText(
   const n = Math.max(1, count);
   const countryW = baseWeight * opts.countryBoost;
   for (let i = 0; i < count; i++) {
-    const raw = tokRaw[i]!;
     const initial = tokInitial[i]!;
     const info = tokInfo[i]!;
+    const raw = info.raw;
     // Multi-word country names first (États-Unis, United States, Vereinigte Staaten).
     if (info.phraseStart) {
       let matched = 0;
@@ -617,7 +733,7 @@ function addText(
         const code = countryOfPhrase(phrase);
         if (code) {
           const key = '^' + code;
-          buf.add(space.featureId(key), key, countryW, tokRaw.slice(i, i + len).join(' '), isTitle ? i / n : 2);
+          buf.add(space.featureId(key), key, countryW, tokInfo.slice(i, i + len).map((t) => t.raw).join(' '), isTitle ? i / n : 2);
           matched = len;
           break;
         }
@@ -627,9 +743,8 @@ function addText(
         continue;
       }
     }
-    const folded = info.folded;
     if (info.number) {
-      if (folded.length >= 2) {
+      if (info.foldedLen >= 2) {
         if (info.numberId < 0) info.numberId = space.featureId(info.numberKey);
         buf.add(info.numberId, info.numberKey, baseWeight * opts.numberBoost, raw, isTitle ? i / n : 2);
       }
@@ -640,11 +755,12 @@ function addText(
       buf.add(info.abbrevCountryId, info.abbrevCountryKey, countryW, raw, isTitle ? i / n : 2);
       continue;
     }
-    if (folded.length < 2) continue;
+    const foldedLen = info.foldedLen;
+    if (foldedLen < 2) continue;
     const cap = !allCaps && info.cap;
     const acronym = !allCaps && info.acronym;
     if (info.stop && !acronym) continue; // (stop words never become entities: no lexicon evidence needed)
-    if (folded.length < 3 && !acronym) continue;
+    if (foldedLen < 3 && !acronym) continue;
     if (info.country) {
       if (info.countryId < 0) info.countryId = space.featureId(info.countryKey);
       buf.add(info.countryId, info.countryKey, countryW, raw, isTitle ? i / n : 2);
@@ -669,7 +785,7 @@ function addText(
       if (info.cognateId < 0) info.cognateId = space.featureId(info.cognateKey);
       buf.add(info.cognateId, info.cognateKey, baseWeight * opts.cognateWeight, info.surface, pos);
     }
-    if (info.stem.length >= 2) {
+    if (info.stemLen >= 2) {
       if (info.stemId < 0) info.stemId = space.featureId(info.stem);
       buf.add(info.stemId, info.stem, baseWeight, entity ? raw : info.surface, pos);
     }
