@@ -608,11 +608,12 @@ export class StoryGrouper {
     const maxPostings = this.config.maxPostings;
     // Plain loops, no closures: this runs for every item, and a closure per call (or per feature) showed up
     // in profiles both as call overhead and as allocation.
+    const vocab = this.vocab;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
       const a = num[3 * i]!;
-      const postings = this.vocab.postings[this.termAt(it, i)]!;
-      const len = postings.length;
+      const id = this.termAt(it, i);
+      const len = vocab.len[id]!;
       if (len === 0) continue;
       if (len > maxPostings) {
         common.push(key);
@@ -620,14 +621,16 @@ export class StoryGrouper {
         continue;
       }
       const acc = key.charCodeAt(0) === COGNATE ? accG : accW;
-      for (let j = 0; j < len; j++) {
-        const e = postings[j]!;
-        const k = e.slot;
+      // Postings are (slot, weight) pairs in the vocabulary's pool.
+      const pool = vocab.pool;
+      const end = 2 * (vocab.start[id]! + len);
+      for (let p = 2 * vocab.start[id]!; p < end; p += 2) {
+        const k = pool[p]! | 0;
         if (hit[k] === 0) {
           hit[k] = 1;
           hitSlots.push(k);
         }
-        acc[k]! += a * e.w;
+        acc[k]! += a * pool[p + 1]!;
       }
     }
     let bestStory: StoryState | undefined;
@@ -791,7 +794,7 @@ export class StoryGrouper {
       // The explanation reads the story as it was scored: before this item's features are added.
       if (explain && e && key.charCodeAt(0) !== COGNATE) this.offerExplanation(e.surface, num[3 * i]! * e.w);
       if (!e) {
-        e = { c: 0, w: 0, pos: 0, kind: kindOfKey(key), surface: it.surfaces[i]!, fromTitle: pos <= 1, slot: s.slot, pi: -1 };
+        e = { c: 0, w: 0, pos: 0, kind: kindOfKey(key), surface: it.surfaces[i]!, fromTitle: pos <= 1, slot: s.slot, pi: -1, ti: -1 };
         s.profile.set(key, e);
         if (!s.mergedInto) this.vocab.add(this.termAt(it, i), e);
       } else if (!e.fromTitle && pos <= 1) {
@@ -805,6 +808,7 @@ export class StoryGrouper {
       e.c++;
       e.w += v;
       e.pos += pos;
+      if (e.pi >= 0) this.vocab.setWeight(e);
     }
     if (explain) it.matched = this.explanation();
     s.cache = undefined;
@@ -845,7 +849,7 @@ export class StoryGrouper {
       if (e.c <= 0) {
         s.profile.delete(key);
         this.vocab.remove(this.termAt(it, i), e);
-      }
+      } else if (e.pi >= 0) this.vocab.setWeight(e);
     }
     s.cache = undefined;
   }
@@ -942,10 +946,11 @@ export class StoryGrouper {
     for (const { key } of top) {
       const id = this.vocab.get(key);
       if (id < 0) continue;
-      const postings = this.vocab.postings[id]!;
-      if (postings.length > this.config.maxPostings) continue;
-      for (let j = 0; j < postings.length; j++) {
-        const k = postings[j]!.slot;
+      const len = this.vocab.len[id]!;
+      if (len > this.config.maxPostings) continue;
+      const start = this.vocab.start[id]!;
+      for (let j = 0; j < len; j++) {
+        const k = this.vocab.pool[2 * (start + j)]! | 0;
         if (hit[k] === 0) {
           hit[k] = 1;
           hitSlots.push(k);

@@ -1,25 +1,30 @@
 // Vocabulary of features with their document frequency and postings (feature → active stories that contain it).
 
-/** What a posting must carry: the owning story's scoring slot and its position in the posting array. */
+/** What a posting must carry: the owning story's scoring slot, its weight and where it sits in the index. */
 export interface PostingEntry {
   /** Scoring slot of the owning story (lets scoring accumulate without touching the story object). */
   slot: number;
-  /** Index of this entry in its term's posting array (-1 when not indexed), for O(1) removal. */
+  /** Weight the posting carries for scoring (the story's summed TF-IDF of the feature); see setWeight. */
+  w: number;
+  /** Index of this entry in its term's posting list (-1 when not indexed), for O(1) removal. */
   pi: number;
+  /** Id of the term it is indexed under (meaningful while pi ≥ 0). */
+  ti: number;
 }
-
-/** The posting list of every term no active story holds (never written to: add() replaces it first). */
-const NONE: readonly PostingEntry[] = Object.freeze([]);
 
 /**
  * Feature vocabulary: document frequencies for IDF and the inverted index over *active* stories only, so
  * posting lengths are bounded by the time window, not by everything ever seen.
  *
  * Each feature key gets a small integer id when first seen, and per-feature data lives in arrays indexed by
- * it: the per-item hot paths (document frequency, candidate retrieval) read `df[id]` and `postings[id]`
- * instead of looking the key up in a large string-keyed map. Ids of forgotten terms are recycled (free
+ * it: the per-item hot paths (document frequency, candidate retrieval) read `df[id]` and the postings of
+ * `id` instead of looking the key up in a large string-keyed map. Ids of forgotten terms are recycled (free
  * list), so the arrays stay as large as the vocabulary the window needs. Holders of an id check it is still
  * theirs with `keyOf(id) === key` (a forgotten id has no key, or another one once reused).
+ *
+ * Postings are stored as (slot, weight) pairs in one pooled Float64Array, each term's list a contiguous block
+ * (capacity a power of two, blocks recycled per size): candidate retrieval reads a term's postings from one
+ * or two cache lines instead of following a pointer to an object per posting.
  */
 export class Vocabulary<E extends PostingEntry> {
   private readonly ids = new Map<string, number>();
@@ -27,8 +32,17 @@ export class Vocabulary<E extends PostingEntry> {
   private keys: (string | undefined)[] = [];
   /** Document frequency per id (halved periodically, see decay). */
   df: Float64Array = new Float64Array(1024);
-  /** Profile entries of the active stories that contain the feature, per id (arrays: iterated far more than edited). */
-  readonly postings: E[][] = [];
+  /** Per id: first posting of its block in the pool, number of postings, block capacity (0: no block). */
+  start: Int32Array = new Int32Array(1024);
+  len: Int32Array = new Int32Array(1024);
+  private cap: Int32Array = new Int32Array(1024);
+  /** Posting p of the pool: story slot at 2p, weight at 2p+1. */
+  pool: Float64Array = new Float64Array(2048);
+  /** The profile entry of each pooled posting (for swap-removal). */
+  private entries: (E | undefined)[] = [];
+  /** End of the used part of the pool (in postings), and recycled blocks per log2 of their capacity. */
+  private poolTop = 0;
+  private readonly freeBlocks: number[][] = [];
   private readonly free: number[] = [];
   private indexed = 0;
 
@@ -40,16 +54,10 @@ export class Vocabulary<E extends PostingEntry> {
     if (id === undefined) {
       id = this.keys.length;
       this.keys.push(undefined);
-      this.postings.push(NONE as E[]);
-      if (id >= this.df.length) {
-        const df = new Float64Array(this.df.length * 2);
-        df.set(this.df);
-        this.df = df;
-      }
+      if (id >= this.df.length) this.growIds();
     }
     this.keys[id] = key;
     this.df[id] = 0;
-    this.postings[id] = NONE as E[];
     this.ids.set(key, id);
     return id;
   }
@@ -64,38 +72,110 @@ export class Vocabulary<E extends PostingEntry> {
     return this.keys[id];
   }
 
-  /** Upper bound (exclusive) of the ids handed out so far, for arrays indexed by id. */
-  get idLimit(): number {
-    return this.keys.length;
+  /** Number of active stories' entries indexed under an id. */
+  postingCount(id: number): number {
+    return this.len[id]!;
+  }
+
+  /** The j-th entry indexed under an id. */
+  postingEntry(id: number, j: number): E {
+    return this.entries[this.start[id]! + j]!;
   }
 
   /** Records that a story's profile entry holds the term (no-op if already indexed). */
   add(id: number, entry: E): void {
     if (entry.pi >= 0) return;
-    let p = this.postings[id]!;
-    if (p.length === 0) {
-      this.indexed++;
-      this.postings[id] = p = [];
-    }
-    entry.pi = p.length;
-    p.push(entry);
+    let n = this.len[id]!;
+    if (n === 0) this.indexed++;
+    if (n === this.cap[id]) this.growBlock(id);
+    const p = this.start[id]! + n;
+    this.pool[2 * p] = entry.slot;
+    this.pool[2 * p + 1] = entry.w;
+    this.entries[p] = entry;
+    entry.pi = n;
+    entry.ti = id;
+    this.len[id] = ++n;
+  }
+
+  /** Copies an indexed entry's changed weight into its posting. */
+  setWeight(entry: E): void {
+    this.pool[2 * (this.start[entry.ti]! + entry.pi) + 1] = entry.w;
   }
 
   /** Removes one posting in O(1) (the last entry takes its place). */
   remove(id: number, entry: E): void {
     const i = entry.pi;
     if (i < 0) return;
-    const p = this.postings[id]!;
-    const last = p.pop()!;
-    if (last !== entry) {
-      p[i] = last;
+    const start = this.start[id]!;
+    const n = this.len[id]! - 1;
+    if (i !== n) {
+      const last = this.entries[start + n]!;
+      const pool = this.pool;
+      pool[2 * (start + i)] = pool[2 * (start + n)]!;
+      pool[2 * (start + i) + 1] = pool[2 * (start + n) + 1]!;
+      this.entries[start + i] = last;
       last.pi = i;
     }
+    this.entries[start + n] = undefined;
     entry.pi = -1;
-    if (p.length === 0) {
+    this.len[id] = n;
+    if (n === 0) {
       this.indexed--;
-      this.postings[id] = NONE as E[]; // most of the vocabulary is held by no active story: share one empty array
+      // Most of the vocabulary is held by no active story: its block goes back to the pool.
+      this.freeBlock(start, this.cap[id]!);
+      this.cap[id] = 0;
     }
+  }
+
+  private growIds(): void {
+    const size = this.df.length * 2;
+    const grow = <T extends Float64Array | Int32Array>(a: T, b: T): T => {
+      b.set(a);
+      return b;
+    };
+    this.df = grow(this.df, new Float64Array(size));
+    this.start = grow(this.start, new Int32Array(size));
+    this.len = grow(this.len, new Int32Array(size));
+    this.cap = grow(this.cap, new Int32Array(size));
+  }
+
+  /** Moves a term's postings to a block twice as large (or gives it its first block). */
+  private growBlock(id: number): void {
+    const old = this.cap[id]!;
+    const cap = old === 0 ? 2 : old * 2;
+    const start = this.allocBlock(cap);
+    const from = this.start[id]!;
+    const n = this.len[id]!;
+    if (n > 0) {
+      this.pool.copyWithin(2 * start, 2 * from, 2 * (from + n));
+      for (let j = 0; j < n; j++) {
+        this.entries[start + j] = this.entries[from + j];
+        this.entries[from + j] = undefined;
+      }
+    }
+    if (old > 0) this.freeBlock(from, old);
+    this.start[id] = start;
+    this.cap[id] = cap;
+  }
+
+  private allocBlock(cap: number): number {
+    const free = this.freeBlocks[Math.log2(cap)];
+    if (free && free.length > 0) return free.pop()!;
+    const start = this.poolTop;
+    this.poolTop += cap;
+    if (2 * this.poolTop > this.pool.length) {
+      let size = this.pool.length * 2;
+      while (2 * this.poolTop > size) size *= 2;
+      const pool = new Float64Array(size);
+      pool.set(this.pool);
+      this.pool = pool;
+    }
+    return start;
+  }
+
+  private freeBlock(start: number, cap: number): void {
+    const c = Math.log2(cap);
+    (this.freeBlocks[c] ??= []).push(start);
   }
 
   /**
@@ -103,10 +183,10 @@ export class Vocabulary<E extends PostingEntry> {
    * IDF follows the news and memory stays bounded. Returns true when some id was freed.
    */
   decay(): boolean {
-    const { df, postings, keys, free } = this;
+    const { df, len, keys, free } = this;
     let freed = false;
     for (const [k, id] of this.ids) {
-      if (df[id]! < 1.5 && postings[id]!.length === 0) {
+      if (df[id]! < 1.5 && len[id] === 0) {
         this.ids.delete(k);
         keys[id] = undefined;
         df[id] = 0;

@@ -17,8 +17,10 @@ export interface ProfileEntry {
   fromTitle: boolean;
   /** Scoring slot of the owning story (lets the index accumulate without touching the story object). */
   slot: number;
-  /** Position in the feature's posting array (-1 while not indexed). */
+  /** Position in the feature's posting list (-1 while not indexed). */
   pi: number;
+  /** Vocabulary id it is indexed under (while pi ≥ 0). */
+  ti: number;
 }
 
 /** Label words favour names: "Mali withdrawal" tells an editor more than "withdrawal troops". */

@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { Vocabulary, type PostingEntry } from '../../lib/group/index.ts';
 
-const entry = (slot: number): PostingEntry => ({ slot, pi: -1 });
+const entry = (slot: number): PostingEntry => ({ slot, w: slot / 2, pi: -1, ti: -1 });
+const slots = (v: Vocabulary<PostingEntry>, id: number): number[] =>
+  Array.from({ length: v.postingCount(id) }, (_, j) => v.postingEntry(id, j).slot);
 
 describe('Vocabulary', () => {
   it('keeps posting positions consistent through adds and swap-removals', () => {
@@ -13,16 +15,22 @@ describe('Vocabulary', () => {
     v.add(t, b);
     v.add(t, c);
     v.add(t, b); // already indexed: no duplicate
-    expect(v.postings[t]!.map((e) => e.slot)).toEqual([0, 1, 2]);
+    expect(slots(v, t)).toEqual([0, 1, 2]);
     v.remove(t, a);
-    expect(v.postings[t]!.map((e) => e.slot).sort()).toEqual([1, 2]);
-    v.postings[t]!.forEach((e, i) => expect(e.pi).toBe(i));
+    expect(slots(v, t).sort()).toEqual([1, 2]);
+    for (let j = 0; j < v.postingCount(t); j++) {
+      const e = v.postingEntry(t, j);
+      expect(e.pi).toBe(j);
+      // The pooled (slot, weight) pair moved with its entry.
+      expect(v.pool[2 * (v.start[t]! + j)]).toBe(e.slot);
+      expect(v.pool[2 * (v.start[t]! + j) + 1]).toBe(e.w);
+    }
     expect(a.pi).toBe(-1);
     v.remove(t, a); // not indexed any more: no-op
     expect(v.indexedSize).toBe(1);
     v.remove(t, b);
     v.remove(t, c);
-    expect(v.postings[t]).toHaveLength(0);
+    expect(v.postingCount(t)).toBe(0);
     expect(v.indexedSize).toBe(0);
   });
 
