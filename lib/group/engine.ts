@@ -141,7 +141,11 @@ interface ItemState {
 interface StoryState {
   id: string;
   itemIds: Set<string>;
-  profile: Map<string, ProfileEntry>;
+  /**
+   * Feature aggregates keyed by vocabulary id (integer keys: no string hashing or comparison per look-up).
+   * The ids stay valid while held: indexed entries keep their term alive, unindexed ones pin their id.
+   */
+  profile: Map<number, ProfileEntry>;
   /** Squared norm of the centroid sum Σ vec without cognate keys, and of the cognate part (incremental). */
   sumsq: number;
   sumsqCog: number;
@@ -283,6 +287,7 @@ export class StoryGrouper {
   private rankG: Float64Array = new Float64Array(1024);
   private rankScore: Float64Array = new Float64Array(1024);
   private readonly commonKeys: string[] = [];
+  private readonly commonIds: number[] = [];
   private readonly commonValues: number[] = [];
   /** Scratch for the explanation of a joining item (strongest shared features: surfaces and contributions). */
   private readonly expSurface: string[] = [];
@@ -603,8 +608,10 @@ export class StoryGrouper {
     hitSlots.length = 0;
     const common = this.commonKeys;
     const commonV = this.commonValues;
+    const commonIds = this.commonIds;
     common.length = 0;
     commonV.length = 0;
+    commonIds.length = 0;
     const maxPostings = this.config.maxPostings;
     // Plain loops, no closures: this runs for every item, and a closure per call (or per feature) showed up
     // in profiles both as call overhead and as allocation.
@@ -617,6 +624,7 @@ export class StoryGrouper {
       if (len === 0) continue;
       if (len > maxPostings) {
         common.push(key);
+        commonIds.push(id);
         commonV.push(a);
         continue;
       }
@@ -678,7 +686,7 @@ export class StoryGrouper {
         let g = rankG[k]!;
         for (let j = 0; j < common.length; j++) {
           const key = common[j]!;
-          const e = s.profile.get(key);
+          const e = s.profile.get(commonIds[j]!);
           if (!e) continue;
           if (key.charCodeAt(0) === COGNATE) g += commonV[j]! * e.w;
           else w += commonV[j]! * e.w;
@@ -787,16 +795,20 @@ export class StoryGrouper {
       this.expSurface.length = 0;
       this.expV.length = 0;
     }
+    // An absorbed story (restored as such) is not indexed: its entries pin their ids instead.
+    const indexed = !s.mergedInto;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
       const pos = num[3 * i + 2]!;
-      let e = s.profile.get(key);
+      const id = indexed ? this.termAt(it, i) : this.heldAt(it, i);
+      let e = s.profile.get(id);
       // The explanation reads the story as it was scored: before this item's features are added.
       if (explain && e && key.charCodeAt(0) !== COGNATE) this.offerExplanation(e.surface, num[3 * i]! * e.w);
       if (!e) {
-        e = { c: 0, w: 0, pos: 0, kind: kindOfKey(key), surface: it.surfaces[i]!, fromTitle: pos <= 1, slot: s.slot, pi: -1, ti: -1 };
-        s.profile.set(key, e);
-        if (!s.mergedInto) this.vocab.add(this.termAt(it, i), e);
+        e = { c: 0, w: 0, pos: 0, kind: kindOfKey(key), surface: it.surfaces[i]!, fromTitle: pos <= 1, slot: s.slot, pi: -1, ti: id, key };
+        s.profile.set(id, e);
+        if (indexed) this.vocab.add(id, e);
+        else this.vocab.pin(id);
       } else if (!e.fromTitle && pos <= 1) {
         e.surface = it.surfaces[i]!;
         e.fromTitle = true;
@@ -835,9 +847,10 @@ export class StoryGrouper {
     const { keys, num, entries } = it;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
-      // The entry attach() recorded: it stays in the profile while the item counts in it (c ≥ 1).
+      // The entry attach() recorded: it stays in the profile while the item counts in it (c ≥ 1). Otherwise
+      // the item's id is the one attach keyed it by (held ids are not reused while the item is attached).
       let e = entries[i];
-      if (!e || e.slot !== s.slot || e.c <= 0) e = s.profile.get(key);
+      if (!e || e.slot !== s.slot || e.c <= 0) e = s.profile.get(it.ids[i]!);
       if (!e) continue;
       entries[i] = undefined;
       const v = num[3 * i]!;
@@ -847,8 +860,13 @@ export class StoryGrouper {
       e.w -= v;
       e.pos -= num[3 * i + 2]!;
       if (e.c <= 0) {
-        s.profile.delete(key);
-        this.vocab.remove(this.termAt(it, i), e);
+        s.profile.delete(e.ti);
+        if (e.pi >= 0) this.vocab.remove(e.ti, e);
+        else {
+          // Looking the term up re-creates a forgotten one, as for any feature leaving a profile.
+          this.termAt(it, i);
+          this.vocab.unpin(e.ti);
+        }
       } else if (e.pi >= 0) this.vocab.setWeight(e);
     }
     s.cache = undefined;
@@ -981,6 +999,14 @@ export class StoryGrouper {
     this.absorb(small, large, 'engine');
   }
 
+  /** The id an unindexed profile keys the item's feature by: its term's, or a placeholder (see Vocabulary.hold). */
+  private heldAt(it: ItemState, i: number): number {
+    let id = it.ids[i]!;
+    const key = it.keys[i]!;
+    if (this.vocab.heldKey(id) !== key) it.ids[i] = id = this.vocab.hold(key);
+    return id;
+  }
+
   /** The item feature's vocabulary id (interned again if the vocabulary forgot it meanwhile). */
   private termAt(it: ItemState, i: number): number {
     let id = it.ids[i]!;
@@ -989,12 +1015,11 @@ export class StoryGrouper {
     return id;
   }
 
-  /** Takes all of a story's profile entries out of the index. */
+  /** Takes all of a story's profile entries out of the index and releases pinned ids (the profile goes next). */
   private unindex(s: StoryState): void {
-    for (const [key, e] of s.profile) {
-      if (e.pi < 0) continue;
-      const id = this.vocab.get(key);
-      if (id >= 0) this.vocab.remove(id, e);
+    for (const e of s.profile.values()) {
+      if (e.pi >= 0) this.vocab.remove(e.ti, e);
+      else this.vocab.unpin(e.ti); // an absorbed story's entry: not indexed, its id was pinned
     }
   }
 
@@ -1014,7 +1039,8 @@ export class StoryGrouper {
     const n = s.live + this.config.smoothing;
     // Top k by insertion into a short sorted list: no array of the whole profile, no full sort.
     const top: TopFeature[] = [];
-    for (const [key, e] of s.profile) {
+    for (const e of s.profile.values()) {
+      const key = e.key;
       // Cognate keys stay out of merges: they are a weak bridge for single items, not evidence between stories.
       // e.w is the members' summed TF-IDF (IDF frozen at arrival): no IDF lookups over big profiles.
       if (key.charCodeAt(0) === COGNATE) continue;
@@ -1025,9 +1051,9 @@ export class StoryGrouper {
         top[i] = top[i - 1]!;
         i--;
       }
-      top[i] = { key, v, e, id: -1 };
+      // (The story is indexed: its entries' term ids are live, what interning the key would return.)
+      top[i] = { key, v, e, id: e.ti };
     }
-    for (const f of top) f.id = this.vocab.intern(f.key);
     s.top = top;
     return top;
   }
@@ -1045,15 +1071,18 @@ export class StoryGrouper {
     for (let list = 0; list < 2; list++) {
       const top = list === 0 ? sTop : tTop;
       for (let i = 0; i < top.length; i++) {
-        const { key, e, id } = top[i]!;
-        const df = this.vocab.keyOf(id) === key ? this.vocab.df[id]! : this.dfOf(key);
+        const { key, e } = top[i]!;
+        // A cached top feature may be stale: its id is used only while it still stands for the key (both
+        // stories are indexed, so their entries for the key are under its live id, if it has one).
+        const id = this.vocab.keyOf(top[i]!.id) === key ? top[i]!.id : this.vocab.get(key);
+        const df = id >= 0 ? this.vocab.df[id]! : 0;
         const idf = Math.log(base / (df > 0 ? df : 1) + 1);
         if (list === 1 && inTop(sTop, key)) continue;
         // The own side reads its cached entry; an entry that left the profile has c = 0 and is never reused,
-        // so only then is the key looked up again (the feature may have come back as a new entry).
-        const own = e.c > 0 ? e.c : ((list === 0 ? s : t).profile.get(key)?.c ?? 0);
-        const ps = (list === 0 ? own : (s.profile.get(key)?.c ?? 0)) / ns;
-        const pt = (list === 1 ? own : (t.profile.get(key)?.c ?? 0)) / nt;
+        // so only then is the feature looked up again (it may have come back as a new entry).
+        const own = e.c > 0 ? e.c : id >= 0 ? ((list === 0 ? s : t).profile.get(id)?.c ?? 0) : 0;
+        const ps = (list === 0 ? own : id >= 0 ? (s.profile.get(id)?.c ?? 0) : 0) / ns;
+        const pt = (list === 1 ? own : id >= 0 ? (t.profile.get(id)?.c ?? 0) : 0) / nt;
         inter += Math.min(ps, pt) * idf;
         sumS += ps * idf;
         sumT += pt * idf;
@@ -1130,13 +1159,14 @@ export class StoryGrouper {
       if (!it) continue;
       let num = 0;
       let den = 0;
-      const { keys, num: vec } = it;
+      const { keys, ids, num: vec } = it;
       for (let i = 0; i < keys.length; i++) {
         if (vec[3 * i + 2]! > 1) continue;
         const key = keys[i]!;
         const a = vec[3 * i + 1]! * this.idf(key);
         den += a;
-        num += (a * (s.profile.get(key)?.c ?? 0)) / nn;
+        // (A member's ids are the ones its story's profile is keyed by.)
+        num += (a * (s.profile.get(ids[i]!)?.c ?? 0)) / nn;
       }
       // Slight preference for headlines of ordinary length: very short ones say little.
       const score = den > 0 ? (num / den) * Math.min(1, it.keys.length / 6) : 0;

@@ -22,6 +22,12 @@ export interface PostingEntry {
  * list), so the arrays stay as large as the vocabulary the window needs. Holders of an id check it is still
  * theirs with `keyOf(id) === key` (a forgotten id has no key, or another one once reused).
  *
+ * Story profiles are keyed by id too, so an id must not be reused while a profile holds it. Indexed entries
+ * keep their term alive anyway (a term with postings is never forgotten); entries of absorbed stories are
+ * not indexed and pin their id instead (pin/unpin). A pinned term that decay forgets stays behind as a
+ * placeholder: not part of the vocabulary (get, keyOf, size ignore it) until interned again, which revives
+ * it under the same id with df 0, exactly as a new term.
+ *
  * Postings are stored as (slot, weight) pairs in one pooled Float64Array, each term's list a contiguous block
  * (capacity a power of two, blocks recycled per size): candidate retrieval reads a term's postings from one
  * or two cache lines instead of following a pointer to an object per posting.
@@ -30,6 +36,10 @@ export class Vocabulary<E extends PostingEntry> {
   private readonly ids = new Map<string, number>();
   /** Key of each id (undefined while the id is free). */
   private keys: (string | undefined)[] = [];
+  /** Per id: 1 while it is a vocabulary term, 0 for a free id or a pinned placeholder; pins per id. */
+  private live: Uint8Array = new Uint8Array(1024);
+  private pins: Int32Array = new Int32Array(1024);
+  private liveCount = 0;
   /** Document frequency per id (halved periodically, see decay). */
   df: Float64Array = new Float64Array(1024);
   /** Per id: first posting of its block in the pool, number of postings, block capacity (0: no block). */
@@ -49,7 +59,43 @@ export class Vocabulary<E extends PostingEntry> {
   /** The id of a key, created (df 0) if new. */
   intern(key: string): number {
     const known = this.ids.get(key);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      if (this.live[known] === 0) {
+        this.live[known] = 1;
+        this.df[known] = 0;
+        this.liveCount++;
+      }
+      return known;
+    }
+    const id = this.newId(key);
+    this.live[id] = 1;
+    this.liveCount++;
+    return id;
+  }
+
+  /**
+   * The id a (not indexed) profile entry keys a feature by: the term's id, or a placeholder id that is not
+   * part of the vocabulary when the key has no term (nothing is counted or revived).
+   */
+  hold(key: string): number {
+    return this.ids.get(key) ?? this.newId(key);
+  }
+
+  /** The key an id is held for (term or placeholder). */
+  heldKey(id: number): string | undefined {
+    return this.keys[id];
+  }
+
+  /** A profile entry that is not indexed holds the id: it must not be reused meanwhile. */
+  pin(id: number): void {
+    this.pins[id]!++;
+  }
+
+  unpin(id: number): void {
+    if (--this.pins[id]! === 0 && this.live[id] === 0) this.freeId(id);
+  }
+
+  private newId(key: string): number {
     let id = this.free.pop();
     if (id === undefined) {
       id = this.keys.length;
@@ -62,14 +108,22 @@ export class Vocabulary<E extends PostingEntry> {
     return id;
   }
 
+  private freeId(id: number): void {
+    this.ids.delete(this.keys[id]!);
+    this.keys[id] = undefined;
+    this.df[id] = 0;
+    this.free.push(id);
+  }
+
   /** The id of a key, or -1 if unknown. */
   get(key: string): number {
-    return this.ids.get(key) ?? -1;
+    const id = this.ids.get(key);
+    return id !== undefined && this.live[id] === 1 ? id : -1;
   }
 
   /** The key an id stands for (undefined once forgotten). */
   keyOf(id: number): string | undefined {
-    return this.keys[id];
+    return this.live[id] === 1 ? this.keys[id] : undefined;
   }
 
   /** Number of active stories' entries indexed under an id. */
@@ -129,14 +183,12 @@ export class Vocabulary<E extends PostingEntry> {
 
   private growIds(): void {
     const size = this.df.length * 2;
-    const grow = <T extends Float64Array | Int32Array>(a: T, b: T): T => {
-      b.set(a);
-      return b;
-    };
-    this.df = grow(this.df, new Float64Array(size));
-    this.start = grow(this.start, new Int32Array(size));
-    this.len = grow(this.len, new Int32Array(size));
-    this.cap = grow(this.cap, new Int32Array(size));
+    this.df = grown(this.df, new Float64Array(size));
+    this.start = grown(this.start, new Int32Array(size));
+    this.len = grown(this.len, new Int32Array(size));
+    this.cap = grown(this.cap, new Int32Array(size));
+    this.live = grown(this.live, new Uint8Array(size));
+    this.pins = grown(this.pins, new Int32Array(size));
   }
 
   /** Moves a term's postings to a block twice as large (or gives it its first block). */
@@ -183,15 +235,16 @@ export class Vocabulary<E extends PostingEntry> {
    * IDF follows the news and memory stays bounded. Returns true when some id was freed.
    */
   decay(): boolean {
-    const { df, len, keys, free } = this;
+    const { df, len, live, pins } = this;
     let freed = false;
-    for (const [k, id] of this.ids) {
+    for (const id of this.ids.values()) {
+      if (live[id] === 0) continue; // a pinned placeholder: no term to halve
       if (df[id]! < 1.5 && len[id] === 0) {
-        this.ids.delete(k);
-        keys[id] = undefined;
-        df[id] = 0;
-        free.push(id);
+        live[id] = 0;
+        this.liveCount--;
         freed = true;
+        if (pins[id] === 0) this.freeId(id);
+        else df[id] = 0;
       } else df[id]! /= 2;
     }
     return freed;
@@ -204,6 +257,12 @@ export class Vocabulary<E extends PostingEntry> {
 
   /** Number of features known (for IDF). */
   get size(): number {
-    return this.ids.size;
+    return this.liveCount;
   }
+}
+
+/** `to` (a larger typed array) with `from` copied into its beginning. */
+function grown<T extends Float64Array | Int32Array | Uint8Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }

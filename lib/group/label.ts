@@ -19,8 +19,10 @@ export interface ProfileEntry {
   slot: number;
   /** Position in the feature's posting list (-1 while not indexed). */
   pi: number;
-  /** Vocabulary id it is indexed under (while pi ≥ 0). */
+  /** Vocabulary id the profile keys it by (and it is indexed under, while pi ≥ 0). */
   ti: number;
+  /** The feature key. */
+  key: string;
 }
 
 /** Label words favour names: "Mali withdrawal" tells an editor more than "withdrawal troops". */
@@ -31,14 +33,15 @@ const KIND_BOOST: Record<FeatureKind, number> = { entity: 1.3, country: 1.2, ter
  * surface forms, ordered by where they usually appear in the titles. Returns `fallback` for empty stories.
  */
 export function storyLabel(
-  profile: Map<string, ProfileEntry>,
+  profile: Map<number, ProfileEntry>,
   n: number,
   idf: (feature: string) => number,
   fallback: string,
 ): string {
   if (n <= 0 || profile.size === 0) return fallback;
   const scored: { key: string; e: ProfileEntry; score: number }[] = [];
-  for (const [key, e] of profile) {
+  for (const e of profile.values()) {
+    const key = e.key;
     if (!e.fromTitle && n > 1 && e.c < 2) continue; // summary-only singletons are rarely what the story is about
     const share = e.c / n;
     scored.push({ key, e, score: share * share * idf(key) * KIND_BOOST[e.kind] * (e.fromTitle ? 1 : 0.7) });
