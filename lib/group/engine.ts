@@ -271,6 +271,9 @@ export class StoryGrouper {
   /** Ids for text analysis (vocabulary and capitalization lexicon), and the buffer it writes an item's features to. */
   private readonly space = new EngineSpace(this.vocab);
   private readonly buf = new FeatureBuffer();
+  /** Scratch for item vectors (written in order, so they stay packed; numScratch holds doubles from the start). */
+  private readonly idScratch: number[] = [];
+  private readonly numScratch: number[] = [0.5];
   private readonly touched = new Set<string>();
   private readonly pendingForbids = new Map<string, Set<string>>();
   private readonly evicted: StorySnapshot[] = [];
@@ -280,6 +283,10 @@ export class StoryGrouper {
   private accG: Float64Array = new Float64Array(1024);
   private slotStory: (StoryState | undefined)[] = [];
   private freeSlots: number[] = [];
+  /**
+   * Slots hit while scoring, in hit order. Scratch arrays like this one are reset with a separate count, not
+   * `length = 0`, which would drop their storage and make the next pushes allocate it again.
+   */
   private readonly hitSlots: number[] = [];
   /** Scratch for candidates rescored with the common features (slots, and their partial sums by slot). */
   private readonly rankedSlots: number[] = [];
@@ -292,6 +299,7 @@ export class StoryGrouper {
   /** Scratch for the explanation of a joining item (strongest shared features: surfaces and contributions). */
   private readonly expSurface: string[] = [];
   private readonly expV: number[] = [];
+  private expN = 0;
   /** Stories founded by one item, to re-score once the stream has moved on (FIFO by due document count). */
   private readonly recheck: { storyId: string; due: number }[] = [];
   private recheckHead = 0;
@@ -540,12 +548,11 @@ export class StoryGrouper {
     // One df read per feature serves both the count and the item's frozen TF-IDF value.
     const base = this.docs + this.config.idfPrior;
     const df = this.vocab.df;
-    // Plain arrays filled by push (packed Smi/double elements): cheaper to allocate than typed arrays, and
-    // these are allocated for every item.
+    // The vectors are plain packed arrays (Smi / double elements), cut to size from reused scratch arrays:
+    // one allocation each, cheaper than typed arrays (whose backing stores live outside the heap) and than
+    // arrays grown by push. They are allocated for every item.
     const keys = buf.keys.slice(0, n);
-    const ids: number[] = [];
-    const num: number[] = [];
-    const entries: (ProfileEntry | undefined)[] = [];
+    const { idScratch, numScratch } = this;
     let sq = 0;
     let sqCog = 0;
     for (let i = 0; i < n; i++) {
@@ -554,10 +561,14 @@ export class StoryGrouper {
       const v = w * Math.log(1 + base / ++df[id]!);
       if (keys[i]!.charCodeAt(0) === COGNATE) sqCog += v * v;
       else sq += v * v;
-      ids.push(id);
-      num.push(v, w, buf.pos[i]!);
-      entries.push(undefined);
+      idScratch[i] = id;
+      numScratch[3 * i] = v;
+      numScratch[3 * i + 1] = w;
+      numScratch[3 * i + 2] = buf.pos[i]!;
     }
+    const ids = idScratch.slice(0, n);
+    const num = numScratch.slice(0, 3 * n);
+    const entries = new Array<ProfileEntry | undefined>(n).fill(undefined);
     if (++this.sinceDecay >= this.config.idfHalfLife) {
       this.sinceDecay = 0;
       this.docs /= 2;
@@ -605,7 +616,7 @@ export class StoryGrouper {
     const window = this.config.windowHours * HOUR;
     if (it.normAll <= 0) return undefined;
     const { hit, accW, accG, hitSlots, slotStory } = this;
-    hitSlots.length = 0;
+    let nHit = 0;
     const common = this.commonKeys;
     const commonV = this.commonValues;
     const commonIds = this.commonIds;
@@ -636,7 +647,7 @@ export class StoryGrouper {
         const k = pool[p]! | 0;
         if (hit[k] === 0) {
           hit[k] = 1;
-          hitSlots.push(k);
+          hitSlots[nHit++] = k;
         }
         acc[k]! += a * pool[p + 1]!;
       }
@@ -650,7 +661,7 @@ export class StoryGrouper {
     const ranked = this.rankedSlots;
     ranked.length = 0;
     const { rankW, rankG, rankScore } = this;
-    for (let h = 0; h < hitSlots.length; h++) {
+    for (let h = 0; h < nHit; h++) {
       const k = hitSlots[h]!;
       const s = slotStory[k]!;
       const w = accW[k]!;
@@ -728,8 +739,9 @@ export class StoryGrouper {
    */
   private offerExplanation(surface: string, v: number): void {
     const { expSurface, expV } = this;
-    if (expV.length === 8 && v <= expV[7]!) return;
-    let i = expV.length < 8 ? expV.length : 7;
+    const n = this.expN;
+    if (n === 8 && v <= expV[7]!) return;
+    let i = n < 8 ? n : 7;
     while (i > 0 && expV[i - 1]! < v) {
       expV[i] = expV[i - 1]!;
       expSurface[i] = expSurface[i - 1]!;
@@ -737,18 +749,16 @@ export class StoryGrouper {
     }
     expV[i] = v;
     expSurface[i] = surface;
+    if (n < 8) this.expN = n + 1;
   }
 
   /** The shared features that contributed most (collected by attach), as up to 6 distinct readable surfaces. */
   private explanation(): string[] {
     const out: string[] = [];
-    const low: string[] = [];
     const { expSurface } = this;
-    for (let i = 0; i < expSurface.length; i++) {
+    next: for (let i = 0; i < this.expN; i++) {
       const surface = expSurface[i]!;
-      const l = surface.toLowerCase();
-      if (low.includes(l)) continue;
-      low.push(l);
+      for (let j = 0; j < out.length; j++) if (sameIgnoringCase(out[j]!, surface)) continue next;
       out.push(surface);
       if (out.length >= 6) break;
     }
@@ -792,8 +802,7 @@ export class StoryGrouper {
     if (it.time < s.firstAt) s.firstAt = it.time;
     const { keys, num, entries } = it;
     if (explain) {
-      this.expSurface.length = 0;
-      this.expV.length = 0;
+      this.expN = 0;
     }
     // An absorbed story (restored as such) is not indexed: its entries pin their ids instead.
     const indexed = !s.mergedInto;
@@ -960,7 +969,7 @@ export class StoryGrouper {
     // Shared core features counted per story slot in the scoring accumulators (zero between uses): this runs
     // for every story at sizes 3, 6, 12, … and a map per call was a visible cost.
     const { hit, accW: count, hitSlots, slotStory } = this;
-    hitSlots.length = 0;
+    let nHit = 0;
     for (const { key } of top) {
       const id = this.vocab.get(key);
       if (id < 0) continue;
@@ -971,13 +980,14 @@ export class StoryGrouper {
         const k = this.vocab.pool[2 * (start + j)]! | 0;
         if (hit[k] === 0) {
           hit[k] = 1;
-          hitSlots.push(k);
+          hitSlots[nHit++] = k;
         }
         count[k]!++;
       }
     }
     const cand: [StoryState, number][] = [];
-    for (const k of hitSlots) {
+    for (let h = 0; h < nHit; h++) {
+      const k = hitSlots[h]!;
       const t = slotStory[k];
       const hits = count[k]!;
       hit[k] = 0;
@@ -985,7 +995,6 @@ export class StoryGrouper {
       if (!t || t === s || hits < 2 || t.locked || t.edited || t.mergedInto || Math.abs(t.lastAt - s.lastAt) > window) continue;
       cand.push([t, hits]);
     }
-    hitSlots.length = 0;
     // Only the candidates sharing the most core features get the full (symmetric) similarity.
     const shortlist = cand.sort((x, y) => y[1] - x[1] || (x[0].id < y[0].id ? -1 : 1)).slice(0, 5);
     let best: { t: StoryState; sim: number } | undefined;
@@ -1180,6 +1189,33 @@ export class StoryGrouper {
     s.cache = { label, headline: bestTitle, headlineItemId: bestId };
     return s.cache;
   }
+}
+
+/**
+ * a.toLowerCase() === b.toLowerCase(), without building the lower-case strings when both are ASCII (as most
+ * surfaces are). Up to the first non-ASCII character both strings map one to one onto their lower-case forms,
+ * so a difference there is final; anything else is left to toLowerCase.
+ */
+function sameIgnoringCase(a: string, b: string): boolean {
+  const n = a.length;
+  if (n === b.length) {
+    let k = 0;
+    for (; k < n; k++) {
+      let x = a.charCodeAt(k);
+      let y = b.charCodeAt(k);
+      if (x >= 128 || y >= 128) break;
+      if (x >= 65 && x <= 90) x += 32;
+      if (y >= 65 && y <= 90) y += 32;
+      if (x !== y) return false;
+    }
+    if (k === n) return true;
+  } else if (isAscii(a) && isAscii(b)) return false;
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+function isAscii(s: string): boolean {
+  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) >= 128) return false;
+  return true;
 }
 
 function inTop(top: TopFeature[], key: string): boolean {

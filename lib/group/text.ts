@@ -3,7 +3,7 @@ import snowball, { type Stemmer } from 'snowball-stemmers';
 import stopwordsJson from 'stopwords-iso' with { type: 'json' };
 import { franc } from 'franc-min';
 import { foldToken } from './fold.ts';
-import { countryOfAbbreviation, countryOfPhrase, countryOfToken, isPhraseStart, MAX_NAME_TOKENS } from './entities.ts';
+import { countryOfAbbreviation, countryOfName, countryOfToken, MAX_NAME_TOKENS, phraseLengths } from './entities.ts';
 
 /** Feature kinds; the key prefix tells them apart: `@` entity, `^` country, `#` number, none for a stem. */
 export type FeatureKind = 'term' | 'entity' | 'country' | 'number';
@@ -272,8 +272,6 @@ export function detectLanguage(text: string, given?: string): string {
  */
 const tokInitial: boolean[] = [];
 const tokInfo: TokenInfo[] = [];
-/** Scratch array for multi-word country look-ups. */
-const phrase: string[] = [];
 
 /** Characters that start a new sentence or quote: a capital right after them says nothing about names. */
 const BREAKS = new Set([...'.!?:;|«»"“”–—'].map((c) => c.charCodeAt(0)));
@@ -527,8 +525,8 @@ interface TokenInfo {
   countryKey: string;
   abbrevCountryKey: string;
   stem: string;
-  /** Starts a multi-word country name: only then are phrases looked up. */
-  phraseStart: boolean;
+  /** Token counts of the multi-word country names it starts (longest first): only then are phrases looked up. */
+  phraseLengths: readonly number[];
   /** Precomputed feature keys and surfaces, so the per-item loop allocates no strings. */
   numberKey: string;
   entityKey: string;
@@ -667,7 +665,7 @@ function makeTokenInfo(raw: string, lang: string): TokenInfo {
     countryKey: country ? '^' + country : '',
     abbrevCountryKey: abbrevCountry ? '^' + abbrevCountry : '',
     stem: stemmed,
-    phraseStart: isPhraseStart(folded),
+    phraseLengths: phraseLengths(folded),
     numberKey: '#' + folded,
     entityKey: '@' + folded,
     cognateKey: folded.length >= 6 && /^[a-z]+$/u.test(folded) ? '~' + folded.slice(0, 5) : '',
@@ -725,12 +723,16 @@ function addText(
     const info = tokInfo[i]!;
     const raw = info.raw;
     // Multi-word country names first (États-Unis, United States, Vereinigte Staaten).
-    if (info.phraseStart) {
+    // Only the lengths of names that start with this token are tried, longest first.
+    const lengths = info.phraseLengths;
+    if (lengths.length > 0) {
       let matched = 0;
-      for (let len = Math.min(MAX_NAME_TOKENS, count - i); len >= 2; len--) {
-        phrase.length = 0;
-        for (let j = i; j < i + len; j++) phrase.push(tokInfo[j]!.folded);
-        const code = countryOfPhrase(phrase);
+      for (let l = 0; l < lengths.length; l++) {
+        const len = lengths[l]!;
+        if (len > MAX_NAME_TOKENS || len > count - i) continue;
+        let name = info.folded;
+        for (let j = i + 1; j < i + len; j++) name += ' ' + tokInfo[j]!.folded;
+        const code = countryOfName(name);
         if (code) {
           const key = '^' + code;
           buf.add(space.featureId(key), key, countryW, tokInfo.slice(i, i + len).map((t) => t.raw).join(' '), isTitle ? i / n : 2);
