@@ -2,6 +2,7 @@
 import { hash48 } from '../ids.ts';
 import { analyzeInto, FeatureBuffer, kindOfKey, newEpoch, type FeatureSpace, type TextOptions } from './text.ts';
 import { Vocabulary } from './index.ts';
+import { emptyOf } from './arrays.ts';
 import { storyLabel, type ProfileEntry } from './label.ts';
 
 /** An item to group; only `id` and `title` are required. */
@@ -273,35 +274,35 @@ export class StoryGrouper {
   private readonly buf = new FeatureBuffer();
   /** Scratch for item vectors (written in order, so they stay packed; numScratch holds doubles from the start). */
   private readonly idScratch: number[] = [];
-  private readonly numScratch: number[] = [0.5];
+  private readonly numScratch: number[] = emptyOf(0.5);
   private readonly touched = new Set<string>();
   private readonly pendingForbids = new Map<string, Set<string>>();
-  private readonly evicted: StorySnapshot[] = [];
+  private readonly evicted: StorySnapshot[] = emptyOf<StorySnapshot>(undefined!);
   /** Scoring accumulators indexed by story slot (reused across items: no per-item maps). */
   private hit: Uint8Array = new Uint8Array(1024);
   private accW: Float64Array = new Float64Array(1024);
   private accG: Float64Array = new Float64Array(1024);
-  private slotStory: (StoryState | undefined)[] = [];
+  private slotStory: (StoryState | undefined)[] = emptyOf<StoryState | undefined>(undefined);
   private freeSlots: number[] = [];
   /**
    * Slots hit while scoring, in hit order. Scratch arrays like this one are reset with a separate count, not
    * `length = 0`, which would drop their storage and make the next pushes allocate it again.
    */
-  private readonly hitSlots: number[] = [];
+  private hitSlots: number[] = new Array<number>(1024).fill(0);
   /** Scratch for candidates rescored with the common features (slots, and their partial sums by slot). */
   private readonly rankedSlots: number[] = [];
   private rankW: Float64Array = new Float64Array(1024);
   private rankG: Float64Array = new Float64Array(1024);
   private rankScore: Float64Array = new Float64Array(1024);
-  private readonly commonKeys: string[] = [];
+  private readonly commonKeys: string[] = emptyOf('');
   private readonly commonIds: number[] = [];
-  private readonly commonValues: number[] = [];
+  private readonly commonValues: number[] = emptyOf(0.5);
   /** Scratch for the explanation of a joining item (strongest shared features: surfaces and contributions). */
-  private readonly expSurface: string[] = [];
-  private readonly expV: number[] = [];
+  private readonly expSurface: string[] = new Array<string>(8).fill('');
+  private readonly expV: number[] = new Array<number>(8).fill(0.5);
   private expN = 0;
   /** Stories founded by one item, to re-score once the stream has moved on (FIFO by due document count). */
-  private readonly recheck: { storyId: string; due: number }[] = [];
+  private readonly recheck: { storyId: string; due: number }[] = emptyOf({ storyId: '', due: 0 });
   private recheckHead = 0;
 
   constructor(config?: Partial<GroupingConfig>) {
@@ -597,6 +598,8 @@ export class StoryGrouper {
       this.rankW = grow(this.rankW);
       this.rankG = grow(this.rankG);
       this.rankScore = grow(this.rankScore);
+      // Sized like the accumulators, so writes to it never grow it (a growing store deoptimizes).
+      this.hitSlots = this.hitSlots.concat(new Array<number>(this.hitSlots.length).fill(0));
     }
     return slot;
   }

@@ -1,4 +1,5 @@
 // Vocabulary of features with their document frequency and postings (feature → active stories that contain it).
+import { emptyOf } from './arrays.ts';
 
 /** What a posting must carry: the owning story's scoring slot, its weight and where it sits in the index. */
 export interface PostingEntry {
@@ -35,7 +36,7 @@ export interface PostingEntry {
 export class Vocabulary<E extends PostingEntry> {
   private readonly ids = new Map<string, number>();
   /** Key of each id (undefined while the id is free). */
-  private keys: (string | undefined)[] = [];
+  private keys: (string | undefined)[] = emptyOf<string | undefined>(undefined);
   /** Per id: 1 while it is a vocabulary term, 0 for a free id or a pinned placeholder; pins per id. */
   private live: Uint8Array = new Uint8Array(1024);
   private pins: Int32Array = new Int32Array(1024);
@@ -49,10 +50,10 @@ export class Vocabulary<E extends PostingEntry> {
   /** Posting p of the pool: story slot at 2p, weight at 2p+1. */
   pool: Float64Array = new Float64Array(2048);
   /** The profile entry of each pooled posting (for swap-removal). */
-  private entries: (E | undefined)[] = [];
+  private entries: (E | undefined)[] = emptyOf<E | undefined>(undefined);
   /** End of the used part of the pool (in postings), and recycled blocks per log2 of their capacity. */
   private poolTop = 0;
-  private readonly freeBlocks: number[][] = [];
+  private readonly freeBlocks: number[][] = Array.from({ length: 32 }, () => emptyOf(0));
   private readonly free: number[] = [];
   private indexed = 0;
 
@@ -211,10 +212,12 @@ export class Vocabulary<E extends PostingEntry> {
   }
 
   private allocBlock(cap: number): number {
-    const free = this.freeBlocks[Math.log2(cap)];
-    if (free && free.length > 0) return free.pop()!;
+    const free = this.freeBlocks[Math.log2(cap)]!;
+    if (free.length > 0) return free.pop()!;
     const start = this.poolTop;
     this.poolTop += cap;
+    // Entries are written inside their block: fill up to the top so the array stays packed (no holes).
+    while (this.entries.length < this.poolTop) this.entries.push(undefined);
     if (2 * this.poolTop > this.pool.length) {
       let size = this.pool.length * 2;
       while (2 * this.poolTop > size) size *= 2;
@@ -226,8 +229,7 @@ export class Vocabulary<E extends PostingEntry> {
   }
 
   private freeBlock(start: number, cap: number): void {
-    const c = Math.log2(cap);
-    (this.freeBlocks[c] ??= []).push(start);
+    this.freeBlocks[Math.log2(cap)]!.push(start);
   }
 
   /**

@@ -3,6 +3,7 @@ import snowball, { type Stemmer } from 'snowball-stemmers';
 import stopwordsJson from 'stopwords-iso' with { type: 'json' };
 import { franc } from 'franc-min';
 import { foldToken } from './fold.ts';
+import { emptyOf } from './arrays.ts';
 import { countryOfAbbreviation, countryOfName, countryOfToken, MAX_NAME_TOKENS, phraseLengths } from './entities.ts';
 
 /** Feature kinds; the key prefix tells them apart: `@` entity, `^` country, `#` number, none for a stem. */
@@ -66,9 +67,9 @@ export class FeatureBuffer {
   /** Number of features of the current item. */
   n = 0;
   ids = new Int32Array(256);
-  keys: string[] = [];
+  keys: string[] = emptyOf('');
   weights = new Float64Array(256);
-  surfaces: string[] = [];
+  surfaces: string[] = emptyOf('');
   /** Relative position of the first occurrence in the title (0..1), or 2 when only in the summary. */
   pos = new Float64Array(256);
   /** Per id: the item stamp when the id was last added, and its index in the current item. */
