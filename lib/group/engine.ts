@@ -250,8 +250,6 @@ const NO_STRINGS: string[] = [];
 const NO_IDS: number[] = [];
 const NO_ENTRIES: (ProfileEntry | undefined)[] = [];
 const NO_NUM: number[] = [];
-/** First char of cognate keys (`~reces`). */
-const COGNATE = '~'.charCodeAt(0);
 
 /**
  * Groups items into stories incrementally, in arrival order. Candidate stories come from an inverted index
@@ -530,10 +528,11 @@ export class StoryGrouper {
     return id >= 0 ? this.vocab.df[id]! : 0;
   }
 
-  private idf(feature: string): number {
+  /** IDF of a key whose id is known (used while it is still the key's, else the key is looked up). */
+  private idfOf(id: number, key: string): number {
+    const df = this.vocab.keyOf(id) === key ? this.vocab.df[id]! : this.dfOf(key);
     // The prior adds background documents that contain nothing we know: without it the first few items of a
     // cold start would see their shared story words (in every document so far) as worthless.
-    const df = this.dfOf(feature);
     return Math.log(1 + (this.docs + this.config.idfPrior) / (df > 0 ? df : 1));
   }
 
@@ -548,7 +547,7 @@ export class StoryGrouper {
     this.docs++;
     // One df read per feature serves both the count and the item's frozen TF-IDF value.
     const base = this.docs + this.config.idfPrior;
-    const df = this.vocab.df;
+    const { df, cognate } = this.vocab;
     // The vectors are plain packed arrays (Smi / double elements), cut to size from reused scratch arrays:
     // one allocation each, cheaper than typed arrays (whose backing stores live outside the heap) and than
     // arrays grown by push. They are allocated for every item.
@@ -560,7 +559,7 @@ export class StoryGrouper {
       const id = buf.ids[i]!;
       const w = buf.weights[i]!;
       const v = w * Math.log(1 + base / ++df[id]!);
-      if (keys[i]!.charCodeAt(0) === COGNATE) sqCog += v * v;
+      if (cognate[id] === 1) sqCog += v * v;
       else sq += v * v;
       idScratch[i] = id;
       numScratch[3 * i] = v;
@@ -642,7 +641,7 @@ export class StoryGrouper {
         commonV.push(a);
         continue;
       }
-      const acc = key.charCodeAt(0) === COGNATE ? accG : accW;
+      const acc = vocab.cognate[id] === 1 ? accG : accW;
       // Postings are (slot, weight) pairs in the vocabulary's pool.
       const pool = vocab.pool;
       const end = 2 * (vocab.start[id]! + len);
@@ -702,7 +701,7 @@ export class StoryGrouper {
           const key = common[j]!;
           const e = s.profile.get(commonIds[j]!);
           if (!e) continue;
-          if (key.charCodeAt(0) === COGNATE) g += commonV[j]! * e.w;
+          if (this.vocab.cognate[commonIds[j]!] === 1) g += commonV[j]! * e.w;
           else w += commonV[j]! * e.w;
         }
         const sim = this.similarity(it, lang, s, w, g);
@@ -815,7 +814,8 @@ export class StoryGrouper {
       const id = indexed ? this.termAt(it, i) : this.heldAt(it, i);
       let e = s.profile.get(id);
       // The explanation reads the story as it was scored: before this item's features are added.
-      if (explain && e && key.charCodeAt(0) !== COGNATE) this.offerExplanation(e.surface, num[3 * i]! * e.w);
+      const cog = this.vocab.cognate[id] === 1;
+      if (explain && e && !cog) this.offerExplanation(e.surface, num[3 * i]! * e.w);
       if (!e) {
         e = { c: 0, w: 0, pos: 0, kind: kindOfKey(key), surface: it.surfaces[i]!, fromTitle: pos <= 1, slot: s.slot, pi: -1, ti: id, key };
         s.profile.set(id, e);
@@ -827,7 +827,7 @@ export class StoryGrouper {
       }
       entries[i] = e;
       const v = num[3 * i]!;
-      if (key.charCodeAt(0) === COGNATE) s.sumsqCog += 2 * e.w * v + v * v;
+      if (cog) s.sumsqCog += 2 * e.w * v + v * v;
       else s.sumsq += 2 * e.w * v + v * v;
       e.c++;
       e.w += v;
@@ -866,7 +866,7 @@ export class StoryGrouper {
       if (!e) continue;
       entries[i] = undefined;
       const v = num[3 * i]!;
-      if (key.charCodeAt(0) === COGNATE) s.sumsqCog += v * v - 2 * e.w * v;
+      if (this.vocab.cognate[e.ti] === 1) s.sumsqCog += v * v - 2 * e.w * v;
       else s.sumsq += v * v - 2 * e.w * v;
       e.c--;
       e.w -= v;
@@ -973,8 +973,9 @@ export class StoryGrouper {
     // for every story at sizes 3, 6, 12, … and a map per call was a visible cost.
     const { hit, accW: count, hitSlots, slotStory } = this;
     let nHit = 0;
-    for (const { key } of top) {
-      const id = this.vocab.get(key);
+    for (const f of top) {
+      // The cached id while it still stands for the key, else the key's current one: vocab.get(key) either way.
+      const id = this.vocab.keyOf(f.id) === f.key ? f.id : this.vocab.get(f.key);
       if (id < 0) continue;
       const len = this.vocab.len[id]!;
       if (len > this.config.maxPostings) continue;
@@ -1055,7 +1056,7 @@ export class StoryGrouper {
       const key = e.key;
       // Cognate keys stay out of merges: they are a weak bridge for single items, not evidence between stories.
       // e.w is the members' summed TF-IDF (IDF frozen at arrival): no IDF lookups over big profiles.
-      if (key.charCodeAt(0) === COGNATE) continue;
+      if (this.vocab.cognate[e.ti] === 1) continue;
       const v = e.w / n;
       if (top.length === k && v <= top[k - 1]!.v) continue;
       let i = top.length < k ? top.length : k - 1;
@@ -1175,7 +1176,7 @@ export class StoryGrouper {
       for (let i = 0; i < keys.length; i++) {
         if (vec[3 * i + 2]! > 1) continue;
         const key = keys[i]!;
-        const a = vec[3 * i + 1]! * this.idf(key);
+        const a = vec[3 * i + 1]! * this.idfOf(ids[i]!, key);
         den += a;
         // (A member's ids are the ones its story's profile is keyed by.)
         num += (a * (s.profile.get(ids[i]!)?.c ?? 0)) / nn;
@@ -1188,7 +1189,7 @@ export class StoryGrouper {
         bestTitle = it.title;
       }
     }
-    const label = s.fixedLabel ?? storyLabel(s.profile, n, (k) => this.idf(k), bestTitle.split(/\s+/u).slice(0, 4).join(' '));
+    const label = s.fixedLabel ?? storyLabel(s.profile, n, (e) => this.idfOf(e.ti, e.key), bestTitle.split(/\s+/u).slice(0, 4).join(' '));
     s.cache = { label, headline: bestTitle, headlineItemId: bestId };
     return s.cache;
   }

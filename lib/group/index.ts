@@ -40,6 +40,8 @@ export class Vocabulary<E extends PostingEntry> {
   /** Per id: 1 while it is a vocabulary term, 0 for a free id or a pinned placeholder; pins per id. */
   private live: Uint8Array = new Uint8Array(1024);
   private pins: Int32Array = new Int32Array(1024);
+  /** Per id: 1 for a cognate key (`~reces`), read where cognates are kept apart (no trip to the key string). */
+  cognate: Uint8Array = new Uint8Array(1024);
   private liveCount = 0;
   /** Document frequency per id (halved periodically, see decay). */
   df: Float64Array = new Float64Array(1024);
@@ -105,6 +107,7 @@ export class Vocabulary<E extends PostingEntry> {
     }
     this.keys[id] = key;
     this.df[id] = 0;
+    this.cognate[id] = key.charCodeAt(0) === 126 ? 1 : 0;
     this.ids.set(key, id);
     return id;
   }
@@ -190,6 +193,7 @@ export class Vocabulary<E extends PostingEntry> {
     this.cap = grown(this.cap, new Int32Array(size));
     this.live = grown(this.live, new Uint8Array(size));
     this.pins = grown(this.pins, new Int32Array(size));
+    this.cognate = grown(this.cognate, new Uint8Array(size));
   }
 
   /** Moves a term's postings to a block twice as large (or gives it its first block). */

@@ -35,7 +35,8 @@ const KIND_BOOST: Record<FeatureKind, number> = { entity: 1.3, country: 1.2, ter
 export function storyLabel(
   profile: Map<number, ProfileEntry>,
   n: number,
-  idf: (feature: string) => number,
+  /** IDF of a profile entry's feature. */
+  idf: (e: ProfileEntry) => number,
   fallback: string,
 ): string {
   if (n <= 0 || profile.size === 0) return fallback;
@@ -44,7 +45,7 @@ export function storyLabel(
     const key = e.key;
     if (!e.fromTitle && n > 1 && e.c < 2) continue; // summary-only singletons are rarely what the story is about
     const share = e.c / n;
-    scored.push({ key, e, score: share * share * idf(key) * KIND_BOOST[e.kind] * (e.fromTitle ? 1 : 0.7) });
+    scored.push({ key, e, score: share * share * idf(e) * KIND_BOOST[e.kind] * (e.fromTitle ? 1 : 0.7) });
   }
   scored.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1));
   const picked: { e: ProfileEntry; folded: string }[] = [];
