@@ -170,6 +170,12 @@ interface StoryState {
   fixedLabel?: string;
   mergedInto?: string;
   forbidden: Set<string>;
+  /**
+   * forbidden.size > 0 (the set only grows), and the only language of the live members (undefined for none
+   * or several): scoring reads them for every candidate without touching the Set and Map objects.
+   */
+  hasForbidden: boolean;
+  soleLang: string | undefined;
   /** Size at which the next automatic-merge check happens (checks at geometric sizes keep cost low). */
   nextMergeCheck: number;
   edited: boolean;
@@ -356,7 +362,10 @@ export class StoryGrouper {
       story.locked = rs.locked === true;
       if (rs.label) story.fixedLabel = rs.label;
       if (rs.mergedInto) story.mergedInto = rs.mergedInto;
-      for (const id of rs.forbiddenItemIds ?? []) story.forbidden.add(id);
+      for (const id of rs.forbiddenItemIds ?? []) {
+        story.forbidden.add(id);
+        story.hasForbidden = true;
+      }
       for (const item of items) {
         if (this.items.has(item.id)) continue;
         const time = this.timeOf(item.publishedAt);
@@ -438,6 +447,7 @@ export class StoryGrouper {
     this.detach(it);
     if (story) {
       story.forbidden.add(itemId);
+      story.hasForbidden = true;
       story.edited = true;
     }
     this.items.delete(itemId);
@@ -480,8 +490,10 @@ export class StoryGrouper {
   /** Editor: the engine must never place `itemId` in `storyId` (also after merges into it). */
   forbid(itemId: string, storyId: string): void {
     const s = this.stories.get(this.resolve(storyId));
-    if (s) s.forbidden.add(itemId);
-    else {
+    if (s) {
+      s.forbidden.add(itemId);
+      s.hasForbidden = true;
+    } else {
       let set = this.pendingForbids.get(storyId);
       if (!set) this.pendingForbids.set(storyId, (set = new Set()));
       set.add(itemId);
@@ -671,7 +683,7 @@ export class StoryGrouper {
       hit[k] = 0;
       accW[k] = 0;
       accG[k] = 0;
-      if (s === exclude || s.locked || s.mergedInto || (s.forbidden.size > 0 && s.forbidden.has(it.id))) continue;
+      if (s === exclude || s.locked || s.mergedInto || (s.hasForbidden && s.forbidden.has(it.id))) continue;
       if (Math.abs(time - s.lastAt) > window && !(time < s.lastAt && time >= s.firstAt)) continue;
       const sim = this.similarity(it, lang, s, w, g);
       const score = sim * this.scale(s);
@@ -719,7 +731,8 @@ export class StoryGrouper {
 
   /** Cosine of an item with a story centroid; cognate keys count only when the story spans languages. */
   private similarity(it: ItemState, lang: string, s: StoryState, w: number, g: number): number {
-    const cross = s.langs.size > 1 || !s.langs.has(lang);
+    // (langs.size > 1 || !langs.has(lang), without the Map.)
+    const cross = s.soleLang !== lang;
     return cross
       ? s.sumsq + s.sumsqCog > 0 ? (w + g) / (it.normAll * Math.sqrt(s.sumsq + s.sumsqCog)) : 0
       : s.sumsq > 0 && it.norm > 0 ? w / (it.norm * Math.sqrt(s.sumsq)) : 0;
@@ -768,11 +781,12 @@ export class StoryGrouper {
   }
 
   private newStory(id: string, time: number): StoryState {
+    const forbidden = this.pendingForbids.get(id) ?? new Set<string>();
     // Every field is set here, optional ones included, so all stories share one hidden class (fast scoring).
     const s: StoryState = {
       id, itemIds: new Set(), profile: new Map(), sumsq: 0, sumsqCog: 0, langs: new Map(), slot: this.allocSlot(),
       scale: 1, scaleOf: -1, live: 0, liveQueue: [], liveHead: 0, top: undefined, topSize: 0, firstAt: time, lastAt: time, locked: false, fixedLabel: undefined,
-      mergedInto: undefined, forbidden: this.pendingForbids.get(id) ?? new Set(), nextMergeCheck: 3, edited: false,
+      mergedInto: undefined, forbidden, hasForbidden: forbidden.size > 0, soleLang: undefined, nextMergeCheck: 3, edited: false,
       cache: undefined,
     };
     this.pendingForbids.delete(id);
@@ -800,6 +814,7 @@ export class StoryGrouper {
     s.live++;
     s.liveQueue.push(it);
     s.langs.set(it.lang, (s.langs.get(it.lang) ?? 0) + 1);
+    s.soleLang = s.langs.size === 1 ? it.lang : undefined;
     if (it.time > s.lastAt) s.lastAt = it.time;
     if (it.time < s.firstAt) s.firstAt = it.time;
     const { keys, num, entries } = it;
@@ -856,6 +871,7 @@ export class StoryGrouper {
     const nl = (s.langs.get(it.lang) ?? 0) - 1;
     if (nl > 0) s.langs.set(it.lang, nl);
     else s.langs.delete(it.lang);
+    s.soleLang = s.langs.size === 1 ? (s.langs.keys().next().value as string) : undefined;
     const { keys, num, entries } = it;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
@@ -926,10 +942,12 @@ export class StoryGrouper {
     from.sumsq = 0;
     from.sumsqCog = 0;
     from.langs.clear();
+    from.soleLang = undefined;
     from.live = 0;
     from.liveQueue = [];
     from.liveHead = 0;
     for (const id of from.forbidden) into.forbidden.add(id);
+    if (from.forbidden.size > 0) into.hasForbidden = true;
     from.mergedInto = into.id;
     from.cache = undefined;
     if (by === 'editor') into.edited = true;
