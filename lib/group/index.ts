@@ -94,6 +94,7 @@ export class Vocabulary<E extends PostingEntry> {
     this.pins[id]!++;
   }
 
+  /** The entry left its profile: a forgotten term's placeholder id becomes free. */
   unpin(id: number): void {
     if (--this.pins[id]! === 0 && this.live[id] === 0) this.freeId(id);
   }

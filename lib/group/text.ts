@@ -48,6 +48,7 @@ export interface FeatureSpace {
   wordId(folded: string): number;
   /** Capitalization evidence of a word: (capitalized mid-sentence) − (lower-case) occurrences. */
   lex(word: number): number;
+  /** Records new evidence for a word (kept within ±50). */
   setLex(word: number, v: number): void;
 }
 
