@@ -1,7 +1,8 @@
 // Incremental, time-windowed, explainable story grouping engine with editor constraints (pure: no I/O).
 import { hash48 } from '../ids.ts';
-import { analyze, type FeatureInfo, type FeatureKind, type ProperLexicon, type TextOptions } from './text.ts';
-import { Vocabulary, type Term } from './index.ts';
+import { analyzeInto, FeatureBuffer, kindOfKey, newEpoch, type FeatureSpace, type TextOptions } from './text.ts';
+import { Vocabulary } from './index.ts';
+import { emptyOf } from './arrays.ts';
 import { storyLabel, type ProfileEntry } from './label.ts';
 
 /** An item to group; only `id` and `title` are required. */
@@ -117,14 +118,13 @@ interface ItemState {
    * young-generation GC to copy and promote; this is six.
    */
   keys: string[];
-  /** Vocabulary term per feature (interned again if the vocabulary forgot it). */
-  terms: (Term<ProfileEntry> | undefined)[];
+  /** Vocabulary id per feature (interned again if the vocabulary forgot it: see termAt). */
+  ids: number[];
   /** Profile entry of the item's story per feature (set by attach), so detaching needs no key look-up. */
   entries: (ProfileEntry | undefined)[];
   surfaces: string[];
-  kinds: FeatureKind[];
   /** Per feature i: TF-IDF value at 3i, raw weight at 3i+1, title position at 3i+2. */
-  num: Float64Array;
+  num: number[];
   /** Norm without cognate keys (same-language comparisons) and with them (cross-language). */
   norm: number;
   normAll: number;
@@ -142,7 +142,11 @@ interface ItemState {
 interface StoryState {
   id: string;
   itemIds: Set<string>;
-  profile: Map<string, ProfileEntry>;
+  /**
+   * Feature aggregates keyed by vocabulary id (integer keys: no string hashing or comparison per look-up).
+   * The ids stay valid while held: indexed entries keep their term alive, unindexed ones pin their id.
+   */
+  profile: Map<number, ProfileEntry>;
   /** Squared norm of the centroid sum Σ vec without cognate keys, and of the cognate part (incremental). */
   sumsq: number;
   sumsqCog: number;
@@ -166,6 +170,12 @@ interface StoryState {
   fixedLabel?: string;
   mergedInto?: string;
   forbidden: Set<string>;
+  /**
+   * forbidden.size > 0 (the set only grows), and the only language of the live members (undefined for none
+   * or several): scoring reads them for every candidate without touching the Set and Map objects.
+   */
+  hasForbidden: boolean;
+  soleLang: string | undefined;
   /** Size at which the next automatic-merge check happens (checks at geometric sizes keep cost low). */
   nextMergeCheck: number;
   edited: boolean;
@@ -173,24 +183,79 @@ interface StoryState {
   cache?: { label: string; headline: string; headlineItemId: string };
 }
 
-/** One of a story's most characteristic features, with its profile entry and vocabulary term (no look-ups). */
+/** One of a story's most characteristic features, with its profile entry and vocabulary id (no look-ups). */
 interface TopFeature {
   key: string;
   v: number;
   e: ProfileEntry;
-  /** Its vocabulary term: live document frequency without a key look-up. */
-  term: Term<ProfileEntry>;
+  /** Its vocabulary id: live document frequency without a key look-up (while the id is still the key's). */
+  id: number;
+}
+
+/**
+ * The engine's FeatureSpace for text analysis: feature ids are its vocabulary's, words get ids in its
+ * capitalization lexicon (folded word → evidence, as small integers in an array). Both forget at decay,
+ * which renews the epoch so ids cached in the token memo are looked up again.
+ */
+class EngineSpace implements FeatureSpace {
+  epoch = newEpoch();
+  private readonly words = new Map<string, number>();
+  private evidence = new Int8Array(1024);
+  private readonly freeWords: number[] = [];
+  private wordLimit = 0;
+
+  constructor(private readonly vocab: Vocabulary<ProfileEntry>) {}
+
+  featureId(key: string): number {
+    return this.vocab.intern(key);
+  }
+
+  wordId(folded: string): number {
+    let id = this.words.get(folded);
+    if (id !== undefined) return id;
+    id = this.freeWords.pop();
+    if (id === undefined) {
+      id = this.wordLimit++;
+      if (id >= this.evidence.length) {
+        const ev = new Int8Array(this.evidence.length * 2);
+        ev.set(this.evidence);
+        this.evidence = ev;
+      }
+    }
+    this.evidence[id] = 0;
+    this.words.set(folded, id);
+    return id;
+  }
+
+  lex(word: number): number {
+    return this.evidence[word]!;
+  }
+
+  setLex(word: number, v: number): void {
+    this.evidence[word] = v; // within ±50 (see addText)
+  }
+
+  /** Halves the vocabulary's document frequencies and the lexicon's evidence, forgetting what became weak. */
+  decay(): void {
+    this.vocab.decay();
+    const ev = this.evidence;
+    for (const [k, id] of this.words) {
+      const v = ev[id]!;
+      if (Math.abs(v) <= 1) {
+        this.words.delete(k);
+        this.freeWords.push(id);
+      } else ev[id] = Math.trunc(v / 2);
+    }
+    this.epoch = newEpoch();
+  }
 }
 
 const HOUR = 3_600_000;
 /** Shared by every retired item (their vectors are dropped): never written to. */
 const NO_STRINGS: string[] = [];
-const NO_TERMS: (Term<ProfileEntry> | undefined)[] = [];
+const NO_IDS: number[] = [];
 const NO_ENTRIES: (ProfileEntry | undefined)[] = [];
-const NO_KINDS: FeatureKind[] = [];
-const NO_NUM = new Float64Array(0);
-/** First char of cognate keys (`~reces`). */
-const COGNATE = '~'.charCodeAt(0);
+const NO_NUM: number[] = [];
 
 /**
  * Groups items into stories incrementally, in arrival order. Candidate stories come from an inverted index
@@ -200,7 +265,6 @@ const COGNATE = '~'.charCodeAt(0);
 export class StoryGrouper {
   readonly config: GroupingConfig;
   private readonly text: TextOptions;
-  private readonly lexicon: ProperLexicon = new Map();
   private docs = 0;
   private sinceDecay = 0;
   private clock = 0;
@@ -209,28 +273,40 @@ export class StoryGrouper {
   private readonly items = new Map<string, ItemState>();
   /** Document frequencies and the inverted index over active stories, one term object per feature. */
   private readonly vocab = new Vocabulary<ProfileEntry>();
+  /** Ids for text analysis (vocabulary and capitalization lexicon), and the buffer it writes an item's features to. */
+  private readonly space = new EngineSpace(this.vocab);
+  private readonly buf = new FeatureBuffer();
+  /** Scratch for item vectors (written in order, so they stay packed; numScratch holds doubles from the start). */
+  private readonly idScratch: number[] = [];
+  private readonly numScratch: number[] = emptyOf(0.5);
   private readonly touched = new Set<string>();
   private readonly pendingForbids = new Map<string, Set<string>>();
-  private readonly evicted: StorySnapshot[] = [];
+  private readonly evicted: StorySnapshot[] = emptyOf<StorySnapshot>(undefined!);
   /** Scoring accumulators indexed by story slot (reused across items: no per-item maps). */
   private hit: Uint8Array = new Uint8Array(1024);
   private accW: Float64Array = new Float64Array(1024);
   private accG: Float64Array = new Float64Array(1024);
-  private slotStory: (StoryState | undefined)[] = [];
+  private slotStory: (StoryState | undefined)[] = emptyOf<StoryState | undefined>(undefined);
   private freeSlots: number[] = [];
-  private readonly hitSlots: number[] = [];
+  /**
+   * Slots hit while scoring, in hit order. Scratch arrays like this one are reset with a separate count, not
+   * `length = 0`, which would drop their storage and make the next pushes allocate it again.
+   */
+  private hitSlots: number[] = new Array<number>(1024).fill(0);
   /** Scratch for candidates rescored with the common features (slots, and their partial sums by slot). */
   private readonly rankedSlots: number[] = [];
   private rankW: Float64Array = new Float64Array(1024);
   private rankG: Float64Array = new Float64Array(1024);
   private rankScore: Float64Array = new Float64Array(1024);
-  private readonly commonKeys: string[] = [];
-  private readonly commonValues: number[] = [];
+  private readonly commonKeys: string[] = emptyOf('');
+  private readonly commonIds: number[] = [];
+  private readonly commonValues: number[] = emptyOf(0.5);
   /** Scratch for the explanation of a joining item (strongest shared features: surfaces and contributions). */
-  private readonly expSurface: string[] = [];
-  private readonly expV: number[] = [];
+  private readonly expSurface: string[] = new Array<string>(8).fill('');
+  private readonly expV: number[] = new Array<number>(8).fill(0.5);
+  private expN = 0;
   /** Stories founded by one item, to re-score once the stream has moved on (FIFO by due document count). */
-  private readonly recheck: { storyId: string; due: number }[] = [];
+  private readonly recheck: { storyId: string; due: number }[] = emptyOf({ storyId: '', due: 0 });
   private recheckHead = 0;
 
   constructor(config?: Partial<GroupingConfig>) {
@@ -254,9 +330,8 @@ export class StoryGrouper {
     const time = this.timeOf(item.publishedAt);
     if (time > this.clock) this.clock = time;
     if (++this.addsSinceEvict >= 256) this.evictQuiet();
-    const { features, lang } = analyze(item.title, item.summary, item.lang, this.text, this.lexicon, item.url);
-    this.countDocument(features);
-    const state = this.itemState(item, time, features, lang);
+    const lang = analyzeInto(item.title, item.summary, item.lang, this.text, this.space, this.buf, item.url);
+    const state = this.itemState(item, time, lang);
     const best = this.bestStory(state);
     let story: StoryState;
     if (best && best.score >= this.config.threshold) {
@@ -287,14 +362,16 @@ export class StoryGrouper {
       story.locked = rs.locked === true;
       if (rs.label) story.fixedLabel = rs.label;
       if (rs.mergedInto) story.mergedInto = rs.mergedInto;
-      for (const id of rs.forbiddenItemIds ?? []) story.forbidden.add(id);
+      for (const id of rs.forbiddenItemIds ?? []) {
+        story.forbidden.add(id);
+        story.hasForbidden = true;
+      }
       for (const item of items) {
         if (this.items.has(item.id)) continue;
         const time = this.timeOf(item.publishedAt);
         if (time > this.clock) this.clock = time;
-        const { features, lang } = analyze(item.title, item.summary, item.lang, this.text, this.lexicon, item.url);
-        this.countDocument(features);
-        const state = this.itemState(item, time, features, lang);
+        const lang = analyzeInto(item.title, item.summary, item.lang, this.text, this.space, this.buf, item.url);
+        const state = this.itemState(item, time, lang);
         this.items.set(item.id, state);
         this.attach(state, story);
       }
@@ -370,6 +447,7 @@ export class StoryGrouper {
     this.detach(it);
     if (story) {
       story.forbidden.add(itemId);
+      story.hasForbidden = true;
       story.edited = true;
     }
     this.items.delete(itemId);
@@ -412,8 +490,10 @@ export class StoryGrouper {
   /** Editor: the engine must never place `itemId` in `storyId` (also after merges into it). */
   forbid(itemId: string, storyId: string): void {
     const s = this.stories.get(this.resolve(storyId));
-    if (s) s.forbidden.add(itemId);
-    else {
+    if (s) {
+      s.forbidden.add(itemId);
+      s.hasForbidden = true;
+    } else {
       let set = this.pendingForbids.get(storyId);
       if (!set) this.pendingForbids.set(storyId, (set = new Set()));
       set.add(itemId);
@@ -454,62 +534,61 @@ export class StoryGrouper {
     return this.clock;
   }
 
-  private idf(feature: string): number {
+  /** Document frequency of a key (0 if unknown). */
+  private dfOf(key: string): number {
+    const id = this.vocab.get(key);
+    return id >= 0 ? this.vocab.df[id]! : 0;
+  }
+
+  /** IDF of a key whose id is known (used while it is still the key's, else the key is looked up). */
+  private idfOf(id: number, key: string): number {
+    const df = this.vocab.keyOf(id) === key ? this.vocab.df[id]! : this.dfOf(key);
     // The prior adds background documents that contain nothing we know: without it the first few items of a
     // cold start would see their shared story words (in every document so far) as worthless.
-    const df = this.vocab.get(feature)?.df ?? 0;
     return Math.log(1 + (this.docs + this.config.idfPrior) / (df > 0 ? df : 1));
   }
 
-  /** Online document frequencies with periodic halving, so IDF follows the news and memory stays bounded. */
-  private countDocument(features: Map<string, FeatureInfo>): void {
+  /**
+   * The item state of the analysed item in `buf`: counts it in the document frequencies (with periodic
+   * halving, so IDF follows the news and memory stays bounded) and freezes its TF-IDF vector with the IDF of
+   * that moment: what the item adds to its story's centroid.
+   */
+  private itemState(item: GroupInput, time: number, lang: string): ItemState {
+    const buf = this.buf;
+    const n = buf.n;
     this.docs++;
-    // One df lookup per feature serves both the count and the item's frozen TF-IDF value.
+    // One df read per feature serves both the count and the item's frozen TF-IDF value.
     const base = this.docs + this.config.idfPrior;
-    const vocab = this.vocab;
-    for (const [key, f] of features) {
-      const t = vocab.intern(key);
-      f.term = t;
-      f.v = f.weight * Math.log(1 + base / ++t.df);
+    const { df, cognate } = this.vocab;
+    // The vectors are plain packed arrays (Smi / double elements), cut to size from reused scratch arrays:
+    // one allocation each, cheaper than typed arrays (whose backing stores live outside the heap) and than
+    // arrays grown by push. They are allocated for every item.
+    const keys = buf.keys.slice(0, n);
+    const { idScratch, numScratch } = this;
+    let sq = 0;
+    let sqCog = 0;
+    for (let i = 0; i < n; i++) {
+      const id = buf.ids[i]!;
+      const w = buf.weights[i]!;
+      const v = w * Math.log(1 + base / ++df[id]!);
+      if (cognate[id] === 1) sqCog += v * v;
+      else sq += v * v;
+      idScratch[i] = id;
+      numScratch[3 * i] = v;
+      numScratch[3 * i + 1] = w;
+      numScratch[3 * i + 2] = buf.pos[i]!;
     }
+    const ids = idScratch.slice(0, n);
+    const num = numScratch.slice(0, 3 * n);
+    const entries = new Array<ProfileEntry | undefined>(n).fill(undefined);
     if (++this.sinceDecay >= this.config.idfHalfLife) {
       this.sinceDecay = 0;
       this.docs /= 2;
-      this.vocab.decay();
-      for (const [k, v] of this.lexicon) {
-        if (Math.abs(v) <= 1) this.lexicon.delete(k);
-        else this.lexicon.set(k, Math.trunc(v / 2));
-      }
-    }
-  }
-
-  private itemState(item: GroupInput, time: number, features: Map<string, FeatureInfo>, lang: string): ItemState {
-    // TF-IDF frozen at arrival (IDF of that moment): what the item adds to its story's centroid.
-    let sq = 0;
-    let sqCog = 0;
-    const n = features.size;
-    const keys: string[] = new Array(n);
-    const terms: (Term<ProfileEntry> | undefined)[] = new Array(n);
-    const entries: (ProfileEntry | undefined)[] = new Array(n).fill(undefined);
-    const surfaces: string[] = new Array(n);
-    const kinds: FeatureKind[] = new Array(n);
-    const num = new Float64Array(3 * n);
-    let i = 0;
-    for (const [k, f] of features) {
-      const v = f.v; // set by countDocument
-      if (k.charCodeAt(0) === COGNATE) sqCog += v * v;
-      else sq += v * v;
-      keys[i] = k;
-      terms[i] = f.term;
-      surfaces[i] = f.surface;
-      kinds[i] = f.kind;
-      num[3 * i] = v;
-      num[3 * i + 1] = f.weight;
-      num[3 * i + 2] = f.pos;
-      i++;
+      this.space.decay();
     }
     return {
-      id: item.id, title: item.title, time, keys, terms, entries, surfaces, kinds, num, norm: Math.sqrt(sq), normAll: Math.sqrt(sq + sqCog),
+      id: item.id, title: item.title, time, keys, ids, entries,
+      surfaces: buf.surfaces.slice(0, n), num, norm: Math.sqrt(sq), normAll: Math.sqrt(sq + sqCog),
       lang, storyId: '', score: 0, matched: [], created: false, by: 'engine', retired: false,
     };
   }
@@ -530,6 +609,8 @@ export class StoryGrouper {
       this.rankW = grow(this.rankW);
       this.rankG = grow(this.rankG);
       this.rankScore = grow(this.rankScore);
+      // Sized like the accumulators, so writes to it never grow it (a growing store deoptimizes).
+      this.hitSlots = this.hitSlots.concat(new Array<number>(this.hitSlots.length).fill(0));
     }
     return slot;
   }
@@ -549,34 +630,40 @@ export class StoryGrouper {
     const window = this.config.windowHours * HOUR;
     if (it.normAll <= 0) return undefined;
     const { hit, accW, accG, hitSlots, slotStory } = this;
-    hitSlots.length = 0;
+    let nHit = 0;
     const common = this.commonKeys;
     const commonV = this.commonValues;
+    const commonIds = this.commonIds;
     common.length = 0;
     commonV.length = 0;
+    commonIds.length = 0;
     const maxPostings = this.config.maxPostings;
     // Plain loops, no closures: this runs for every item, and a closure per call (or per feature) showed up
     // in profiles both as call overhead and as allocation.
+    const vocab = this.vocab;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
       const a = num[3 * i]!;
-      const postings = this.termAt(it, i).postings;
-      const len = postings.length;
+      const id = this.termAt(it, i);
+      const len = vocab.len[id]!;
       if (len === 0) continue;
       if (len > maxPostings) {
         common.push(key);
+        commonIds.push(id);
         commonV.push(a);
         continue;
       }
-      const acc = key.charCodeAt(0) === COGNATE ? accG : accW;
-      for (let j = 0; j < len; j++) {
-        const e = postings[j]!;
-        const k = e.slot;
+      const acc = vocab.cognate[id] === 1 ? accG : accW;
+      // Postings are (slot, weight) pairs in the vocabulary's pool.
+      const pool = vocab.pool;
+      const end = 2 * (vocab.start[id]! + len);
+      for (let p = 2 * vocab.start[id]!; p < end; p += 2) {
+        const k = pool[p]! | 0;
         if (hit[k] === 0) {
           hit[k] = 1;
-          hitSlots.push(k);
+          hitSlots[nHit++] = k;
         }
-        acc[k]! += a * e.w;
+        acc[k]! += a * pool[p + 1]!;
       }
     }
     let bestStory: StoryState | undefined;
@@ -588,7 +675,7 @@ export class StoryGrouper {
     const ranked = this.rankedSlots;
     ranked.length = 0;
     const { rankW, rankG, rankScore } = this;
-    for (let h = 0; h < hitSlots.length; h++) {
+    for (let h = 0; h < nHit; h++) {
       const k = hitSlots[h]!;
       const s = slotStory[k]!;
       const w = accW[k]!;
@@ -596,7 +683,7 @@ export class StoryGrouper {
       hit[k] = 0;
       accW[k] = 0;
       accG[k] = 0;
-      if (s === exclude || s.locked || s.mergedInto || (s.forbidden.size > 0 && s.forbidden.has(it.id))) continue;
+      if (s === exclude || s.locked || s.mergedInto || (s.hasForbidden && s.forbidden.has(it.id))) continue;
       if (Math.abs(time - s.lastAt) > window && !(time < s.lastAt && time >= s.firstAt)) continue;
       const sim = this.similarity(it, lang, s, w, g);
       const score = sim * this.scale(s);
@@ -624,9 +711,9 @@ export class StoryGrouper {
         let g = rankG[k]!;
         for (let j = 0; j < common.length; j++) {
           const key = common[j]!;
-          const e = s.profile.get(key);
+          const e = s.profile.get(commonIds[j]!);
           if (!e) continue;
-          if (key.charCodeAt(0) === COGNATE) g += commonV[j]! * e.w;
+          if (this.vocab.cognate[commonIds[j]!] === 1) g += commonV[j]! * e.w;
           else w += commonV[j]! * e.w;
         }
         const sim = this.similarity(it, lang, s, w, g);
@@ -644,7 +731,8 @@ export class StoryGrouper {
 
   /** Cosine of an item with a story centroid; cognate keys count only when the story spans languages. */
   private similarity(it: ItemState, lang: string, s: StoryState, w: number, g: number): number {
-    const cross = s.langs.size > 1 || !s.langs.has(lang);
+    // (langs.size > 1 || !langs.has(lang), without the Map.)
+    const cross = s.soleLang !== lang;
     return cross
       ? s.sumsq + s.sumsqCog > 0 ? (w + g) / (it.normAll * Math.sqrt(s.sumsq + s.sumsqCog)) : 0
       : s.sumsq > 0 && it.norm > 0 ? w / (it.norm * Math.sqrt(s.sumsq)) : 0;
@@ -666,8 +754,9 @@ export class StoryGrouper {
    */
   private offerExplanation(surface: string, v: number): void {
     const { expSurface, expV } = this;
-    if (expV.length === 8 && v <= expV[7]!) return;
-    let i = expV.length < 8 ? expV.length : 7;
+    const n = this.expN;
+    if (n === 8 && v <= expV[7]!) return;
+    let i = n < 8 ? n : 7;
     while (i > 0 && expV[i - 1]! < v) {
       expV[i] = expV[i - 1]!;
       expSurface[i] = expSurface[i - 1]!;
@@ -675,18 +764,16 @@ export class StoryGrouper {
     }
     expV[i] = v;
     expSurface[i] = surface;
+    if (n < 8) this.expN = n + 1;
   }
 
   /** The shared features that contributed most (collected by attach), as up to 6 distinct readable surfaces. */
   private explanation(): string[] {
     const out: string[] = [];
-    const low: string[] = [];
     const { expSurface } = this;
-    for (let i = 0; i < expSurface.length; i++) {
+    next: for (let i = 0; i < this.expN; i++) {
       const surface = expSurface[i]!;
-      const l = surface.toLowerCase();
-      if (low.includes(l)) continue;
-      low.push(l);
+      for (let j = 0; j < out.length; j++) if (sameIgnoringCase(out[j]!, surface)) continue next;
       out.push(surface);
       if (out.length >= 6) break;
     }
@@ -694,11 +781,12 @@ export class StoryGrouper {
   }
 
   private newStory(id: string, time: number): StoryState {
+    const forbidden = this.pendingForbids.get(id) ?? new Set<string>();
     // Every field is set here, optional ones included, so all stories share one hidden class (fast scoring).
     const s: StoryState = {
       id, itemIds: new Set(), profile: new Map(), sumsq: 0, sumsqCog: 0, langs: new Map(), slot: this.allocSlot(),
       scale: 1, scaleOf: -1, live: 0, liveQueue: [], liveHead: 0, top: undefined, topSize: 0, firstAt: time, lastAt: time, locked: false, fixedLabel: undefined,
-      mergedInto: undefined, forbidden: this.pendingForbids.get(id) ?? new Set(), nextMergeCheck: 3, edited: false,
+      mergedInto: undefined, forbidden, hasForbidden: forbidden.size > 0, soleLang: undefined, nextMergeCheck: 3, edited: false,
       cache: undefined,
     };
     this.pendingForbids.delete(id);
@@ -726,34 +814,40 @@ export class StoryGrouper {
     s.live++;
     s.liveQueue.push(it);
     s.langs.set(it.lang, (s.langs.get(it.lang) ?? 0) + 1);
+    s.soleLang = s.langs.size === 1 ? it.lang : undefined;
     if (it.time > s.lastAt) s.lastAt = it.time;
     if (it.time < s.firstAt) s.firstAt = it.time;
     const { keys, num, entries } = it;
     if (explain) {
-      this.expSurface.length = 0;
-      this.expV.length = 0;
+      this.expN = 0;
     }
+    // An absorbed story (restored as such) is not indexed: its entries pin their ids instead.
+    const indexed = !s.mergedInto;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
       const pos = num[3 * i + 2]!;
-      let e = s.profile.get(key);
+      const id = indexed ? this.termAt(it, i) : this.heldAt(it, i);
+      let e = s.profile.get(id);
       // The explanation reads the story as it was scored: before this item's features are added.
-      if (explain && e && key.charCodeAt(0) !== COGNATE) this.offerExplanation(e.surface, num[3 * i]! * e.w);
+      const cog = this.vocab.cognate[id] === 1;
+      if (explain && e && !cog) this.offerExplanation(e.surface, num[3 * i]! * e.w);
       if (!e) {
-        e = { c: 0, w: 0, pos: 0, kind: it.kinds[i]!, surface: it.surfaces[i]!, fromTitle: pos <= 1, slot: s.slot, pi: -1 };
-        s.profile.set(key, e);
-        if (!s.mergedInto) this.vocab.add(this.termAt(it, i), e);
+        e = { c: 0, w: 0, pos: 0, kind: kindOfKey(key), surface: it.surfaces[i]!, fromTitle: pos <= 1, slot: s.slot, pi: -1, ti: id, key };
+        s.profile.set(id, e);
+        if (indexed) this.vocab.add(id, e);
+        else this.vocab.pin(id);
       } else if (!e.fromTitle && pos <= 1) {
         e.surface = it.surfaces[i]!;
         e.fromTitle = true;
       }
       entries[i] = e;
       const v = num[3 * i]!;
-      if (key.charCodeAt(0) === COGNATE) s.sumsqCog += 2 * e.w * v + v * v;
+      if (cog) s.sumsqCog += 2 * e.w * v + v * v;
       else s.sumsq += 2 * e.w * v + v * v;
       e.c++;
       e.w += v;
       e.pos += pos;
+      if (e.pi >= 0) this.vocab.setWeight(e);
     }
     if (explain) it.matched = this.explanation();
     s.cache = undefined;
@@ -777,24 +871,31 @@ export class StoryGrouper {
     const nl = (s.langs.get(it.lang) ?? 0) - 1;
     if (nl > 0) s.langs.set(it.lang, nl);
     else s.langs.delete(it.lang);
+    s.soleLang = s.langs.size === 1 ? (s.langs.keys().next().value as string) : undefined;
     const { keys, num, entries } = it;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
-      // The entry attach() recorded: it stays in the profile while the item counts in it (c ≥ 1).
+      // The entry attach() recorded: it stays in the profile while the item counts in it (c ≥ 1). Otherwise
+      // the item's id is the one attach keyed it by (held ids are not reused while the item is attached).
       let e = entries[i];
-      if (!e || e.slot !== s.slot || e.c <= 0) e = s.profile.get(key);
+      if (!e || e.slot !== s.slot || e.c <= 0) e = s.profile.get(it.ids[i]!);
       if (!e) continue;
       entries[i] = undefined;
       const v = num[3 * i]!;
-      if (key.charCodeAt(0) === COGNATE) s.sumsqCog += v * v - 2 * e.w * v;
+      if (this.vocab.cognate[e.ti] === 1) s.sumsqCog += v * v - 2 * e.w * v;
       else s.sumsq += v * v - 2 * e.w * v;
       e.c--;
       e.w -= v;
       e.pos -= num[3 * i + 2]!;
       if (e.c <= 0) {
-        s.profile.delete(key);
-        this.vocab.remove(this.termAt(it, i), e);
-      }
+        s.profile.delete(e.ti);
+        if (e.pi >= 0) this.vocab.remove(e.ti, e);
+        else {
+          // Looking the term up re-creates a forgotten one, as for any feature leaving a profile.
+          this.termAt(it, i);
+          this.vocab.unpin(e.ti);
+        }
+      } else if (e.pi >= 0) this.vocab.setWeight(e);
     }
     s.cache = undefined;
   }
@@ -814,10 +915,9 @@ export class StoryGrouper {
       this.unprofile(it, s);
       it.retired = true;
       it.keys = NO_STRINGS;
-      it.terms = NO_TERMS;
+      it.ids = NO_IDS;
       it.entries = NO_ENTRIES;
       it.surfaces = NO_STRINGS;
-      it.kinds = NO_KINDS;
       it.num = NO_NUM;
     }
     if (s.liveHead > 256 && s.liveHead * 2 > q.length) {
@@ -842,10 +942,12 @@ export class StoryGrouper {
     from.sumsq = 0;
     from.sumsqCog = 0;
     from.langs.clear();
+    from.soleLang = undefined;
     from.live = 0;
     from.liveQueue = [];
     from.liveHead = 0;
     for (const id of from.forbidden) into.forbidden.add(id);
+    if (from.forbidden.size > 0) into.hasForbidden = true;
     from.mergedInto = into.id;
     from.cache = undefined;
     if (by === 'editor') into.edited = true;
@@ -888,21 +990,26 @@ export class StoryGrouper {
     // Shared core features counted per story slot in the scoring accumulators (zero between uses): this runs
     // for every story at sizes 3, 6, 12, … and a map per call was a visible cost.
     const { hit, accW: count, hitSlots, slotStory } = this;
-    hitSlots.length = 0;
-    for (const { key } of top) {
-      const postings = this.vocab.get(key)?.postings;
-      if (!postings || postings.length > this.config.maxPostings) continue;
-      for (let j = 0; j < postings.length; j++) {
-        const k = postings[j]!.slot;
+    let nHit = 0;
+    for (const f of top) {
+      // The cached id while it still stands for the key, else the key's current one: vocab.get(key) either way.
+      const id = this.vocab.keyOf(f.id) === f.key ? f.id : this.vocab.get(f.key);
+      if (id < 0) continue;
+      const len = this.vocab.len[id]!;
+      if (len > this.config.maxPostings) continue;
+      const start = this.vocab.start[id]!;
+      for (let j = 0; j < len; j++) {
+        const k = this.vocab.pool[2 * (start + j)]! | 0;
         if (hit[k] === 0) {
           hit[k] = 1;
-          hitSlots.push(k);
+          hitSlots[nHit++] = k;
         }
         count[k]!++;
       }
     }
     const cand: [StoryState, number][] = [];
-    for (const k of hitSlots) {
+    for (let h = 0; h < nHit; h++) {
+      const k = hitSlots[h]!;
       const t = slotStory[k];
       const hits = count[k]!;
       hit[k] = 0;
@@ -910,7 +1017,6 @@ export class StoryGrouper {
       if (!t || t === s || hits < 2 || t.locked || t.edited || t.mergedInto || Math.abs(t.lastAt - s.lastAt) > window) continue;
       cand.push([t, hits]);
     }
-    hitSlots.length = 0;
     // Only the candidates sharing the most core features get the full (symmetric) similarity.
     const shortlist = cand.sort((x, y) => y[1] - x[1] || (x[0].id < y[0].id ? -1 : 1)).slice(0, 5);
     let best: { t: StoryState; sim: number } | undefined;
@@ -924,19 +1030,27 @@ export class StoryGrouper {
     this.absorb(small, large, 'engine');
   }
 
-  /** The item feature's vocabulary term (interned again if the vocabulary forgot it meanwhile). */
-  private termAt(it: ItemState, i: number): Term<ProfileEntry> {
-    let t = it.terms[i];
-    if (!t || t.dead) it.terms[i] = t = this.vocab.intern(it.keys[i]!);
-    return t;
+  /** The id an unindexed profile keys the item's feature by: its term's, or a placeholder (see Vocabulary.hold). */
+  private heldAt(it: ItemState, i: number): number {
+    let id = it.ids[i]!;
+    const key = it.keys[i]!;
+    if (this.vocab.heldKey(id) !== key) it.ids[i] = id = this.vocab.hold(key);
+    return id;
   }
 
-  /** Takes all of a story's profile entries out of the index. */
+  /** The item feature's vocabulary id (interned again if the vocabulary forgot it meanwhile). */
+  private termAt(it: ItemState, i: number): number {
+    let id = it.ids[i]!;
+    const key = it.keys[i]!;
+    if (this.vocab.keyOf(id) !== key) it.ids[i] = id = this.vocab.intern(key);
+    return id;
+  }
+
+  /** Takes all of a story's profile entries out of the index and releases pinned ids (the profile goes next). */
   private unindex(s: StoryState): void {
-    for (const [key, e] of s.profile) {
-      if (e.pi < 0) continue;
-      const t = this.vocab.get(key);
-      if (t) this.vocab.remove(t, e);
+    for (const e of s.profile.values()) {
+      if (e.pi >= 0) this.vocab.remove(e.ti, e);
+      else this.vocab.unpin(e.ti); // an absorbed story's entry: not indexed, its id was pinned
     }
   }
 
@@ -956,10 +1070,11 @@ export class StoryGrouper {
     const n = s.live + this.config.smoothing;
     // Top k by insertion into a short sorted list: no array of the whole profile, no full sort.
     const top: TopFeature[] = [];
-    for (const [key, e] of s.profile) {
+    for (const e of s.profile.values()) {
+      const key = e.key;
       // Cognate keys stay out of merges: they are a weak bridge for single items, not evidence between stories.
       // e.w is the members' summed TF-IDF (IDF frozen at arrival): no IDF lookups over big profiles.
-      if (key.charCodeAt(0) === COGNATE) continue;
+      if (this.vocab.cognate[e.ti] === 1) continue;
       const v = e.w / n;
       if (top.length === k && v <= top[k - 1]!.v) continue;
       let i = top.length < k ? top.length : k - 1;
@@ -967,9 +1082,9 @@ export class StoryGrouper {
         top[i] = top[i - 1]!;
         i--;
       }
-      top[i] = { key, v, e, term: undefined! };
+      // (The story is indexed: its entries' term ids are live, what interning the key would return.)
+      top[i] = { key, v, e, id: e.ti };
     }
-    for (const f of top) f.term = this.vocab.intern(f.key);
     s.top = top;
     return top;
   }
@@ -987,15 +1102,18 @@ export class StoryGrouper {
     for (let list = 0; list < 2; list++) {
       const top = list === 0 ? sTop : tTop;
       for (let i = 0; i < top.length; i++) {
-        const { key, e, term } = top[i]!;
-        const df = term.dead ? (this.vocab.get(key)?.df ?? 0) : term.df;
+        const { key, e } = top[i]!;
+        // A cached top feature may be stale: its id is used only while it still stands for the key (both
+        // stories are indexed, so their entries for the key are under its live id, if it has one).
+        const id = this.vocab.keyOf(top[i]!.id) === key ? top[i]!.id : this.vocab.get(key);
+        const df = id >= 0 ? this.vocab.df[id]! : 0;
         const idf = Math.log(base / (df > 0 ? df : 1) + 1);
         if (list === 1 && inTop(sTop, key)) continue;
         // The own side reads its cached entry; an entry that left the profile has c = 0 and is never reused,
-        // so only then is the key looked up again (the feature may have come back as a new entry).
-        const own = e.c > 0 ? e.c : ((list === 0 ? s : t).profile.get(key)?.c ?? 0);
-        const ps = (list === 0 ? own : (s.profile.get(key)?.c ?? 0)) / ns;
-        const pt = (list === 1 ? own : (t.profile.get(key)?.c ?? 0)) / nt;
+        // so only then is the feature looked up again (it may have come back as a new entry).
+        const own = e.c > 0 ? e.c : id >= 0 ? ((list === 0 ? s : t).profile.get(id)?.c ?? 0) : 0;
+        const ps = (list === 0 ? own : id >= 0 ? (s.profile.get(id)?.c ?? 0) : 0) / ns;
+        const pt = (list === 1 ? own : id >= 0 ? (t.profile.get(id)?.c ?? 0) : 0) / nt;
         inter += Math.min(ps, pt) * idf;
         sumS += ps * idf;
         sumT += pt * idf;
@@ -1072,13 +1190,14 @@ export class StoryGrouper {
       if (!it) continue;
       let num = 0;
       let den = 0;
-      const { keys, num: vec } = it;
+      const { keys, ids, num: vec } = it;
       for (let i = 0; i < keys.length; i++) {
         if (vec[3 * i + 2]! > 1) continue;
         const key = keys[i]!;
-        const a = vec[3 * i + 1]! * this.idf(key);
+        const a = vec[3 * i + 1]! * this.idfOf(ids[i]!, key);
         den += a;
-        num += (a * (s.profile.get(key)?.c ?? 0)) / nn;
+        // (A member's ids are the ones its story's profile is keyed by.)
+        num += (a * (s.profile.get(ids[i]!)?.c ?? 0)) / nn;
       }
       // Slight preference for headlines of ordinary length: very short ones say little.
       const score = den > 0 ? (num / den) * Math.min(1, it.keys.length / 6) : 0;
@@ -1088,10 +1207,37 @@ export class StoryGrouper {
         bestTitle = it.title;
       }
     }
-    const label = s.fixedLabel ?? storyLabel(s.profile, n, (k) => this.idf(k), bestTitle.split(/\s+/u).slice(0, 4).join(' '));
+    const label = s.fixedLabel ?? storyLabel(s.profile, n, (e) => this.idfOf(e.ti, e.key), bestTitle.split(/\s+/u).slice(0, 4).join(' '));
     s.cache = { label, headline: bestTitle, headlineItemId: bestId };
     return s.cache;
   }
+}
+
+/**
+ * a.toLowerCase() === b.toLowerCase(), without building the lower-case strings when both are ASCII (as most
+ * surfaces are). Up to the first non-ASCII character both strings map one to one onto their lower-case forms,
+ * so a difference there is final; anything else is left to toLowerCase.
+ */
+function sameIgnoringCase(a: string, b: string): boolean {
+  const n = a.length;
+  if (n === b.length) {
+    let k = 0;
+    for (; k < n; k++) {
+      let x = a.charCodeAt(k);
+      let y = b.charCodeAt(k);
+      if (x >= 128 || y >= 128) break;
+      if (x >= 65 && x <= 90) x += 32;
+      if (y >= 65 && y <= 90) y += 32;
+      if (x !== y) return false;
+    }
+    if (k === n) return true;
+  } else if (isAscii(a) && isAscii(b)) return false;
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+function isAscii(s: string): boolean {
+  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) >= 128) return false;
+  return true;
 }
 
 function inTop(top: TopFeature[], key: string): boolean {

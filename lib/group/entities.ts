@@ -42,6 +42,8 @@ interface Gazetteer {
   abbreviations: Map<string, string>;
   /** First tokens of multi-word names, so phrase lookups run only where one can start. */
   phraseStarts: Set<string>;
+  /** Per first token: the token counts of the multi-word names it starts, longest first. */
+  phraseLengths: Map<string, number[]>;
 }
 
 let gazetteer: Gazetteer | undefined;
@@ -99,8 +101,17 @@ function build(): Gazetteer {
   for (const key of rootConflicts) roots.delete(key);
   // The code itself ("FR", "DE") is not matched: two-letter capitals are too often initials or other acronyms.
   const phraseStarts = new Set<string>();
-  for (const key of names.keys()) if (key.includes(' ')) phraseStarts.add(key.slice(0, key.indexOf(' ')));
-  return { names, roots, abbreviations, phraseStarts };
+  const phraseLengths = new Map<string, number[]>();
+  for (const key of names.keys()) {
+    if (!key.includes(' ')) continue;
+    const first = key.slice(0, key.indexOf(' '));
+    phraseStarts.add(first);
+    const len = key.split(' ').length;
+    const lens = phraseLengths.get(first) ?? [];
+    if (!lens.includes(len)) lens.push(len);
+    phraseLengths.set(first, lens.sort((a, b) => b - a));
+  }
+  return { names, roots, abbreviations, phraseStarts, phraseLengths };
 }
 
 function gaz(): Gazetteer {
@@ -167,6 +178,21 @@ function lookupArabic(t: string, g: Gazetteer): string | undefined {
 /** True when a folded token can start a multi-word country name ("etats", "united", "vereinigte"). */
 export function isPhraseStart(folded: string): boolean {
   return gaz().phraseStarts.has(folded);
+}
+
+/**
+ * Token counts of the multi-word country names a folded token starts, longest first (empty if none): phrase
+ * look-ups try only these lengths.
+ */
+export function phraseLengths(folded: string): readonly number[] {
+  return gaz().phraseLengths.get(folded) ?? NO_LENGTHS;
+}
+
+const NO_LENGTHS: readonly number[] = Object.freeze([]);
+
+/** Country code for a multi-word folded name given as one string, tokens joined by a space ("etats unis"). */
+export function countryOfName(name: string): string | undefined {
+  return gaz().names.get(name);
 }
 
 /** Country code for a multi-token folded name ("etats unis", "united states"), if any. */

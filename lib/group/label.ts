@@ -17,8 +17,12 @@ export interface ProfileEntry {
   fromTitle: boolean;
   /** Scoring slot of the owning story (lets the index accumulate without touching the story object). */
   slot: number;
-  /** Position in the feature's posting array (-1 while not indexed). */
+  /** Position in the feature's posting list (-1 while not indexed). */
   pi: number;
+  /** Vocabulary id the profile keys it by (and it is indexed under, while pi ≥ 0). */
+  ti: number;
+  /** The feature key. */
+  key: string;
 }
 
 /** Label words favour names: "Mali withdrawal" tells an editor more than "withdrawal troops". */
@@ -29,17 +33,19 @@ const KIND_BOOST: Record<FeatureKind, number> = { entity: 1.3, country: 1.2, ter
  * surface forms, ordered by where they usually appear in the titles. Returns `fallback` for empty stories.
  */
 export function storyLabel(
-  profile: Map<string, ProfileEntry>,
+  profile: Map<number, ProfileEntry>,
   n: number,
-  idf: (feature: string) => number,
+  /** IDF of a profile entry's feature. */
+  idf: (e: ProfileEntry) => number,
   fallback: string,
 ): string {
   if (n <= 0 || profile.size === 0) return fallback;
   const scored: { key: string; e: ProfileEntry; score: number }[] = [];
-  for (const [key, e] of profile) {
+  for (const e of profile.values()) {
+    const key = e.key;
     if (!e.fromTitle && n > 1 && e.c < 2) continue; // summary-only singletons are rarely what the story is about
     const share = e.c / n;
-    scored.push({ key, e, score: share * share * idf(key) * KIND_BOOST[e.kind] * (e.fromTitle ? 1 : 0.7) });
+    scored.push({ key, e, score: share * share * idf(e) * KIND_BOOST[e.kind] * (e.fromTitle ? 1 : 0.7) });
   }
   scored.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1));
   const picked: { e: ProfileEntry; folded: string }[] = [];

@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { Vocabulary, type PostingEntry } from '../../lib/group/index.ts';
 
-const entry = (slot: number): PostingEntry => ({ slot, pi: -1 });
+const entry = (slot: number): PostingEntry => ({ slot, w: slot / 2, pi: -1, ti: -1 });
+const slots = (v: Vocabulary<PostingEntry>, id: number): number[] =>
+  Array.from({ length: v.postingCount(id) }, (_, j) => v.postingEntry(id, j).slot);
 
 describe('Vocabulary', () => {
   it('keeps posting positions consistent through adds and swap-removals', () => {
@@ -13,34 +15,45 @@ describe('Vocabulary', () => {
     v.add(t, b);
     v.add(t, c);
     v.add(t, b); // already indexed: no duplicate
-    expect(t.postings.map((e) => e.slot)).toEqual([0, 1, 2]);
+    expect(slots(v, t)).toEqual([0, 1, 2]);
     v.remove(t, a);
-    expect(t.postings.map((e) => e.slot).sort()).toEqual([1, 2]);
-    t.postings.forEach((e, i) => expect(e.pi).toBe(i));
+    expect(slots(v, t).sort()).toEqual([1, 2]);
+    for (let j = 0; j < v.postingCount(t); j++) {
+      const e = v.postingEntry(t, j);
+      expect(e.pi).toBe(j);
+      // The pooled (slot, weight) pair moved with its entry.
+      expect(v.pool[2 * (v.start[t]! + j)]).toBe(e.slot);
+      expect(v.pool[2 * (v.start[t]! + j) + 1]).toBe(e.w);
+    }
     expect(a.pi).toBe(-1);
     v.remove(t, a); // not indexed any more: no-op
     expect(v.indexedSize).toBe(1);
     v.remove(t, b);
     v.remove(t, c);
-    expect(t.postings).toHaveLength(0);
+    expect(v.postingCount(t)).toBe(0);
     expect(v.indexedSize).toBe(0);
   });
 
-  it('halves document frequencies and forgets rare terms no story holds, marking them dead', () => {
+  it('halves document frequencies and forgets rare terms no story holds, freeing their ids', () => {
     const v = new Vocabulary<PostingEntry>();
     const rare = v.intern('rare');
-    rare.df = 1;
+    v.df[rare] = 1;
     const held = v.intern('held');
-    held.df = 1;
+    v.df[held] = 1;
     v.add(held, entry(0));
     const common = v.intern('common');
-    common.df = 10;
-    v.decay();
-    expect(rare.dead).toBe(true);
-    expect(v.get('rare')).toBeUndefined();
+    v.df[common] = 10;
+    expect(v.decay()).toBe(true);
+    expect(v.keyOf(rare)).toBeUndefined();
+    expect(v.get('rare')).toBe(-1);
     expect(v.get('held')).toBe(held);
-    expect(held.df).toBe(0.5);
-    expect(common.df).toBe(5);
-    expect(v.intern('rare')).not.toBe(rare);
+    expect(v.df[held]).toBe(0.5);
+    expect(v.df[common]).toBe(5);
+    expect(v.size).toBe(2);
+    // The freed id is recycled for the next new key, which starts from df 0.
+    const next = v.intern('fresh');
+    expect(next).toBe(rare);
+    expect(v.keyOf(next)).toBe('fresh');
+    expect(v.df[next]).toBe(0);
   });
 });

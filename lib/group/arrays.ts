@@ -1,0 +1,13 @@
+// Array helpers for the grouping engine's hot paths (V8 elements kinds).
+
+/**
+ * An empty array that already has the elements kind it will hold (`sample` is only used for that): V8 code
+ * optimized while one engine instance filled its arrays expects their final kind, and a fresh array of
+ * another kind (an empty `[]` starts as small integers) would throw the next instance's calls back to
+ * unoptimized code, to be compiled again.
+ */
+export function emptyOf<T>(sample: T): T[] {
+  const a = [sample];
+  a.length = 0;
+  return a;
+}
