@@ -7,7 +7,9 @@
  * unoptimized code, to be compiled again.
  */
 export function emptyOf<T>(sample: T): T[] {
-  const a = [sample];
+  // Array.of, not a literal: a literal's allocation site remembers the kinds its arrays later took, so
+  // arrays made for other element types would start with another kind in the next engine instance.
+  const a = Array.of(sample);
   a.length = 0;
   return a;
 }
