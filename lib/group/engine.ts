@@ -1110,10 +1110,11 @@ export class StoryGrouper {
         const idf = Math.log(base / (df > 0 ? df : 1) + 1);
         if (list === 1 && inTop(sTop, key)) continue;
         // The own side reads its cached entry; an entry that left the profile has c = 0 and is never reused,
-        // so only then is the feature looked up again (it may have come back as a new entry).
-        const own = e.c > 0 ? e.c : id >= 0 ? ((list === 0 ? s : t).profile.get(id)?.c ?? 0) : 0;
-        const ps = (list === 0 ? own : id >= 0 ? (s.profile.get(id)?.c ?? 0) : 0) / ns;
-        const pt = (list === 1 ? own : id >= 0 ? (t.profile.get(id)?.c ?? 0) : 0) / nt;
+        // so only then is the feature looked up again (it may have come back as a new entry). That rare
+        // look-up shares the other side's expression, so it has type feedback when it first runs (no deopt).
+        const own = e.c > 0 ? e.c : -1;
+        const ps = (list === 0 && own >= 0 ? own : id >= 0 ? (s.profile.get(id)?.c ?? 0) : 0) / ns;
+        const pt = (list === 1 && own >= 0 ? own : id >= 0 ? (t.profile.get(id)?.c ?? 0) : 0) / nt;
         inter += Math.min(ps, pt) * idf;
         sumS += ps * idf;
         sumT += pt * idf;
