@@ -1215,29 +1215,32 @@ export class StoryGrouper {
 }
 
 /**
- * a.toLowerCase() === b.toLowerCase(), without building the lower-case strings when both are ASCII (as most
- * surfaces are). Up to the first non-ASCII character both strings map one to one onto their lower-case forms,
- * so a difference there is final; anything else is left to toLowerCase.
+ * a.toLowerCase() === b.toLowerCase(), without building the lower-case strings when both are Latin-1 (as
+ * nearly all English and French surfaces are). Below U+0100 toLowerCase maps each character to one character
+ * (A–Z and À–Þ except × gain 32, the rest stay), so up to the first character beyond Latin-1 a difference is
+ * final; anything else is left to toLowerCase.
  */
 function sameIgnoringCase(a: string, b: string): boolean {
   const n = a.length;
   if (n === b.length) {
     let k = 0;
     for (; k < n; k++) {
-      let x = a.charCodeAt(k);
-      let y = b.charCodeAt(k);
-      if (x >= 128 || y >= 128) break;
-      if (x >= 65 && x <= 90) x += 32;
-      if (y >= 65 && y <= 90) y += 32;
-      if (x !== y) return false;
+      const x = a.charCodeAt(k);
+      const y = b.charCodeAt(k);
+      if (x >= 256 || y >= 256) break;
+      if (LATIN1_LOWER[x] !== LATIN1_LOWER[y]) return false;
     }
     if (k === n) return true;
-  } else if (isAscii(a) && isAscii(b)) return false;
+  } else if (isLatin1(a) && isLatin1(b)) return false;
   return a.toLowerCase() === b.toLowerCase();
 }
 
-function isAscii(s: string): boolean {
-  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) >= 128) return false;
+/** toLowerCase of each Latin-1 character (all stay within Latin-1). */
+const LATIN1_LOWER = new Uint8Array(256);
+for (let c = 0; c < 256; c++) LATIN1_LOWER[c] = (c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0xde && c !== 0xd7) ? c + 32 : c;
+
+function isLatin1(s: string): boolean {
+  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) >= 256) return false;
   return true;
 }
 
