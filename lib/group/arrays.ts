@@ -13,3 +13,13 @@ export function emptyOf<T>(sample: T): T[] {
   a.length = 0;
   return a;
 }
+
+/** A typed array that can be grown by copying into a larger one of the same kind. */
+type Growable = Int8Array | Uint8Array | Int32Array | Float64Array;
+
+/** A copy of `a` with room for `length` elements (zero-filled beyond the old length). */
+export function grown<T extends Growable>(a: T, length: number): T {
+  const b = new (a.constructor as new (n: number) => T)(length);
+  b.set(a);
+  return b;
+}

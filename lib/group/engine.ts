@@ -2,7 +2,7 @@
 import { hash48 } from '../ids.ts';
 import { analyzeInto, FeatureBuffer, kindOfKey, newEpoch, type FeatureSpace, type TextOptions } from './text.ts';
 import { Vocabulary } from './index.ts';
-import { emptyOf } from './arrays.ts';
+import { emptyOf, grown } from './arrays.ts';
 import { storyLabel, type ProfileEntry } from './label.ts';
 
 /** An item to group; only `id` and `title` are required. */
@@ -217,9 +217,7 @@ class EngineSpace implements FeatureSpace {
     if (id === undefined) {
       id = this.wordLimit++;
       if (id >= this.evidence.length) {
-        const ev = new Int8Array(this.evidence.length * 2);
-        ev.set(this.evidence);
-        this.evidence = ev;
+        this.evidence = grown(this.evidence, this.evidence.length * 2);
       }
     }
     this.evidence[id] = 0;
@@ -596,19 +594,13 @@ export class StoryGrouper {
   private allocSlot(): number {
     const slot = this.freeSlots.pop() ?? this.slotStory.length;
     if (slot >= this.accW.length) {
-      const grow = (a: Float64Array): Float64Array => {
-        const b = new Float64Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      const hit = new Uint8Array(this.hit.length * 2);
-      hit.set(this.hit);
-      this.hit = hit;
-      this.accW = grow(this.accW);
-      this.accG = grow(this.accG);
-      this.rankW = grow(this.rankW);
-      this.rankG = grow(this.rankG);
-      this.rankScore = grow(this.rankScore);
+      const len = this.accW.length * 2;
+      this.hit = grown(this.hit, len);
+      this.accW = grown(this.accW, len);
+      this.accG = grown(this.accG, len);
+      this.rankW = grown(this.rankW, len);
+      this.rankG = grown(this.rankG, len);
+      this.rankScore = grown(this.rankScore, len);
       // Sized like the accumulators, so writes to it never grow it (a growing store deoptimizes).
       this.hitSlots = this.hitSlots.concat(new Array<number>(this.hitSlots.length).fill(0));
     }

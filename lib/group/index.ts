@@ -1,5 +1,5 @@
 // Vocabulary of features with their document frequency and postings (feature → active stories that contain it).
-import { emptyOf } from './arrays.ts';
+import { emptyOf, grown } from './arrays.ts';
 
 /** What a posting must carry: the owning story's scoring slot, its weight and where it sits in the index. */
 export interface PostingEntry {
@@ -188,13 +188,13 @@ export class Vocabulary<E extends PostingEntry> {
 
   private growIds(): void {
     const size = this.df.length * 2;
-    this.df = grown(this.df, new Float64Array(size));
-    this.start = grown(this.start, new Int32Array(size));
-    this.len = grown(this.len, new Int32Array(size));
-    this.cap = grown(this.cap, new Int32Array(size));
-    this.live = grown(this.live, new Uint8Array(size));
-    this.pins = grown(this.pins, new Int32Array(size));
-    this.cognate = grown(this.cognate, new Uint8Array(size));
+    this.df = grown(this.df, size);
+    this.start = grown(this.start, size);
+    this.len = grown(this.len, size);
+    this.cap = grown(this.cap, size);
+    this.live = grown(this.live, size);
+    this.pins = grown(this.pins, size);
+    this.cognate = grown(this.cognate, size);
   }
 
   /** Moves a term's postings to a block twice as large (or gives it its first block). */
@@ -226,9 +226,7 @@ export class Vocabulary<E extends PostingEntry> {
     if (2 * this.poolTop > this.pool.length) {
       let size = this.pool.length * 2;
       while (2 * this.poolTop > size) size *= 2;
-      const pool = new Float64Array(size);
-      pool.set(this.pool);
-      this.pool = pool;
+      this.pool = grown(this.pool, size);
     }
     return start;
   }
@@ -268,8 +266,3 @@ export class Vocabulary<E extends PostingEntry> {
   }
 }
 
-/** `to` (a larger typed array) with `from` copied into its beginning. */
-function grown<T extends Float64Array | Int32Array | Uint8Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
-}

@@ -3,7 +3,7 @@ import snowball, { type Stemmer } from 'snowball-stemmers';
 import stopwordsJson from 'stopwords-iso' with { type: 'json' };
 import { franc } from 'franc-min';
 import { foldToken } from './fold.ts';
-import { emptyOf } from './arrays.ts';
+import { emptyOf, grown } from './arrays.ts';
 import { countryOfAbbreviation, countryOfName, countryOfToken, MAX_NAME_TOKENS, phraseLengths } from './entities.ts';
 
 /** Feature kinds; the key prefix tells them apart: `@` entity, `^` country, `#` number, none for a stem. */
@@ -113,25 +113,15 @@ export class FeatureBuffer {
   private growIds(id: number): void {
     let len = this.stamp.length;
     while (len <= id) len *= 2;
-    const stamp = new Int32Array(len);
-    stamp.set(this.stamp);
-    this.stamp = stamp;
-    const at = new Int32Array(len);
-    at.set(this.at);
-    this.at = at;
+    this.stamp = grown(this.stamp, len);
+    this.at = grown(this.at, len);
   }
 
   private growItem(): void {
     const len = this.ids.length * 2;
-    const ids = new Int32Array(len);
-    ids.set(this.ids);
-    this.ids = ids;
-    const weights = new Float64Array(len);
-    weights.set(this.weights);
-    this.weights = weights;
-    const pos = new Float64Array(len);
-    pos.set(this.pos);
-    this.pos = pos;
+    this.ids = grown(this.ids, len);
+    this.weights = grown(this.weights, len);
+    this.pos = grown(this.pos, len);
   }
 }
 
