@@ -296,7 +296,6 @@ export class StoryGrouper {
   private rankW: Float64Array = new Float64Array(1024);
   private rankG: Float64Array = new Float64Array(1024);
   private rankScore: Float64Array = new Float64Array(1024);
-  private readonly commonKeys: string[] = emptyOf('');
   private readonly commonIds: number[] = [];
   private readonly commonValues: number[] = emptyOf(0.5);
   /** Scratch for the explanation of a joining item (strongest shared features: surfaces and contributions). */
@@ -623,10 +622,8 @@ export class StoryGrouper {
     if (it.normAll <= 0) return undefined;
     const { hit, accW, accG, hitSlots, slotStory } = this;
     let nHit = 0;
-    const common = this.commonKeys;
     const commonV = this.commonValues;
     const commonIds = this.commonIds;
-    common.length = 0;
     commonV.length = 0;
     commonIds.length = 0;
     const maxPostings = this.config.maxPostings;
@@ -634,13 +631,11 @@ export class StoryGrouper {
     // in profiles both as call overhead and as allocation.
     const vocab = this.vocab;
     for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
       const a = num[3 * i]!;
       const id = this.termAt(it, i);
       const len = vocab.len[id]!;
       if (len === 0) continue;
       if (len > maxPostings) {
-        common.push(key);
         commonIds.push(id);
         commonV.push(a);
         continue;
@@ -663,7 +658,7 @@ export class StoryGrouper {
     let bestSim = 0;
     // Without very common features every hit story is scored exactly in one pass; otherwise the best few by
     // partial score are rescored with the common features added.
-    const exact = common.length === 0;
+    const exact = commonIds.length === 0;
     const ranked = this.rankedSlots;
     ranked.length = 0;
     const { rankW, rankG, rankScore } = this;
@@ -701,8 +696,7 @@ export class StoryGrouper {
         const s = slotStory[k]!;
         let w = rankW[k]!;
         let g = rankG[k]!;
-        for (let j = 0; j < common.length; j++) {
-          const key = common[j]!;
+        for (let j = 0; j < commonIds.length; j++) {
           const e = s.profile.get(commonIds[j]!);
           if (!e) continue;
           if (this.vocab.cognate[commonIds[j]!] === 1) g += commonV[j]! * e.w;
@@ -866,7 +860,6 @@ export class StoryGrouper {
     s.soleLang = s.langs.size === 1 ? (s.langs.keys().next().value as string) : undefined;
     const { keys, num, entries } = it;
     for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
       // The entry attach() recorded: it stays in the profile while the item counts in it (c ≥ 1). Otherwise
       // the item's id is the one attach keyed it by (held ids are not reused while the item is attached).
       let e = entries[i];

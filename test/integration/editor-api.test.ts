@@ -8,14 +8,13 @@ import { DynamoEditorStore } from '../../lib/editor/store.ts';
 import { silentLogger } from '../../lib/log.ts';
 import type { Story } from '../../lib/types.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
-import { seedDesk, type SeededDesk } from './editor-fixtures.ts';
+import { seedDesk } from './editor-fixtures.ts';
 
 const PEPPER = 'integration-pepper-0123456789';
 
 describe('editor API (dynalite)', () => {
   let db: TestDb;
   let app: Hono;
-  let desk: SeededDesk;
   let editorKey: string;
   let adminKey: string;
 
@@ -33,7 +32,7 @@ describe('editor API (dynalite)', () => {
 
   beforeAll(async () => {
     db = await openTestDb(BACKENDS[0]!);
-    desk = await seedDesk(db.store);
+    await seedDesk(db.store);
     const editorStore = new DynamoEditorStore(db.client, db.table);
     const now = new Date().toISOString();
     const e = newEditorKey('Eve Editor', 'editor', PEPPER, now);
