@@ -689,7 +689,8 @@ export class StoryGrouper {
       }
     }
     if (!exact) {
-      ranked.sort((x, y) => rankScore[y]! - rankScore[x]!);
+      // Ties at the cut go to the smaller story id, so the result does not depend on the index's order.
+      ranked.sort((x, y) => rankScore[y]! - rankScore[x]! || (slotStory[x]!.id < slotStory[y]!.id ? -1 : 1));
       const limit = Math.min(ranked.length, this.config.candidateLimit);
       for (let i = 0; i < limit; i++) {
         const k = ranked[i]!;
