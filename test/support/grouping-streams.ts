@@ -18,9 +18,8 @@ const byId = <T extends { id: string }>(xs: T[]): T[] => [...xs].sort((a, b) => 
 
 /** Everything observable about a grouper's state: where each item is, with its score, and every story it holds. */
 function visibleState(g: Grouper, itemIds: string[], storyIds: Set<string>): unknown {
-  const { vocabulary: _, ...stats } = g.stats() as ReturnType<ReferenceGrouper['stats']> & { vocabulary?: number };
   return {
-    stats,
+    stats: g.stats(),
     items: itemIds.map((id) => g.assignment(id) ?? null),
     stories: [...storyIds].sort().map((id) => g.snapshot(id) ?? null),
     resolved: [...storyIds].sort().map((id) => g.resolve(id)),
@@ -84,7 +83,9 @@ export function runStream(
       itemIds.push(item.id);
       if (a) storyIds.add(a.storyId);
     } else if (r < 0.9) {
-      const [item, story] = [anyItem(), anyStory()];
+      // Often the latest item: a story whose newest member left is the one retirement must still keep alive.
+      const item = chance(rand, 0.4) && itemIds.length ? itemIds[itemIds.length - 1]! : anyItem();
+      const story = anyStory();
       both('move', step, (g) => g.moveItem(item, story));
     } else if (r < 0.91) {
       const item = anyItem();

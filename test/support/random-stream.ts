@@ -29,7 +29,7 @@ const NAMES = ['Macron', 'Barkhane', 'Djokovic', 'Tesla', 'Scholz', 'Lula', 'NAT
 const COUNTRIES = ['Mali', 'France', 'Russie', 'Russia', 'Rusia', 'Germany', 'Allemagne', 'Alemania', 'United States', 'États-Unis', 'Estados Unidos', 'U.S.', 'US', 'UK', 'russe', 'German', 'malien', 'روسيا', 'مالي', 'Maroc', 'Morocco'];
 const NUMBERS = ['2,400', '2 400', '2400', '15', '2022', '7', '1.5', '300'];
 const STOP: Record<string, string[]> = { en: ['the', 'of', 'and', 'to', 'in'], fr: ['le', 'la', 'de', 'et', 'du', 'les'], es: ['el', 'la', 'de', 'y', 'los'], ar: ['في', 'من'] };
-const CJK = ['東京地震', '地震', '日本'];
+const CJK = ['東京地震', '地震', '日本', '震'];
 const JOINS = [' ', ' ', ' ', ' ', ': ', ', ', ' — ', '. ', ' « ', ' » ', ' "'];
 const DECLARED: Record<string, string[]> = { en: ['en', 'en-US', 'eng'], fr: ['fr', 'fr-CA', 'FR'], es: ['es', 'es-ES'], ar: ['ar'] };
 
@@ -146,7 +146,7 @@ export function randomConfig(rand: Rand): Partial<GroupingConfig> {
     mergeCheckGrowth: pick(rand, [1.3, 2]),
     autoMerge: chance(rand, 0.9),
     maxSummaryTokens: pick(rand, [5, 40]),
-    sizeDecayCap: pick(rand, [3, 50]),
+    sizeDecayCap: pick(rand, [2.5, 3, 50]),
     smoothing: pick(rand, [0.5, 1]),
   };
 }

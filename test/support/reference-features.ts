@@ -149,7 +149,7 @@ function addText(
     const cap = !allCaps && t.cap;
     const acronym = !allCaps && t.acronym;
     if (t.stop && !acronym) continue;
-    if (t.folded.length < 3 && !acronym) continue;
+    if (t.folded.length < 3 && !acronym && !CJK.test(t.raw)) continue; // (a CJK bigram is a word)
     if (t.country) {
       addFeature(out, '^' + t.country, countryWeight, t.raw, pos);
       continue;

@@ -1,21 +1,25 @@
 // Reference model of the grouping engine (lib/group/engine.ts): the same decisions, computed plainly with Maps and arrays.
 import type { Assignment, GroupInput, GroupingConfig, RestoreStory, StorySnapshot } from '../../lib/group/engine.ts';
 import { DEFAULT_GROUPING_CONFIG } from '../../lib/group/engine.ts';
-import { storyLabel, type ProfileEntry } from '../../lib/group/label.ts';
+import { storyLabel, type LabelEntry } from '../../lib/group/label.ts';
 import { hash48 } from '../../lib/ids.ts';
 import { decayLexicon, referenceAnalysis, type Lexicon, type ReferenceFeature } from './reference-features.ts';
 
 /*
- * Slow on purpose: no ids, no pools, no caches beyond those that change results (a story's top features and its
- * description are recomputed at the moments the engine recomputes them). Every quantity is looked up by its
- * feature key, candidate stories are found by scanning all stories, and posting lists are counted, not kept.
- * Scores are summed in the same order as the engine sums them (item features in order; a story's feature
- * weights and squared norm updated as members come and go), so property tests can ask for exact equality.
+ * Slow on purpose: no term objects, no postings, no slots, no caches. Every quantity is looked up by its feature
+ * key, candidate stories are found by scanning all stories, and "postings" are counted, not kept. Scores are
+ * summed in the same order as the engine sums them (item features in order; a story's feature weights and
+ * squared norms updated as members come and go), so property tests can ask for exact equality.
  */
 
 const HOUR = 3_600_000;
+const SWEEP_EVERY = 256;
+const TOP_FEATURES = 16;
+const MERGE_SHORTLIST = 5;
 
-interface RefItem extends GroupInput {
+interface RefItem {
+  id: string;
+  title: string;
   time: number;
   lang: string;
   /** Features with their TF-IDF value frozen at arrival (`v`); emptied when the item retires. */
@@ -45,15 +49,9 @@ interface RefStory {
   id: string;
   members: Set<string>;
   profile: Map<string, RefEntry>;
-  /** Squared norm of the summed vectors without cognate keys, and of the cognate part (updated per member). */
+  /** Squared norm of the summed live vectors without cognate keys, and of the cognate part (updated per member). */
   sumsq: number;
   sumsqCog: number;
-  /** Members in the order they joined (again on every re-join), and how far retirement has walked it. */
-  joined: RefItem[];
-  retired: number;
-  /** The 16 most characteristic feature keys and the story size they were chosen at. */
-  top?: string[];
-  topSize: number;
   firstAt: number;
   lastAt: number;
   locked: boolean;
@@ -62,14 +60,21 @@ interface RefStory {
   forbidden: Set<string>;
   nextMergeCheck: number;
   edited: boolean;
-  /** Label and headline as last described; cleared whenever the members or the label change. */
-  described?: { label: string; headline: string; headlineItemId: string };
+}
+
+interface Scored {
+  story: RefStory;
+  score: number;
+  similarity: number;
+  w: number;
+  g: number;
 }
 
 const isCognate = (key: string): boolean => key.startsWith('~');
-const kindOf = (key: string): ProfileEntry['kind'] =>
+const kindOf = (key: string): LabelEntry['kind'] =>
   key.startsWith('@') ? 'entity' : key.startsWith('^') ? 'country' : key.startsWith('#') ? 'number' : 'term';
 const round = (x: number): number => Math.round(x * 1000) / 1000;
+const byScore = (a: Scored, b: Scored): number => b.score - a.score || (a.story.id < b.story.id ? -1 : 1);
 
 /** The grouping engine's behaviour, restated plainly: same API, same results. */
 export class ReferenceGrouper {
@@ -79,9 +84,11 @@ export class ReferenceGrouper {
     decays: 0, forgottenTerms: 0, forgottenWords: 0, retired: 0, evicted: 0, candidateCuts: 0, autoMerges: 0, recheckMerges: 0,
   };
   private docs = 0;
+  /** Items counted in the document frequencies (rechecks are due by this count). */
+  private counted = 0;
   private sinceDecay = 0;
+  private sinceSweep = 0;
   private clock = 0;
-  private addsSinceSweep = 0;
   /** Document frequency per feature key; a key absent counts as 0. */
   private readonly df = new Map<string, number>();
   private readonly lexicon: Lexicon = new Map();
@@ -101,7 +108,7 @@ export class ReferenceGrouper {
     if (known) return this.assignmentOf(known);
     const time = this.timeOf(input.publishedAt);
     this.clock = Math.max(this.clock, time);
-    if (++this.addsSinceSweep >= 256) this.sweep();
+    if (++this.sinceSweep >= SWEEP_EVERY) this.sweep();
     const it = this.arrive(input, time);
     const best = this.bestStory(it);
     let story: RefStory;
@@ -116,9 +123,10 @@ export class ReferenceGrouper {
     this.attach(it, story, !it.created);
     if (this.config.autoMerge) {
       if (story.members.size >= story.nextMergeCheck) this.tryMerge(story);
-      if (it.created) this.rechecks.push({ storyId: story.id, due: this.docs + this.config.recheckAfter });
+      if (it.created) this.rechecks.push({ storyId: story.id, due: this.counted + this.config.recheckAfter });
       this.runRechecks();
     }
+    this.maybeDecay();
     return this.assignmentOf(it);
   }
 
@@ -138,6 +146,7 @@ export class ReferenceGrouper {
         const it = this.arrive(input, time);
         this.items.set(it.id, it);
         this.attach(it, story);
+        this.maybeDecay();
       }
       story.nextMergeCheck = Math.max(3, Math.ceil(story.members.size * this.config.mergeCheckGrowth));
       this.touched.delete(story.id);
@@ -248,17 +257,18 @@ export class ReferenceGrouper {
     const s = this.stories.get(this.resolve(storyId));
     if (!s) throw new Error(`unknown story ${storyId}`);
     s.label = label;
-    s.described = undefined;
     this.touched.add(s.id);
   }
 
-  /** The engine's counters that have a plain meaning (its vocabulary size depends on when ids are recycled). */
-  stats(): { stories: number; items: number; liveItems: number; features: number; clock: string } {
+  stats(): { stories: number; items: number; liveItems: number; features: number; vocabulary: number; clock: string } {
     const features = new Set<string>();
     for (const s of this.indexed()) for (const key of s.profile.keys()) features.add(key);
     let liveItems = 0;
     for (const s of this.stories.values()) liveItems += this.live(s).length;
-    return { stories: this.stories.size, items: this.items.size, liveItems, features: features.size, clock: new Date(this.clock).toISOString() };
+    return {
+      stories: this.stories.size, items: this.items.size, liveItems, features: features.size, vocabulary: this.df.size,
+      clock: new Date(this.clock).toISOString(),
+    };
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -273,12 +283,12 @@ export class ReferenceGrouper {
     return [...this.stories.values()].filter((s) => !s.mergedInto);
   }
 
-  /** Stories in the index holding a feature (the engine's posting list of the key). */
+  /** Stories in the index holding a feature (the engine's postings of the key). */
   private holders(key: string): RefStory[] {
     return this.indexed().filter((s) => s.profile.has(key));
   }
 
-  /** Members whose vectors still count in the story (not retired). */
+  /** Members whose vectors still count in the story (not retired), in joining order. */
   private live(s: RefStory): RefItem[] {
     return [...s.members].map((id) => this.items.get(id)!).filter((it) => !it.retired);
   }
@@ -288,42 +298,47 @@ export class ReferenceGrouper {
     return Math.log(1 + (this.docs + this.config.idfPrior) / (df > 0 ? df : 1));
   }
 
-  /**
-   * A new item: analysed, counted in the document frequencies, its TF-IDF vector frozen with the IDF of that
-   * moment; every idfHalfLife items the frequencies and the lexicon are halved and the weakest forgotten.
-   */
+  /** A new item: analysed, counted in the document frequencies, its TF-IDF vector frozen with the IDF of that moment. */
   private arrive(input: GroupInput, time: number): RefItem {
     const c = this.config;
     const { lang, features } = referenceAnalysis(input, { ...c }, this.lexicon);
     this.docs++;
-    let sq = 0;
-    let sqCog = 0;
+    this.counted++;
+    let sumsq = 0;
+    let sumsqCog = 0;
     const vector = features.map((f) => {
       const df = (this.df.get(f.key) ?? 0) + 1;
       this.df.set(f.key, df);
       const v = f.weight * Math.log(1 + (this.docs + c.idfPrior) / df);
-      if (isCognate(f.key)) sqCog += v * v;
-      else sq += v * v;
+      if (isCognate(f.key)) sumsqCog += v * v;
+      else sumsq += v * v;
       return { ...f, v };
     });
-    if (++this.sinceDecay >= c.idfHalfLife) {
-      this.sinceDecay = 0;
-      this.docs /= 2;
-      this.events.decays++;
-      for (const [key, df] of this.df) {
-        if (df < 1.5 && this.holders(key).length === 0) {
-          this.df.delete(key);
-          this.events.forgottenTerms++;
-        } else this.df.set(key, df / 2);
-      }
-      const words = this.lexicon.size;
-      decayLexicon(this.lexicon);
-      this.events.forgottenWords += words - this.lexicon.size;
-    }
     return {
-      id: input.id, title: input.title, time, lang, features: vector, norm: Math.sqrt(sq), normAll: Math.sqrt(sq + sqCog),
+      id: input.id, title: input.title, time, lang, features: vector, norm: Math.sqrt(sumsq), normAll: Math.sqrt(sumsq + sumsqCog),
       storyId: '', score: 0, matched: [], created: false, by: 'engine', retired: false,
     };
+  }
+
+  /**
+   * Every idfHalfLife items, once the item is placed: the document count and frequencies are halved; features
+   * that were in fewer than 1.5 documents and are in no story's profile are forgotten, and so is the name
+   * evidence of words with almost none.
+   */
+  private maybeDecay(): void {
+    if (++this.sinceDecay < this.config.idfHalfLife) return;
+    this.sinceDecay = 0;
+    this.events.decays++;
+    this.docs /= 2;
+    for (const [key, df] of this.df) {
+      if (df < 1.5 && ![...this.stories.values()].some((s) => s.profile.has(key))) {
+        this.df.delete(key);
+        this.events.forgottenTerms++;
+      } else this.df.set(key, df / 2);
+    }
+    const words = this.lexicon.size;
+    decayLexicon(this.lexicon);
+    this.events.forgottenWords += words - this.lexicon.size;
   }
 
   /** The only language of the story's live members, if there is exactly one. */
@@ -335,7 +350,8 @@ export class ReferenceGrouper {
   /** Cosine of an item with a story's summed vector; cognate keys count only when the story has another language. */
   private similarity(it: RefItem, s: RefStory, w: number, g: number): number {
     if (this.soleLang(s) !== it.lang) {
-      return s.sumsq + s.sumsqCog > 0 ? (w + g) / (it.normAll * Math.sqrt(s.sumsq + s.sumsqCog)) : 0;
+      const storySq = s.sumsq + s.sumsqCog;
+      return storySq > 0 ? (w + g) / (it.normAll * Math.sqrt(storySq)) : 0;
     }
     return s.sumsq > 0 && it.norm > 0 ? w / (it.norm * Math.sqrt(s.sumsq)) : 0;
   }
@@ -347,7 +363,7 @@ export class ReferenceGrouper {
   }
 
   /** Adds the products of the given item features with the story's weights to (w, g), in order. */
-  private dot(it: RefItem, s: RefStory, features: RefItem['features'], w: number, g: number): [number, number] {
+  private dot(s: RefStory, features: RefItem['features'], w: number, g: number): [number, number] {
     for (const f of features) {
       const e = s.profile.get(f.key);
       if (!e) continue;
@@ -357,12 +373,17 @@ export class ReferenceGrouper {
     return [w, g];
   }
 
+  private scored(it: RefItem, s: RefStory, w: number, g: number): Scored {
+    const similarity = this.similarity(it, s, w, g);
+    return { story: s, similarity, score: similarity * this.sizeFactor(s), w, g };
+  }
+
   /**
    * The best eligible story for an item. Features held by at most maxPostings stories in the index ("rare")
    * retrieve the candidates; when the item also has more common features, candidates are ranked by the score
    * of their rare features alone and only the best candidateLimit (ties: smaller id) are scored in full.
    */
-  private bestStory(it: RefItem, exclude?: RefStory): { story: RefStory; score: number; similarity: number } | undefined {
+  private bestStory(it: RefItem, exclude?: RefStory): Scored | undefined {
     if (it.normAll <= 0) return undefined;
     const window = this.config.windowHours * HOUR;
     const held = new Map(it.features.map((f) => [f.key, this.holders(f.key).length]));
@@ -374,27 +395,23 @@ export class ReferenceGrouper {
         s !== exclude &&
         !s.locked &&
         !s.forbidden.has(it.id) &&
-        !(Math.abs(it.time - s.lastAt) > window && !(it.time < s.lastAt && it.time >= s.firstAt)),
+        (Math.abs(it.time - s.lastAt) <= window || (it.time < s.lastAt && it.time >= s.firstAt)),
     );
-    type Scored = { story: RefStory; score: number; similarity: number; w: number; g: number };
-    const score = (s: RefStory, w: number, g: number): Scored => {
-      const similarity = this.similarity(it, s, w, g);
-      return { story: s, similarity, score: similarity * this.sizeFactor(s), w, g };
-    };
-    const byScore = (a: Scored, b: Scored): number => b.score - a.score || (a.story.id < b.story.id ? -1 : 1);
-    let scored = eligible.map((s) => score(s, ...this.dot(it, s, rare, 0, 0)));
+    let scored = eligible.map((s) => this.scored(it, s, ...this.dot(s, rare, 0, 0)));
     if (common.length > 0) {
       if (scored.length > this.config.candidateLimit) this.events.candidateCuts++;
-      scored = scored.sort(byScore).slice(0, this.config.candidateLimit).map((p) => score(p.story, ...this.dot(it, p.story, common, p.w, p.g)));
+      scored = scored
+        .sort(byScore)
+        .slice(0, this.config.candidateLimit)
+        .map((p) => this.scored(it, p.story, ...this.dot(p.story, common, p.w, p.g)));
     }
     return scored.sort(byScore)[0];
   }
 
   private newStory(id: string, time: number): RefStory {
     const s: RefStory = {
-      id, members: new Set(), profile: new Map(), sumsq: 0, sumsqCog: 0, joined: [], retired: 0, topSize: 0,
-      firstAt: time, lastAt: time, locked: false, forbidden: this.pendingForbids.get(id) ?? new Set(), nextMergeCheck: 3,
-      edited: false,
+      id, members: new Set(), profile: new Map(), sumsq: 0, sumsqCog: 0, firstAt: time, lastAt: time, locked: false,
+      forbidden: this.pendingForbids.get(id) ?? new Set(), nextMergeCheck: 3, edited: false,
     };
     this.pendingForbids.delete(id);
     this.stories.set(id, s);
@@ -416,10 +433,8 @@ export class ReferenceGrouper {
   private attach(it: RefItem, s: RefStory, explain = false): void {
     it.storyId = s.id;
     s.members.add(it.id);
-    s.described = undefined;
     this.touched.add(s.id);
     if (it.retired) return;
-    s.joined.push(it);
     s.lastAt = Math.max(s.lastAt, it.time);
     s.firstAt = Math.min(s.firstAt, it.time);
     const shared: { surface: string; v: number }[] = [];
@@ -451,7 +466,6 @@ export class ReferenceGrouper {
     it.storyId = '';
     if (!s) return;
     s.members.delete(it.id);
-    s.described = undefined;
     this.touched.add(s.id);
     if (!it.retired) this.unprofile(it, s);
   }
@@ -468,20 +482,16 @@ export class ReferenceGrouper {
       e.pos -= f.pos;
       if (e.c <= 0) s.profile.delete(f.key);
     }
-    s.described = undefined;
   }
 
   /**
-   * Retirement: walking the members in the order they joined, from where the last walk stopped, members older
-   * than the horizon leave the profile (membership kept, vector dropped); the walk stops at the first member
-   * still inside the window and always leaves one live member. Members that left or retired are passed over.
+   * Retirement: live members older than the horizon leave the profile, oldest first (ties in joining order), as
+   * long as another live member remains; membership is kept, the vector dropped.
    */
   private retire(s: RefStory, horizon: number): void {
-    while (s.retired < s.joined.length && this.live(s).length > 1) {
-      const it = s.joined[s.retired]!;
-      if (it.storyId === s.id && !it.retired && it.time >= horizon) break;
-      s.retired++;
-      if (it.storyId !== s.id || it.retired) continue;
+    const old = this.live(s).filter((it) => it.time < horizon).sort((a, b) => a.time - b.time);
+    for (const it of old) {
+      if (this.live(s).length <= 1) break;
       this.unprofile(it, s);
       it.retired = true;
       it.features = [];
@@ -495,11 +505,11 @@ export class ReferenceGrouper {
    * its survivor is active. Active stories retire their old members.
    */
   private sweep(): void {
-    this.addsSinceSweep = 0;
+    this.sinceSweep = 0;
     const horizon = this.clock - this.config.windowHours * HOUR;
     for (const s of this.stories.values()) {
       if (s.lastAt >= horizon) {
-        if (s.retired < s.joined.length && s.joined[s.retired]!.time < horizon) this.retire(s, horizon);
+        this.retire(s, horizon);
         continue;
       }
       if (s.mergedInto) {
@@ -525,23 +535,18 @@ export class ReferenceGrouper {
       this.attach(it, into);
     }
     from.profile.clear();
-    from.top = undefined;
-    into.top = undefined;
     from.sumsq = 0;
     from.sumsqCog = 0;
-    from.joined = [];
-    from.retired = 0;
     for (const id of from.forbidden) into.forbidden.add(id);
     from.mergedInto = into.id;
-    from.described = undefined;
     if (by === 'editor') into.edited = true;
     this.touched.add(from.id);
     this.touched.add(into.id);
   }
 
-  /** One-item stories, recheckAfter documents later, join the best established story if it now passes the bar. */
+  /** One-item stories, recheckAfter items later, join the best other story if it now passes the bar. */
   private runRechecks(): void {
-    while (this.rechecks.length > 0 && this.rechecks[0]!.due <= this.docs) {
+    while (this.rechecks.length > 0 && this.rechecks[0]!.due <= this.counted) {
       const { storyId } = this.rechecks.shift()!;
       const s = this.stories.get(storyId);
       if (!s || s.members.size !== 1 || s.locked || s.edited || s.mergedInto) continue;
@@ -554,18 +559,11 @@ export class ReferenceGrouper {
     }
   }
 
-  /**
-   * A story's most characteristic non-cognate features (summed TF-IDF per live member, ties in profile order).
-   * Chosen again when the size changed, except for stories of 20+ items within 10% of the size they were chosen at.
-   */
+  /** A story's 16 most characteristic non-cognate features (summed TF-IDF per live member, ties in profile order). */
   private topFeatures(s: RefStory): string[] {
-    const size = s.members.size;
-    if (s.top && (size === s.topSize || (size >= 20 && Math.abs(size - s.topSize) <= s.topSize / 10))) return s.top;
-    s.topSize = size;
     const n = this.live(s).length + this.config.smoothing;
     const ranked = [...s.profile.values()].filter((e) => !isCognate(e.key)).map((e) => ({ key: e.key, v: e.w / n }));
-    s.top = ranked.sort((a, b) => b.v - a.v).slice(0, 16).map((r) => r.key);
-    return s.top;
+    return ranked.sort((a, b) => b.v - a.v).slice(0, TOP_FEATURES).map((r) => r.key);
   }
 
   /** Overlap of two stories' top features: Σ min(share_s, share_t)·idf / min(Σ share_s·idf, Σ share_t·idf). */
@@ -607,7 +605,7 @@ export class ReferenceGrouper {
     const shortlist = [...shared]
       .filter(([t, n]) => t !== s && n >= 2 && !t.locked && !t.edited && !t.mergedInto && Math.abs(t.lastAt - s.lastAt) <= window)
       .sort((x, y) => y[1] - x[1] || (x[0].id < y[0].id ? -1 : 1))
-      .slice(0, 5);
+      .slice(0, MERGE_SHORTLIST);
     let best: { t: RefStory; sim: number } | undefined;
     for (const [t] of shortlist) {
       if (this.anyForbidden(s, t) || this.anyForbidden(t, s)) continue;
@@ -644,7 +642,6 @@ export class ReferenceGrouper {
    * members holding each title feature, less for titles under 6 features). Label: the editor's, else storyLabel.
    */
   private describe(s: RefStory): { label: string; headline: string; headlineItemId: string } {
-    if (s.described) return s.described;
     const n = this.live(s).length;
     let best = { score: -1, id: '', title: '' };
     for (const id of [...s.members].slice(-200)) {
@@ -660,13 +657,8 @@ export class ReferenceGrouper {
       const score = den > 0 ? (num / den) * Math.min(1, it.features.length / 6) : 0;
       if (score > best.score) best = { score, id, title: it.title };
     }
-    const profile = new Map<number, ProfileEntry>();
-    for (const e of s.profile.values()) {
-      profile.set(profile.size, { ...e, kind: kindOf(e.key), slot: -1, pi: -1, ti: -1 });
-    }
-    const fallback = best.title.split(/\s+/u).slice(0, 4).join(' ');
-    const label = s.label ?? storyLabel(profile, n, (e) => this.idf(e.key), fallback);
-    s.described = { label, headline: best.title, headlineItemId: best.id };
-    return s.described;
+    const entries = [...s.profile.values()].map((e) => ({ ...e, kind: kindOf(e.key), idf: this.idf(e.key) }));
+    const label = s.label ?? storyLabel(entries, n, best.title.split(/\s+/u).slice(0, 4).join(' '));
+    return { label, headline: best.title, headlineItemId: best.id };
   }
 }
