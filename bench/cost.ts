@@ -12,8 +12,8 @@ import { registerOutlets, runIngest, type IngestDeps } from '../lib/pipeline/ing
 import { startSampleServer } from '../lib/samples/server.ts';
 import { attachCapacityMeter, type CapacityMeter } from '../lib/store/capacity.ts';
 import { createDynamoClient } from '../lib/store/client.ts';
-import { toAttrs, ttlAfter } from '../lib/store/codec.ts';
-import { DynamoStore } from '../lib/store/dynamo.ts';
+import { toAttrs, ttlAfter } from '../lib/store/db.ts';
+import { createDynamoStore, type Store } from '../lib/store/store.ts';
 import { feedKeys, itemKeys, primary, storyKeys } from '../lib/store/keys.ts';
 import { ensureTable } from '../lib/store/table.ts';
 import type { Item, Story } from '../lib/types.ts';
@@ -54,7 +54,7 @@ const take = (meter: CapacityMeter, by: Record<string, number>) => {
 
 interface Db {
   client: DynamoDBClient;
-  store: DynamoStore;
+  store: Store;
   meter: CapacityMeter;
   byKind: Record<string, number>;
   table: string;
@@ -65,7 +65,7 @@ async function openDb(endpoint: string, table: string): Promise<Db> {
   await ensureTable(client, table);
   const meter = attachCapacityMeter(client);
   const byKind = attributeWrites(client);
-  return { client, store: new DynamoStore({ client, table, retentionDays: 30 }), meter, byKind, table };
+  return { client, store: createDynamoStore({ client, table, retentionDays: 30 }), meter, byKind, table };
 }
 
 /** Scenario 1: the sample feeds through the real pipeline: first ingest, then unchanged re-polls (304 and 200). */

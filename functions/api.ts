@@ -4,7 +4,7 @@ import { createApp } from '../lib/api/app.ts';
 import { editorRoutes } from '../lib/api/editor.ts';
 import { pepperFromSecret } from '../lib/editor/auth.ts';
 import { readSecretViaExtension } from '../lib/editor/secret.ts';
-import { DynamoEditorStore } from '../lib/editor/store.ts';
+import { createEditorStore } from '../lib/editor/store.ts';
 import { config, dynamo, log, store } from './runtime.ts';
 
 // Read once per container at cold start; without a configured secret the desk stays unmounted.
@@ -12,7 +12,7 @@ const pepper = config.editor.secretArn
   ? pepperFromSecret(await readSecretViaExtension(config.editor.secretArn, { token: process.env.AWS_SESSION_TOKEN ?? '' }))
   : config.editor.pepper;
 const editor = pepper
-  ? editorRoutes({ store, editorStore: new DynamoEditorStore(dynamo, config.table), pepper, log, publish: config.publish })
+  ? editorRoutes({ store, editorStore: createEditorStore({ client: dynamo, table: config.table }), pepper, log, publish: config.publish })
   : undefined;
 
 /** Lambda handler. */

@@ -3,7 +3,7 @@ import { createLiteDynamoClient } from '../lib/aws/dynamodb.ts';
 import { credentialsFromEnv, type LiteClientOptions } from '../lib/aws/lite-client.ts';
 import { parseConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
-import { DynamoStore } from '../lib/store/dynamo.ts';
+import { createDynamoStore } from '../lib/store/store.ts';
 
 /** Validated configuration of this function (throws at cold start on bad config). */
 export const config = parseConfig(process.env);
@@ -23,5 +23,5 @@ export const aws: Pick<LiteClientOptions, 'region' | 'credentials'> = {
 };
 /** One DynamoDB client per container. */
 export const dynamo = createLiteDynamoClient({ ...aws, endpoint: config.dynamodbEndpoint });
-/** The table behind the Store interface. */
-export const store = new DynamoStore({ client: dynamo, table: config.table, retentionDays: config.retentionDays });
+/** The entity stores on the table. */
+export const store = createDynamoStore({ client: dynamo, table: config.table, retentionDays: config.retentionDays });

@@ -8,7 +8,7 @@ import type { Config } from '../config.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { errorFields } from '../log.ts';
-import type { Store } from '../store/store.ts';
+import type { FeedStore, OutletStore } from '../store/store.ts';
 import type { FeedState, Outlet } from '../types.ts';
 import { OutletCatalog } from './catalog.ts';
 import { jsonFeed, rssFeed, type FeedMeta, type FeedStory } from './feeds.ts';
@@ -26,12 +26,13 @@ import {
 import { ROUTE_DOCS, openApiDocument } from './openapi.ts';
 import { emptyQuerySchema, listQuerySchema, parsePath, parseQuery, storyPathSchema, type ListQuery } from './params.ts';
 import { problemResponse } from './problem.ts';
-import { FacetCache, getPublicStory, listPublicStories, loadItems, type QueryDeps } from './queries.ts';
+import { FacetCache, getPublicStory, listPublicStories, loadItems, type QueryDeps, type StoryReader } from './queries.ts';
 import { coverage, perspectives, storyFacets, storySummary } from './views.ts';
 
 /** What the API needs from the outside world. */
 export interface AppDeps {
-  store: Store;
+  /** Read-only: stories, their items, outlets and feed health. */
+  store: StoryReader & Pick<OutletStore, 'listOutlets'> & Pick<FeedStore, 'listFeeds'>;
   config: Pick<Config, 'publish' | 'stage'>;
   log: Logger;
   now?: () => Date;
@@ -234,7 +235,7 @@ const isPublicPath = (path: string) => PUBLIC_PATTERNS.some((re) => re.test(path
  * The cheap change marker of the response cache: the newest row of the story index. Every story write (item joined,
  * editor action) sets `updatedAt` and bumps `version`, which moves this row.
  */
-async function changeMarker(store: Store): Promise<string> {
+async function changeMarker(store: StoryReader): Promise<string> {
   const page = await store.listStories({ limit: 1 });
   const s = page.items[0];
   return s ? `${s.updatedAt}#${s.id}#${s.version}` : '';

@@ -1,6 +1,6 @@
-// Reader queries over the Store interface: filtered, cursor-paged public story listings and single-story lookups.
+// Reader queries over the story and item stores: filtered, cursor-paged public story listings and single-story lookups.
 import { NotFoundError, ValidationError } from '../errors.ts';
-import type { Store } from '../store/store.ts';
+import type { ItemStore, StoryStore } from '../store/store.ts';
 import type { Item, Outlet, Story } from '../types.ts';
 import type { OutletCatalog } from './catalog.ts';
 import type { ListQuery } from './params.ts';
@@ -32,9 +32,12 @@ export class FacetCache {
   }
 }
 
+/** The stories and items readers see. */
+export type StoryReader = Pick<StoryStore, 'getStory' | 'listStories'> & Pick<ItemStore, 'getItems'>;
+
 /** What the reader queries need. */
 export interface QueryDeps {
-  store: Store;
+  store: StoryReader;
   catalog: OutletCatalog;
   policy: PublicationPolicy;
   facets: FacetCache;
@@ -169,7 +172,7 @@ export async function getPublicStory(deps: QueryDeps, id: string): Promise<Story
 }
 
 /** Items of several stories, read in batches of at most 100 keys, a few batches at a time. */
-export async function loadItems(store: Store, stories: readonly Story[]): Promise<Map<string, Item[]>> {
+export async function loadItems(store: Pick<ItemStore, 'getItems'>, stories: readonly Story[]): Promise<Map<string, Item[]>> {
   const batches: Story[][] = [];
   let batch: Story[] = [];
   let keys = 0;
@@ -196,7 +199,7 @@ export async function loadItems(store: Store, stories: readonly Story[]): Promis
 }
 
 // A tampered store cursor reaches DynamoDB as a bad ExclusiveStartKey: that is the client's mistake, not ours.
-async function readPage(store: Store, opts: { limit: number; cursor?: string; since?: string }) {
+async function readPage(store: Pick<StoryStore, 'listStories'>, opts: { limit: number; cursor?: string; since?: string }) {
   try {
     return await store.listStories(opts);
   } catch (err) {

@@ -12,7 +12,7 @@ import type { DynamoSender } from '../store/client.ts';
 import { LiteAwsClient, type JsonProtocol, type LiteClientOptions } from './lite-client.ts';
 
 /**
- * DynamoDB over AWS JSON 1.0. Only the data-plane commands DynamoStore and DynamoEditorStore send are listed:
+ * DynamoDB over AWS JSON 1.0. Only the data-plane commands entity stores and the editor store send are listed:
  * each command class imported here lands in every bundle that uses the client.
  */
 export const DYNAMODB_PROTOCOL: JsonProtocol = {

@@ -2,7 +2,7 @@
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { hash48 } from '../ids.ts';
 import type { Logger } from '../log.ts';
-import type { Store } from '../store/store.ts';
+import type { ItemStore, StoryStore } from '../store/store.ts';
 import type { Item, Membership, Story, StoryStatus } from '../types.ts';
 import { auditEntry, type EditorActionName } from './audit.ts';
 import type { Actor } from './auth.ts';
@@ -10,7 +10,7 @@ import type { EditorStore } from './store.ts';
 
 /** I/O the actions need. */
 export interface EditorActionDeps {
-  store: Store;
+  store: StoryStore & Pick<ItemStore, 'getItems'>;
   editorStore: EditorStore;
   log: Logger;
   now: () => Date;
@@ -190,7 +190,7 @@ export class EditorActions {
     };
     const members = moving.map((i) => this.member(i.id, newId, now, 1, []));
     if (!existing) await this.deps.store.putStory(created, 0, { members });
-    else for (const [i, m] of members.entries()) await this.deps.store.setMembership(moving[i]!, m);
+    else for (const m of members) await this.deps.store.setMembership(m);
     const next = shrink(prev, ids, staying, now);
     await this.deps.store.putStory(next, prev.version);
     await this.audit('split-from', actor, undefined, created, now, { storyIds: [sourceId], itemIds: ids });
@@ -223,7 +223,7 @@ export class EditorActions {
       };
       await this.deps.store.putStory(nextTarget, target.version, { members: [this.member(itemId, targetId, now, 1, [])] });
     } else {
-      await this.deps.store.setMembership(item, this.member(itemId, targetId, now, 1, []));
+      await this.deps.store.setMembership(this.member(itemId, targetId, now, 1, []));
     }
     const next = shrink(prev, [itemId], items.filter((i) => i.id !== itemId), now);
     await this.deps.store.putStory(next, prev.version);

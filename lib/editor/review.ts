@@ -1,6 +1,6 @@
 // The editors' review queue: new, changed-since-review and suspicious stories, widest coverage first.
 import pLimit from 'p-limit';
-import type { Store } from '../store/store.ts';
+import type { StoryStore } from '../store/store.ts';
 import type { Membership, Story } from '../types.ts';
 
 /** Why a story is in the queue. */
@@ -58,7 +58,7 @@ export function sortQueue(entries: ReviewEntry[]): ReviewEntry[] {
 }
 
 /** Builds the queue from the most recently updated stories (membership scores fetched per multi-item story). */
-export async function loadReviewQueue(store: Store, opts: ReviewOptions = DEFAULT_REVIEW_OPTIONS): Promise<ReviewEntry[]> {
+export async function loadReviewQueue(store: Pick<StoryStore, 'listStories' | 'getMemberships'>, opts: ReviewOptions = DEFAULT_REVIEW_OPTIONS): Promise<ReviewEntry[]> {
   const stories: Story[] = [];
   let cursor: string | undefined;
   do {

@@ -1,7 +1,7 @@
 // Scheduler stage: claims due feeds and enqueues fetch messages (apart from the fetch stack, for a small bundle).
 import pLimit from 'p-limit';
 import type { Logger } from '../log.ts';
-import type { Store } from '../store/store.ts';
+import type { FeedStore } from '../store/store.ts';
 import type { MessageQueue } from './queue.ts';
 
 /** Body of a fetch-queue message. */
@@ -33,7 +33,7 @@ export function claimExpiry(now: Date, claimMinutes: number, expiredClaims: numb
  * becomes due again. `all` enqueues every live feed unclaimed.
  */
 export async function enqueueDueFeeds(deps: {
-  store: Store;
+  store: Pick<FeedStore, 'listFeeds' | 'dueFeeds' | 'claimFeed'>;
   queue: MessageQueue;
   groupQueue?: MessageQueue;
   now: () => Date;

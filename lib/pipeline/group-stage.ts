@@ -4,7 +4,7 @@ import pLimit from 'p-limit';
 import { ConflictError, RoundupError } from '../errors.ts';
 import { StoryGrouper, type GroupInput, type StorySnapshot } from '../group/engine.ts';
 import { errorFields, type Logger } from '../log.ts';
-import type { Store } from '../store/store.ts';
+import type { CursorStore, ItemStore, LeaseStore, StoryStore } from '../store/store.ts';
 import type { Item, Membership, Story } from '../types.ts';
 import { applyStoryChanges } from './corrections.ts';
 
@@ -23,9 +23,12 @@ export interface GroupState {
   broken?: boolean;
 }
 
+/** What the group stage reads and writes: stories, the items the arrivals announce, its lease and cursor. */
+export type GroupStore = StoryStore & Pick<ItemStore, 'getItems' | 'listArrivals'> & LeaseStore & CursorStore;
+
 /** I/O and settings the group stage needs. */
 export interface GroupStageDeps {
-  store: Store;
+  store: GroupStore;
   log: Logger;
   now: () => Date;
   windowHours: number;
@@ -88,7 +91,7 @@ export const toGroupInput = (it: Item): GroupInput => ({
 class PassLease {
   private validUntil = 0;
   constructor(
-    private readonly store: Store,
+    private readonly store: LeaseStore,
     private readonly holder: string,
     private readonly ttlMs: number,
   ) {}
@@ -162,7 +165,7 @@ function emptyState(deps: Pick<GroupStageDeps, 'windowHours'>): GroupState {
 }
 
 /** Every story updated within the window (or since `since`), oldest first. */
-async function listStoriesSince(store: Store, since: string): Promise<Story[]> {
+async function listStoriesSince(store: Pick<StoryStore, 'listStories'>, since: string): Promise<Story[]> {
   const out: Story[] = [];
   let cursor: string | undefined;
   do {

@@ -113,6 +113,3 @@ export const leaseKeys = (name: string): Keys => ({ pk: `LEASE#${name}`, sk: 'LE
 
 /** Progress cursor of a single-writer stage (the grouping stage's position in the arrival records). */
 export const cursorKeys = (name: string): Keys => ({ pk: `CURSOR#${name}`, sk: 'CURSOR' });
-
-/** Idempotency record of a completed run step. */
-export const runKeys = (runId: string): Keys => ({ pk: `RUN#${runId}`, sk: 'RUN' });

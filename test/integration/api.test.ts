@@ -19,6 +19,7 @@ import {
 } from '../../lib/api/schemas.ts';
 import { silentLogger } from '../../lib/log.ts';
 import type { Store } from '../../lib/store/store.ts';
+import { putItems } from '../support/records.ts';
 import type { Item, Outlet, Story } from '../../lib/types.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
 import { validateJsonFeed } from '../support/jsonfeed.ts';
@@ -78,7 +79,7 @@ interface Seeded {
 }
 
 async function seedStory(store: Store, s: Partial<Story> & { id: string; updatedAt: string }, items: Item[], out: Seeded): Promise<Story> {
-  for (const it of items) await store.putItem(it);
+  await putItems(store, items, { dedupeUrls: true });
   const story: Story = {
     label: `Label ${s.id}`,
     headline: `Headline ${s.id}`,
@@ -460,7 +461,7 @@ describe('public API on dynalite', () => {
     expect(ok.status).toBe(200);
     expect(ok.headers.get('cache-control')).toBe('no-store');
     expect(healthSchema.parse(await ok.json()).stage).toBe('test');
-    const broken = createApp(deps({ store: { ...db.store, getStory: async () => Promise.reject(new Error('ECONNREFUSED')) } as unknown as Store }));
+    const broken = createApp(deps({ store: { ...db.store, getStory: async () => Promise.reject(new Error("ECONNREFUSED")) } }));
     const res = await broken.request('/healthz');
     expect(res.status).toBe(503);
     expect(res.headers.get('content-type')).toBe('application/problem+json');

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIngest } from '../../lib/pipeline/ingest.ts';
 import { MemoryQueue } from '../../lib/pipeline/queue.ts';
 import { createDynamoClient } from '../../lib/store/client.ts';
-import { DynamoStore } from '../../lib/store/dynamo.ts';
+import { createDynamoStore } from '../../lib/store/store.ts';
 import { feedKeys, primary } from '../../lib/store/keys.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
 import {
@@ -84,7 +84,7 @@ describe.each(BACKENDS)('faults on $name', (backend) => {
   };
   const storeOn = (db: TestDb, client: DynamoDBClient) => {
     clients.push(client);
-    return new DynamoStore({ client, table: db.table, retentionDays: 30 });
+    return createDynamoStore({ client, table: db.table, retentionDays: 30 });
   };
 
   beforeAll(async () => {

@@ -8,14 +8,14 @@ import { createLiteDynamoClient } from '../../lib/aws/dynamodb.ts';
 import { AwsNetworkError, AwsServiceError, credentialsFromEnv, type LiteAwsClient } from '../../lib/aws/lite-client.ts';
 import { createLiteSqsClient } from '../../lib/aws/sqs.ts';
 import { newEditorKey } from '../../lib/editor/auth.ts';
-import { DynamoEditorStore } from '../../lib/editor/store.ts';
+import { createEditorStore } from '../../lib/editor/store.ts';
 import { ConfigError, ConflictError } from '../../lib/errors.ts';
 import { SqsQueue } from '../../lib/pipeline/queue.ts';
-import { DynamoStore } from '../../lib/store/dynamo.ts';
+import { createDynamoStore, type Store } from '../../lib/store/store.ts';
 import { StoreRetryExhaustedError } from '../../lib/store/retry.ts';
 import type { Item } from '../../lib/types.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
-import { item as baseItem, story } from '../support/records.ts';
+import { item as baseItem, putItems, story } from '../support/records.ts';
 
 const LOCAL = { accessKeyId: 'local', secretAccessKey: 'local' };
 const noSleep = async () => {};
@@ -32,25 +32,25 @@ const strip = <T extends { $metadata?: unknown }>(o: T) => {
 describe.each(BACKENDS)('store through the lite client on $name', (backend) => {
   let db: TestDb;
   let lite: LiteAwsClient;
-  let store: DynamoStore;
+  let store: Store;
   beforeAll(async () => {
     db = await openTestDb(backend);
     lite = createLiteDynamoClient({ region: 'us-east-1', endpoint: db.endpoint, credentials: LOCAL });
-    store = new DynamoStore({ client: lite, table: db.table, retentionDays: 30 });
+    store = createDynamoStore({ client: lite, table: db.table, retentionDays: 30 });
   });
   afterAll(async () => db?.close());
 
   it('writes a new item once, skips it unchanged, updates it when edited', async () => {
-    expect(await store.putItem(item('a'))).toBe('created');
-    expect(await store.putItem(item('a'))).toBe('unchanged');
-    expect(await store.putItem(item('a', { title: 'Titre corrigé', contentHash: 'h-a2' }))).toBe('updated');
+    expect(await putItems(store, [item('a')], { dedupeUrls: true })).toMatchObject({ created: 1 });
+    expect(await putItems(store, [item('a')], { dedupeUrls: true })).toMatchObject({ unchanged: 1 });
+    expect(await putItems(store, [item('a', { title: 'Titre corrigé', contentHash: 'h-a2' })], { dedupeUrls: true })).toMatchObject({ updated: 1 });
     const [stored] = await store.getItems(['a']);
     expect(stored).toEqual(item('a', { title: 'Titre corrigé', contentHash: 'h-a2' }));
   });
 
   it('treats the same article URL from another feed of the outlet as a duplicate (conditional failure by name)', async () => {
-    expect(await store.putItem(item('b', { url: 'https://www.ledevoir.com/monde/shared' }))).toBe('created');
-    expect(await store.putItem(item('c', { feedId: 'le-devoir/une', url: 'https://www.ledevoir.com/monde/shared' }))).toBe('duplicate');
+    expect(await putItems(store, [item('b', { url: 'https://www.ledevoir.com/monde/shared' })], { dedupeUrls: true })).toMatchObject({ created: 1 });
+    expect(await putItems(store, [item('c', { feedId: 'le-devoir/une', url: 'https://www.ledevoir.com/monde/shared' })], { dedupeUrls: true })).toMatchObject({ duplicate: 1 });
     expect(await store.getItems(['c'])).toEqual([]);
   });
 
@@ -64,16 +64,16 @@ describe.each(BACKENDS)('store through the lite client on $name', (backend) => {
 
   it('skips items of a feed already seen (string set round trip) and writes only the edited one', async () => {
     const feedItems = ['f1', 'f2', 'f3', 'f4', 'f5'].map((id) => item(id, { feedId: 'ld/f' }));
-    expect(await store.putFeedItems('ld/f', feedItems)).toMatchObject({ created: 5, skippedSeen: 0 });
-    expect(await store.putFeedItems('ld/f', feedItems)).toMatchObject({ created: 0, updated: 0, skippedSeen: 5 });
+    expect(await putItems(store, feedItems)).toMatchObject({ created: 5, skippedSeen: 0 });
+    expect(await putItems(store, feedItems)).toMatchObject({ created: 0, updated: 0, skippedSeen: 5 });
     const edited = feedItems.map((it) => (it.id === 'f2' ? { ...it, title: 'Nouveau titre', contentHash: 'h-f2b' } : it));
-    expect(await store.putFeedItems('ld/f', edited)).toMatchObject({ created: 0, updated: 1, skippedSeen: 4 });
+    expect(await putItems(store, edited)).toMatchObject({ created: 0, updated: 1, skippedSeen: 4 });
     expect((await store.getItems(['f2']))[0]?.title).toBe('Nouveau titre');
   });
 
   it('reads many items through BatchGetItem in chunks', async () => {
     const many = Array.from({ length: 120 }, (_, i) => item(`m${i}`, { feedId: 'ld/m' }));
-    expect(await store.putFeedItems('ld/m', many)).toMatchObject({ created: 120 });
+    expect(await putItems(store, many)).toMatchObject({ created: 120 });
     const got = await store.getItems(many.map((i) => i.id));
     expect(got.map((i) => i.id)).toEqual(many.map((i) => i.id));
   });
@@ -85,7 +85,7 @@ describe.each(BACKENDS)('store through the lite client on $name', (backend) => {
     await store.putStory({ ...s, label: 'Edited', labelByEditor: true, version: 2 }, 1);
     expect(await store.getMemberships('m1')).toEqual([m]);
     const [a] = await store.getItems(['a']);
-    await store.setMembership(a!, { ...m, score: 1, by: 'editor' });
+    await store.setMembership({ ...m, score: 1, by: 'editor' });
     expect((await store.getMemberships('m1'))[0]).toMatchObject({ itemId: 'a', score: 1, by: 'editor' });
     expect(await store.getStory('m1')).toMatchObject({ label: 'Edited', labelByEditor: true, version: 2 });
   });
@@ -121,7 +121,7 @@ describe.each(BACKENDS)('store through the lite client on $name', (backend) => {
   });
 
   it('serves the editor store: keys, revocation, audit history', async () => {
-    const editors = new DynamoEditorStore(lite, db.table);
+    const editors = createEditorStore({ client: lite, table: db.table });
     const { record } = newEditorKey('Ada', 'admin', 'pepper', '2026-11-26T10:00:00.000Z');
     await editors.putKey(record);
     expect(await editors.getKey(record.id)).toEqual(record);
@@ -264,8 +264,8 @@ describe('lite client on the wire', () => {
       expect(err).toMatchObject({ name: 'ThrottlingException', message: throttled.message, $retryable: { throttling: true }, $metadata: { httpStatusCode: 400, attempts: 2 } });
       expect(srv.requests).toHaveLength(2);
 
-      // DynamoStore wraps each call in its own retry: 3 store attempts × 2 client attempts, then its typed error.
-      const store = new DynamoStore({ client: c, table: 't', retentionDays: 30, retry: { attempts: 3, baseMs: 0, capMs: 0 } });
+      // The store wraps each call in its own retry: 3 store attempts × 2 client attempts, then its typed error.
+      const store = createDynamoStore({ client: c, table: 't', retentionDays: 30, retry: { attempts: 3, baseMs: 0, capMs: 0 } });
       const storeErr = await store.getStory('s_1').catch((e: unknown) => e);
       expect(storeErr).toBeInstanceOf(StoreRetryExhaustedError);
       expect((storeErr as Error).cause).toMatchObject({ name: 'ThrottlingException' });

@@ -9,10 +9,10 @@ import { MemoryQueue } from '../../lib/pipeline/queue.ts';
 import { attachCapacityMeter } from '../../lib/store/capacity.ts';
 import { storyKeys } from '../../lib/store/keys.ts';
 import { createDynamoClient } from '../../lib/store/client.ts';
-import { DynamoStore } from '../../lib/store/dynamo.ts';
+import { createDynamoStore } from '../../lib/store/store.ts';
 import { StoreRetryExhaustedError, withRetry } from '../../lib/store/retry.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
-import { item, story } from '../support/records.ts';
+import { item, putItems, story } from '../support/records.ts';
 
 
 describe.each(BACKENDS)('store on $name', (backend) => {
@@ -23,16 +23,16 @@ describe.each(BACKENDS)('store on $name', (backend) => {
   afterAll(async () => db?.close());
 
   it('writes a new item once, skips it unchanged, updates it when edited', async () => {
-    expect(await db.store.putItem(item('a'))).toBe('created');
-    expect(await db.store.putItem(item('a'))).toBe('unchanged');
-    expect(await db.store.putItem(item('a', { title: 'Titre corrigé', contentHash: 'h-a2' }))).toBe('updated');
+    expect(await putItems(db.store, [item('a')], { dedupeUrls: true })).toMatchObject({ created: 1 });
+    expect(await putItems(db.store, [item('a')], { dedupeUrls: true })).toMatchObject({ unchanged: 1 });
+    expect(await putItems(db.store, [item('a', { title: 'Titre corrigé', contentHash: 'h-a2' })], { dedupeUrls: true })).toMatchObject({ updated: 1 });
     const [stored] = await db.store.getItems(['a']);
     expect(stored?.title).toBe('Titre corrigé');
   });
 
   it('treats the same article URL from another feed of the outlet as a duplicate', async () => {
-    expect(await db.store.putItem(item('b', { url: 'https://www.ledevoir.com/monde/shared' }))).toBe('created');
-    expect(await db.store.putItem(item('c', { feedId: 'le-devoir/une', url: 'https://www.ledevoir.com/monde/shared' }))).toBe('duplicate');
+    expect(await putItems(db.store, [item('b', { url: 'https://www.ledevoir.com/monde/shared' })], { dedupeUrls: true })).toMatchObject({ created: 1 });
+    expect(await putItems(db.store, [item('c', { feedId: 'le-devoir/une', url: 'https://www.ledevoir.com/monde/shared' })], { dedupeUrls: true })).toMatchObject({ duplicate: 1 });
     expect(await db.store.getItems(['c'])).toEqual([]);
   });
 
@@ -47,18 +47,18 @@ describe.each(BACKENDS)('store on $name', (backend) => {
 
   it('skips items of a feed already seen without writing, and writes only the edited one', async () => {
     const feedItems = ['f1', 'f2', 'f3', 'f4', 'f5'].map((id) => item(id, { feedId: 'ld/f' }));
-    expect(await db.store.putFeedItems('ld/f', feedItems)).toMatchObject({ created: 5, skippedSeen: 0 });
-    expect(await db.store.putFeedItems('ld/f', feedItems)).toMatchObject({ created: 0, updated: 0, skippedSeen: 5 });
+    expect(await putItems(db.store, feedItems)).toMatchObject({ created: 5, skippedSeen: 0 });
+    expect(await putItems(db.store, feedItems)).toMatchObject({ created: 0, updated: 0, skippedSeen: 5 });
     const edited = feedItems.map((it) => (it.id === 'f2' ? { ...it, title: 'Nouveau titre', contentHash: 'h-f2b' } : it));
-    expect(await db.store.putFeedItems('ld/f', edited)).toMatchObject({ created: 0, updated: 1, skippedSeen: 4 });
+    expect(await putItems(db.store, edited)).toMatchObject({ created: 0, updated: 1, skippedSeen: 4 });
     expect((await db.store.getItems(['f2']))[0]?.title).toBe('Nouveau titre');
   });
 
   it('checks a few unseen items with a read instead of rewriting the seen set', async () => {
     const few = [item('g1', { feedId: 'ld/g' }), item('g2', { feedId: 'ld/g' })];
-    expect(await db.store.putFeedItems('ld/g', few)).toMatchObject({ created: 2, skippedSeen: 0 });
+    expect(await putItems(db.store, few)).toMatchObject({ created: 2, skippedSeen: 0 });
     // Not in a seen set (too few to be worth a write), but found unchanged by the batched read.
-    expect(await db.store.putFeedItems('ld/g', few)).toMatchObject({ created: 0, updated: 0, unchanged: 2, skippedSeen: 0 });
+    expect(await putItems(db.store, few)).toMatchObject({ created: 0, updated: 0, unchanged: 2, skippedSeen: 0 });
   });
 
   it('stores a fetch batch behind one arrival record written before its items, and rewrites nothing', async () => {
@@ -72,7 +72,7 @@ describe.each(BACKENDS)('store on $name', (backend) => {
       },
       { step: 'initialize', name: 'recordPuts' },
     );
-    const store = new DynamoStore({ client, table: db.table, retentionDays: 30 });
+    const store = createDynamoStore({ client, table: db.table, retentionDays: 30 });
     const feeds = ['ld/b1', 'ld/b2', 'ld/b3'].map((feedId, f) => ({ feedId, items: [1, 2].map((n) => item(`b${f}-${n}`, { feedId })) }));
     const window = () => ({ from: new Date(Date.now() - 3_600_000).toISOString(), now: new Date(Date.now() + 1_000).toISOString() });
     const known = new Set((await store.listArrivals(window())).map((a) => a.key));
@@ -95,7 +95,7 @@ describe.each(BACKENDS)('store on $name', (backend) => {
     await db.store.putStory({ ...s, label: 'Edited', labelByEditor: true, version: 2 }, 1);
     expect(await db.store.getMemberships('m1')).toEqual([m]);
     const [a] = await db.store.getItems(['a']);
-    await db.store.setMembership(a!, { ...m, score: 1, by: 'editor' });
+    await db.store.setMembership({ ...m, score: 1, by: 'editor' });
     expect((await db.store.getMemberships('m1'))[0]).toMatchObject({ itemId: 'a', score: 1, by: 'editor' });
     const stored = await db.store.getStory('m1');
     expect(stored).toMatchObject({ label: 'Edited', labelByEditor: true, version: 2 });
@@ -215,13 +215,13 @@ describe.each(BACKENDS)('capacity meter on $name', (backend) => {
   it('sums consumed write units, and an unchanged feed re-written costs none', async () => {
     const client = createDynamoClient({ endpoint: db.endpoint, region: 'us-east-1' });
     const meter = attachCapacityMeter(client);
-    const store = new DynamoStore({ client, table: db.table, retentionDays: 30 });
+    const store = createDynamoStore({ client, table: db.table, retentionDays: 30 });
     const items = ['k1', 'k2', 'k3', 'k4', 'k5'].map((id) => item(id, { feedId: 'ld/k' }));
-    await store.putFeedItems('ld/k', items);
+    await putItems(store, items);
     // Five items, their arrival record and the seen set: at least seven write units.
     expect(meter.snapshot().writeUnits).toBeGreaterThanOrEqual(7);
     meter.reset();
-    await store.putFeedItems('ld/k', items);
+    await putItems(store, items);
     expect(meter.snapshot()).toMatchObject({ writeUnits: 0, failedConditionalWrites: 0 });
     expect(meter.snapshot().readUnits).toBeGreaterThan(0);
     client.destroy();

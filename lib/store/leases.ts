@@ -1,0 +1,81 @@
+// Leases (single-writer locks) and the progress cursors of single-writer stages.
+import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { toAttrs, type Table } from './db.ts';
+import { cursorKeys, leaseKeys, primary } from './keys.ts';
+
+/** Named leases: at most one holder at a time, each term bounded. */
+export interface LeaseStore {
+  /**
+   * Takes (or, for its current holder, extends) a named lease until `ttlMs` from now; false when someone
+   * else holds it. A holder whose lease already expired cannot extend it: it must acquire it anew.
+   */
+  acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Extends a lease still held by `owner`; false when it expired or changed hands (the holder must stop). */
+  renewLease(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  releaseLease(name: string, owner: string): Promise<void>;
+}
+
+/** Progress cursors of single-writer stages. */
+export interface CursorStore {
+  /** Progress cursor of a single-writer stage; undefined before its first pass. */
+  getCursor(name: string): Promise<string | undefined>;
+  setCursor(name: string, value: string): Promise<void>;
+}
+
+/** LeaseStore on the table. */
+export function leaseStore(db: Table): LeaseStore {
+  return {
+    async acquireLease(name, owner, ttlMs) {
+      const now = Date.now();
+      return db.sendIf(
+        new PutItemCommand({
+          TableName: db.name,
+          Item: toAttrs({ ...leaseKeys(name), entity: 'lease', owner, expiresAt: now + ttlMs }),
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR #o = :owner',
+          ExpressionAttributeNames: { '#o': 'owner' },
+          ExpressionAttributeValues: toAttrs({ ':now': now, ':owner': owner }),
+        }),
+      );
+    },
+
+    async renewLease(name, owner, ttlMs) {
+      const now = Date.now();
+      return db.sendIf(
+        new UpdateItemCommand({
+          TableName: db.name,
+          Key: toAttrs(primary(leaseKeys(name))),
+          UpdateExpression: 'SET expiresAt = :exp',
+          ConditionExpression: '#o = :owner AND expiresAt >= :now',
+          ExpressionAttributeNames: { '#o': 'owner' },
+          ExpressionAttributeValues: toAttrs({ ':exp': now + ttlMs, ':owner': owner, ':now': now }),
+        }),
+      );
+    },
+
+    async releaseLease(name, owner) {
+      // Not the holder any more (expired and taken over): nothing to release.
+      await db.sendIf(
+        new DeleteItemCommand({
+          TableName: db.name,
+          Key: toAttrs(primary(leaseKeys(name))),
+          ConditionExpression: '#o = :owner',
+          ExpressionAttributeNames: { '#o': 'owner' },
+          ExpressionAttributeValues: toAttrs({ ':owner': owner }),
+        }),
+      );
+    },
+  };
+}
+
+/** CursorStore on the table. */
+export function cursorStore(db: Table): CursorStore {
+  return {
+    async getCursor(name) {
+      return (await db.get(primary(cursorKeys(name)), { consistent: true }))?.value?.S;
+    },
+
+    async setCursor(name, value) {
+      await db.send(new PutItemCommand({ TableName: db.name, Item: toAttrs({ ...cursorKeys(name), entity: 'cursor', value }) }));
+    },
+  };
+}
