@@ -117,7 +117,7 @@ export async function seedApiData(store: Store, opts: { stories?: number; outlet
     storyIds.push(story.id);
     if (story.outletIds.length >= 2) publicIds.push(story.id);
     // Ten stories in flight at a time keeps seeding to seconds without flooding dynalite.
-    pending.push(store.putBatchItems(items.map((it) => ({ feedId: it.feedId, items: [it] }))).then(() => store.putStory(story, 0)));
+    pending.push(store.putBatchItems(items.map((it) => ({ feedId: it.feedId, items: [it] }))).then(() => store.putStory(story, undefined)));
     if (pending.length === 10) await Promise.all(pending.splice(0));
   }
   await Promise.all(pending);

@@ -166,7 +166,8 @@ export async function getPublicStory(deps: QueryDeps, id: string): Promise<Story
   }
   if (!isPublic(story, deps.policy)) throw notFound();
   if (story.id !== id) return { kind: 'merged', to: story.id };
-  const [items, outlets] = await Promise.all([deps.store.getItems(story.itemIds), deps.catalog.get()]);
+  // A runaway story shows its newest items per outlet (the store keeps that list), not every item.
+  const [items, outlets] = await Promise.all([deps.store.getItems(story.shownItemIds ?? story.itemIds), deps.catalog.get()]);
   deps.facets.set(story, storyFacets(story, items, outlets));
   return { kind: 'story', story, items, outlets };
 }

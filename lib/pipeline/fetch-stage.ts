@@ -50,7 +50,7 @@ async function recordFailure(
   const redirect = ctx.permanentRedirect ?? (err as { permanentRedirect?: string } | undefined)?.permanentRedirect;
   const failed = nextStateAfterFailure(state, { now: ctx.now, error: err, pollMinutes: ctx.deps.pollMinutes, permanentRedirect: redirect });
   try {
-    await ctx.deps.store.saveFeed(failed);
+    await ctx.deps.store.saveFeed(failed, state);
   } catch (saveErr) {
     ctx.log.error('could not record feed failure', errorFields(saveErr));
   }
@@ -88,7 +88,7 @@ async function loadFeed(state: FeedState, deps: FetchStageDeps): Promise<FeedOut
     permanentRedirect = res.permanentRedirect;
     if (res.kind === 'not-modified') {
       const next = nextStateAfterSuccess(state, { now, status: 304, pollMinutes: deps.pollMinutes, permanentRedirect });
-      await deps.store.saveFeed(next);
+      await deps.store.saveFeed(next, state);
       const durationMs = Date.now() - started;
       log.info('feed not modified', { durationMs, httpStatus: 304, ...(next.url !== state.url ? { movedTo: next.url } : {}) });
       return { feedId: state.feedId, status: 'not-modified', newItems: 0, updatedItems: 0, durationMs };
@@ -145,7 +145,7 @@ async function storeLoaded(loaded: LoadedFeed[], deps: FetchStageDeps): Promise<
     loaded.map(async (l, i): Promise<FeedOutcome> => {
       const { created: newItems, updated: updatedItems } = writes[i]!;
       try {
-        await deps.store.saveFeed(l.next);
+        await deps.store.saveFeed(l.next, l.state);
       } catch (err) {
         return recordFailure(l.state, err, { deps, ...l });
       }

@@ -13,6 +13,17 @@ export interface LeaseStore {
   /** Extends a lease still held by `owner`; false when it expired or changed hands (the holder must stop). */
   renewLease(name: string, owner: string, ttlMs: number): Promise<boolean>;
   releaseLease(name: string, owner: string): Promise<void>;
+  /**
+   * Releases a lease held by `owner` itself or by one of its passes (holder `<owner>#<pass>`), e.g. the grouping
+   * lease of a process that was killed and restarts with the same owner id; false when it held none.
+   */
+  releaseLeaseOf(name: string, owner: string): Promise<boolean>;
+}
+
+/** Options of the lease store. */
+export interface LeaseOptions {
+  /** Epoch milliseconds; lease terms are measured on it (tests pass a manual clock). */
+  clock?: () => number;
 }
 
 /** Progress cursors of single-writer stages. */
@@ -23,10 +34,11 @@ export interface CursorStore {
 }
 
 /** LeaseStore on the table. */
-export function leaseStore(db: Table): LeaseStore {
+export function leaseStore(db: Table, opts: LeaseOptions = {}): LeaseStore {
+  const clock = opts.clock ?? Date.now;
   return {
     async acquireLease(name, owner, ttlMs) {
-      const now = Date.now();
+      const now = clock();
       return db.sendIf(
         new PutItemCommand({
           TableName: db.name,
@@ -39,7 +51,7 @@ export function leaseStore(db: Table): LeaseStore {
     },
 
     async renewLease(name, owner, ttlMs) {
-      const now = Date.now();
+      const now = clock();
       return db.sendIf(
         new UpdateItemCommand({
           TableName: db.name,
@@ -61,6 +73,18 @@ export function leaseStore(db: Table): LeaseStore {
           ConditionExpression: '#o = :owner',
           ExpressionAttributeNames: { '#o': 'owner' },
           ExpressionAttributeValues: toAttrs({ ':owner': owner }),
+        }),
+      );
+    },
+
+    releaseLeaseOf(name, owner) {
+      return db.sendIf(
+        new DeleteItemCommand({
+          TableName: db.name,
+          Key: toAttrs(primary(leaseKeys(name))),
+          ConditionExpression: '#o = :owner OR begins_with(#o, :pass)',
+          ExpressionAttributeNames: { '#o': 'owner' },
+          ExpressionAttributeValues: toAttrs({ ':owner': owner, ':pass': `${owner}#` }),
         }),
       );
     },

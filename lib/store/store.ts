@@ -2,24 +2,24 @@
 import { Table, type TableOptions } from './db.ts';
 import { feedStore, type FeedStore } from './feeds.ts';
 import { itemStore, type ItemStore } from './items.ts';
-import { cursorStore, leaseStore, type CursorStore, type LeaseStore } from './leases.ts';
+import { cursorStore, leaseStore, type CursorStore, type LeaseOptions, type LeaseStore } from './leases.ts';
 import { outletStore, type OutletStore } from './outlets.ts';
-import { storyStore, type StoryStore } from './stories.ts';
+import { storyStore, type StoryFailureStore, type StoryStore } from './stories.ts';
 
-export type { FeedStore } from './feeds.ts';
+export type { ClaimOptions, FeedClaim, FeedStore } from './feeds.ts';
 export type { Arrival, FeedItems, FeedItemsWrite, ItemStore } from './items.ts';
 export type { CursorStore, LeaseStore } from './leases.ts';
 export type { OutletStore } from './outlets.ts';
-export type { Page, PutStoryOptions, StoryStore } from './stories.ts';
+export type { Page, PutStoryOptions, StoryFailure, StoryFailureStore, StoryStore } from './stories.ts';
 
 /**
  * Every entity store on one table, as the edges (Lambda handlers, local stack, CLI) wire it. Stage and API code
  * depends only on the entity stores it uses.
  */
-export type Store = OutletStore & FeedStore & ItemStore & StoryStore & LeaseStore & CursorStore;
+export type Store = OutletStore & FeedStore & ItemStore & StoryStore & StoryFailureStore & LeaseStore & CursorStore;
 
 /** Options of the DynamoDB stores. */
-export interface DynamoStoreOptions extends TableOptions {
+export interface DynamoStoreOptions extends TableOptions, LeaseOptions {
   /** Days after which items and quiet stories expire through DynamoDB TTL. */
   retentionDays: number;
 }
@@ -29,10 +29,10 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store {
   const db = new Table(opts);
   return {
     ...outletStore(db),
-    ...feedStore(db),
+    ...feedStore(db, opts),
     ...itemStore(db, opts),
     ...storyStore(db, opts),
-    ...leaseStore(db),
+    ...leaseStore(db, opts),
     ...cursorStore(db),
   };
 }

@@ -91,7 +91,7 @@ async function seedStory(store: Store, s: Partial<Story> & { id: string; updated
     status: 'auto',
     ...s,
   };
-  await store.putStory(story, 0);
+  await store.putStory(story, undefined);
   out.stories.push(story);
   out.items.set(story.id, items);
   return story;

@@ -169,7 +169,7 @@ export async function seedDesk(store: Store, now = new Date()): Promise<SeededDe
         updatedAt: its.at(-1)!.firstSeenAt, lastItemAt: its.at(-1)!.publishedAt, itemIds: its.map((i) => i.id),
         outletIds: [...new Set(its.map((i) => i.outletId))], version: 1, status: 'auto',
       },
-      0,
+      undefined,
     );
     for (const [it, score, matched] of s.members) {
       await store.setMembership({ storyId: s.id, itemId: it.id, score, matched, by: 'engine', at: it.firstSeenAt });

@@ -81,10 +81,9 @@ describe.each(BACKENDS)('store through the lite client on $name', (backend) => {
   it('keeps memberships on the story record across editor-style story writes', async () => {
     const s = story('m1', '2026-11-25T09:00:00.000Z');
     const m = { storyId: 'm1', itemId: 'a', score: 0.8, matched: ['mali'], by: 'engine' as const, at: '2026-11-25T09:00:00.000Z' };
-    await store.putStory(s, 0, { members: [m] });
-    await store.putStory({ ...s, label: 'Edited', labelByEditor: true, version: 2 }, 1);
+    await store.putStory(s, undefined, { members: [m] });
+    await store.putStory({ ...s, label: 'Edited', labelByEditor: true, version: 2 }, s);
     expect(await store.getMemberships('m1')).toEqual([m]);
-    const [a] = await store.getItems(['a']);
     await store.setMembership({ ...m, score: 1, by: 'editor' });
     expect((await store.getMemberships('m1'))[0]).toMatchObject({ itemId: 'a', score: 1, by: 'editor' });
     expect(await store.getStory('m1')).toMatchObject({ label: 'Edited', labelByEditor: true, version: 2 });
@@ -93,19 +92,19 @@ describe.each(BACKENDS)('store through the lite client on $name', (backend) => {
   it('lets exactly one of two schedulers claim a due feed', async () => {
     const due = '2026-11-25T10:00:00.000Z';
     await store.ensureFeeds([{ feedId: 'x/y', outletId: 'x', url: 'https://x.test/feed', consecutiveFailures: 0, nextDueAt: due, itemsSeen: 0 }]);
-    const claims = await Promise.all([
-      store.claimFeed('x/y', due, '2026-11-25T10:10:00.000Z'),
-      store.claimFeed('x/y', due, '2026-11-25T10:10:01.000Z'),
-    ]);
-    expect(claims.filter(Boolean)).toHaveLength(1);
-    expect(await store.dueFeeds('2026-11-25T10:05:00.000Z', 10)).toEqual([]);
+    const claim = (owner: string) =>
+      store.claimDueFeeds({ now: '2026-11-25T10:05:00.000Z', owner, feedIds: ['x/y'], claimUntil: () => '2026-11-25T10:15:00.000Z' });
+    const claims = await Promise.all([claim('one'), claim('two')]);
+    expect(claims.flat()).toEqual([{ feedId: 'x/y', dueAt: due, expiredClaims: 0 }]);
+    expect(await store.feedsInFlight('2026-11-25T10:06:00.000Z')).toEqual(['x/y']);
+    expect(await claim('three')).toEqual([]);
   });
 
   it('guards story writes with versions and pages stories newest first', async () => {
-    await store.putStory(story('s1', '2026-11-25T10:00:00.000Z'), 0);
-    await expect(store.putStory(story('s1', '2026-11-25T10:00:00.000Z'), 0)).rejects.toBeInstanceOf(ConflictError);
-    await store.putStory(story('s1', '2026-11-25T12:00:00.000Z', 2), 1);
-    await store.putStory(story('s2', '2026-11-25T11:00:00.000Z'), 0);
+    await store.putStory(story('s1', '2026-11-25T10:00:00.000Z'), undefined);
+    await expect(store.putStory(story('s1', '2026-11-25T10:00:00.000Z'), undefined)).rejects.toBeInstanceOf(ConflictError);
+    await store.putStory(story('s1', '2026-11-25T12:00:00.000Z', 2), story('s1', '2026-11-25T12:00:00.000Z'));
+    await store.putStory(story('s2', '2026-11-25T11:00:00.000Z'), undefined);
     const page1 = await store.listStories({ limit: 1 });
     expect(page1.items.map((s) => s.id)).toEqual(['s1']);
     const page2 = await store.listStories({ limit: 1, cursor: page1.cursor });

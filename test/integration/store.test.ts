@@ -90,11 +90,10 @@ describe.each(BACKENDS)('store on $name', (backend) => {
   it('keeps memberships on the story record across editor-style story writes', async () => {
     const s = story('m1', '2026-11-25T09:00:00.000Z');
     const m = { storyId: 'm1', itemId: 'a', score: 0.8, matched: ['mali'], by: 'engine' as const, at: '2026-11-25T09:00:00.000Z' };
-    await db.store.putStory(s, 0, { members: [m] });
+    await db.store.putStory(s, undefined, { members: [m] });
     // An editor write that knows nothing of memberships must not drop them.
-    await db.store.putStory({ ...s, label: 'Edited', labelByEditor: true, version: 2 }, 1);
+    await db.store.putStory({ ...s, label: 'Edited', labelByEditor: true, version: 2 }, s);
     expect(await db.store.getMemberships('m1')).toEqual([m]);
-    const [a] = await db.store.getItems(['a']);
     await db.store.setMembership({ ...m, score: 1, by: 'editor' });
     expect((await db.store.getMemberships('m1'))[0]).toMatchObject({ itemId: 'a', score: 1, by: 'editor' });
     const stored = await db.store.getStory('m1');
@@ -108,7 +107,7 @@ describe.each(BACKENDS)('store on $name', (backend) => {
       new PutItemCommand({ TableName: db.table, Item: marshall({ ...storyKeys('old1', s.updatedAt), entity: 'story', ...s }) }),
     );
     const m = { storyId: 'old1', itemId: 'a', score: 0.5, matched: ['x'], by: 'engine' as const, at: s.updatedAt };
-    await db.store.putStory({ ...s, version: 2 }, 1, { members: [m] });
+    await db.store.putStory({ ...s, version: 2 }, s, { members: [m] });
     expect(await db.store.getMemberships('old1')).toEqual([m]);
   });
 
@@ -119,19 +118,19 @@ describe.each(BACKENDS)('store on $name', (backend) => {
       new PutItemCommand({ TableName: db.table, Item: marshall({ ...storyKeys('old2', s.updatedAt), entity: 'story', ...s, itemIds: ['a', 'b'], members: { a: legacy } }) }),
     );
     const m = { storyId: 'old2', itemId: 'b', score: 0.41, matched: [], by: 'engine' as const, at: '2026-11-25T09:30:00.123Z' };
-    await db.store.putStory({ ...s, itemIds: ['a', 'b'], version: 2 }, 1, { members: [m] });
+    await db.store.putStory({ ...s, itemIds: ['a', 'b'], version: 2 }, { ...s, itemIds: ['a', 'b'] }, { members: [m] });
     expect(await db.store.getMemberships('old2')).toEqual([{ storyId: 'old2', itemId: 'a', ...legacy }, m]);
   });
 
   it('lets exactly one of two schedulers claim a due feed', async () => {
     const due = '2026-11-25T10:00:00.000Z';
     await db.store.ensureFeeds([{ feedId: 'x/y', outletId: 'x', url: 'https://x.test/feed', consecutiveFailures: 0, nextDueAt: due, itemsSeen: 0 }]);
-    const claims = await Promise.all([
-      db.store.claimFeed('x/y', due, '2026-11-25T10:10:00.000Z'),
-      db.store.claimFeed('x/y', due, '2026-11-25T10:10:01.000Z'),
-    ]);
-    expect(claims.filter(Boolean)).toHaveLength(1);
-    expect(await db.store.dueFeeds('2026-11-25T10:05:00.000Z', 10)).toEqual([]);
+    const claim = (owner: string) =>
+      db.store.claimDueFeeds({ now: '2026-11-25T10:05:00.000Z', owner, feedIds: ['x/y'], claimUntil: () => '2026-11-25T10:15:00.000Z' });
+    const claims = await Promise.all([claim('one'), claim('two')]);
+    expect(claims.flat()).toEqual([{ feedId: 'x/y', dueAt: due, expiredClaims: 0 }]);
+    expect(await db.store.feedsInFlight('2026-11-25T10:06:00.000Z')).toEqual(['x/y']);
+    expect(await claim('three')).toEqual([]);
   });
 
   it('doubles the claim of a feed whose claims keep expiring, and resets it once a fetch saves the feed', async () => {
@@ -141,30 +140,37 @@ describe.each(BACKENDS)('store on $name', (backend) => {
     const lines: string[] = [];
     const log = createLogger({ write: (l) => lines.push(l) });
     // Each scheduler run claims the feed; no fetch ever saves it (its message keeps failing).
-    const claim = async (at: number) => {
-      const r = await enqueueDueFeeds({ store: db.store, queue: new MemoryQueue(), now: () => new Date(at), log, feedIds: [feedId] });
-      return { enqueued: r.enqueued, until: (await db.store.getFeed(feedId))!.nextDueAt };
-    };
+    const claim = async (at: number) =>
+      (await enqueueDueFeeds({ store: db.store, queue: new MemoryQueue(), now: () => new Date(at), log, feedIds: [feedId] })).enqueued;
+    // Claimed until exactly `until`: in flight a millisecond before, due again at it.
+    const claimedUntil = async (until: number) => [
+      (await db.store.feedsInFlight(new Date(until - 1).toISOString())).includes(feedId),
+      (await db.store.feedsInFlight(new Date(until).toISOString())).includes(feedId),
+    ];
     const min = 60_000;
-    expect(await claim(t0)).toEqual({ enqueued: 1, until: new Date(t0 + 10 * min).toISOString() });
-    expect((await claim(t0 + 5 * min)).enqueued).toBe(0); // still claimed
-    expect(await claim(t0 + 11 * min)).toEqual({ enqueued: 1, until: new Date(t0 + 31 * min).toISOString() });
-    expect(await claim(t0 + 32 * min)).toEqual({ enqueued: 1, until: new Date(t0 + 72 * min).toISOString() });
+    expect(await claim(t0)).toBe(1);
+    expect(await claimedUntil(t0 + 10 * min)).toEqual([true, false]);
+    expect(await claim(t0 + 5 * min)).toBe(0); // still claimed
+    expect(await claim(t0 + 11 * min)).toBe(1);
+    expect(await claimedUntil(t0 + 31 * min)).toEqual([true, false]);
+    expect(await claim(t0 + 32 * min)).toBe(1);
+    expect(await claimedUntil(t0 + 72 * min)).toEqual([true, false]);
     const warnings = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'feed claim expired without a fetch');
     expect(warnings.map((w) => [w.feedId, w.claims])).toEqual([[feedId, 1], [feedId, 2]]);
     // A fetch that completes saves the feed: the count is gone and the next claim is the normal length again.
     const state = (await db.store.getFeed(feedId))!;
-    await db.store.saveFeed({ ...state, nextDueAt: new Date(t0 + 80 * min).toISOString() });
+    await db.store.saveFeed({ ...state, nextDueAt: new Date(t0 + 80 * min).toISOString() }, state);
     expect((await db.store.getFeed(feedId))!.claims).toBeUndefined();
-    expect(await claim(t0 + 81 * min)).toEqual({ enqueued: 1, until: new Date(t0 + 91 * min).toISOString() });
+    expect(await claim(t0 + 81 * min)).toBe(1);
+    expect(await claimedUntil(t0 + 91 * min)).toEqual([true, false]);
   });
 
   it('guards story writes with versions and lists stories newest first', async () => {
-    await db.store.putStory(story('s1', '2026-11-25T10:00:00.000Z'), 0);
-    await expect(db.store.putStory(story('s1', '2026-11-25T10:00:00.000Z'), 0)).rejects.toBeInstanceOf(ConflictError);
-    await db.store.putStory(story('s1', '2026-11-25T12:00:00.000Z', 2), 1);
-    await expect(db.store.putStory(story('s1', '2026-11-25T13:00:00.000Z', 3), 1)).rejects.toBeInstanceOf(ConflictError);
-    await db.store.putStory(story('s2', '2026-11-25T11:00:00.000Z'), 0);
+    await db.store.putStory(story('s1', '2026-11-25T10:00:00.000Z'), undefined);
+    await expect(db.store.putStory(story('s1', '2026-11-25T10:00:00.000Z'), undefined)).rejects.toBeInstanceOf(ConflictError);
+    await db.store.putStory(story('s1', '2026-11-25T12:00:00.000Z', 2), story('s1', '2026-11-25T12:00:00.000Z'));
+    await expect(db.store.putStory(story('s1', '2026-11-25T13:00:00.000Z', 3), story('s1', '2026-11-25T13:00:00.000Z'))).rejects.toBeInstanceOf(ConflictError);
+    await db.store.putStory(story('s2', '2026-11-25T11:00:00.000Z'), undefined);
     const page1 = await db.store.listStories({ limit: 1 });
     expect(page1.items.map((s) => s.id)).toEqual(['s1']);
     const page2 = await db.store.listStories({ limit: 1, cursor: page1.cursor });

@@ -44,3 +44,9 @@ export async function putItems(
   for (const w of writes) for (const k of Object.keys(total) as (keyof FeedItemsWrite)[]) total[k] += w[k];
   return total;
 }
+
+/** A clock that stands still until the test moves it (epoch milliseconds). */
+export function manualClock(start = Date.parse('2026-11-26T08:00:00.000Z')): (() => number) & { advance(ms: number): void } {
+  let t = start;
+  return Object.assign(() => t, { advance: (ms: number) => void (t += ms) });
+}
