@@ -14,5 +14,13 @@ const owner = `lambda-${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? Math.random().
 export const handler = async (_event: SQSEvent): Promise<SQSBatchResponse & { grouped: number }> => {
   const r = await runGroupStage({ store, log, now: () => new Date(), windowHours: config.grouping.windowHours, owner, state });
   state = r.state;
+  // CloudWatch Embedded Metric Format: story writes that failed, for the unwritable-stories alarm.
+  console.log(
+    JSON.stringify({
+      _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: 'Roundup', Dimensions: [['Stage']], Metrics: [{ Name: 'StoryWritesFailed', Unit: 'Count' }] }] },
+      Stage: config.stage,
+      StoryWritesFailed: r.storiesFailed,
+    }),
+  );
   return { batchItemFailures: [], grouped: r.grouped };
 };

@@ -422,5 +422,26 @@ export class RoundupStack extends Stack {
         period: Duration.hours(1),
       }),
     );
+    // StoryWritesFailed (EMF from the group function) counts story writes that failed in a pass; the story is
+    // recorded and retried every pass, so a failure that lasts three 15-minute periods will not heal by itself.
+    alarm(
+      'StoryWriteFailuresAlarm',
+      {
+        alarmName: `${prefix}-story-write-failures`,
+        alarmDescription: 'A story could not be written for 45 minutes: see writeFailures in GET /editor/api/review and the group logs',
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'StoryWritesFailed',
+        dimensionsMap: { Stage: this.config.stage },
+        statistic: 'Sum',
+        period: Duration.minutes(15),
+      }),
+    );
   }
 }

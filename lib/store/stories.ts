@@ -71,8 +71,8 @@ export const INLINE_ITEMS = 24;
 export const SHOWN_PER_OUTLET = 3;
 export const SHOWN_MAX = 48;
 
-/** Entries per member batch record (about 60 bytes each). */
-const BATCH_ENTRIES_MAX = 400;
+/** Entries per member batch record (about 100 bytes each: records stay near 20 KB). */
+const BATCH_ENTRIES_MAX = 200;
 
 /** Items remembered on a failure record. */
 export const FAILURE_ITEMS_MAX = 100;

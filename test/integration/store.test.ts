@@ -1,5 +1,5 @@
 // Store behaviour on both DynamoDB implementations: idempotent item writes, arrivals, versions, claims, leases.
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../lib/errors.ts';
@@ -7,7 +7,8 @@ import { createLogger } from '../../lib/log.ts';
 import { enqueueDueFeeds } from '../../lib/pipeline/enqueue.ts';
 import { MemoryQueue } from '../../lib/pipeline/queue.ts';
 import { attachCapacityMeter } from '../../lib/store/capacity.ts';
-import { storyKeys } from '../../lib/store/keys.ts';
+import { primary, storyKeys } from '../../lib/store/keys.ts';
+import { INLINE_ITEMS, shownItems } from '../../lib/store/stories.ts';
 import { createDynamoClient } from '../../lib/store/client.ts';
 import { createDynamoStore } from '../../lib/store/store.ts';
 import { StoreRetryExhaustedError, withRetry } from '../../lib/store/retry.ts';
@@ -176,6 +177,82 @@ describe.each(BACKENDS)('store on $name', (backend) => {
     const page2 = await db.store.listStories({ limit: 1, cursor: page1.cursor });
     expect(page2.items.map((s) => s.id)).toEqual(['s2']);
     expect((await db.store.getStory('s1'))?.version).toBe(2);
+  });
+
+  it('pages a story beyond its inline items: the record lists what readers are shown, reads give every item', async () => {
+    const at = (k: number) => new Date(Date.UTC(2026, 10, 25, 9, k)).toISOString();
+    const ids = Array.from({ length: INLINE_ITEMS + 6 }, (_, k) => `p${k}`);
+    const members = ids.map((itemId, k) => ({ storyId: 'big', itemId, score: 0.5, matched: ['mali'], by: 'engine' as const, at: at(k), outletId: `o${k % 10}`, publishedAt: at(k) }));
+    const s = { ...story('big', at(40)), itemIds: ids, outletIds: [...new Set(members.map((m) => m.outletId))] };
+    await db.store.putStory(s, undefined, { members });
+    const full = (await db.store.getStory('big'))!;
+    expect(full.itemIds).toEqual(ids);
+    expect(full.shownItemIds).toEqual(shownItems(members));
+    expect(await db.store.getMemberships('big')).toEqual(members);
+    const listed = (await db.store.listStories({ limit: 50 })).items.find((x) => x.id === 'big')!;
+    expect(listed).toMatchObject({ itemIds: full.shownItemIds, itemCount: ids.length });
+    // The record itself holds no item list, whatever the story's size.
+    const raw = await db.client.send(new GetItemCommand({ TableName: db.table, Key: marshall(primary(storyKeys('big'))) }));
+    expect(raw.Item?.itemIds).toBeUndefined();
+    expect(raw.Item?.members).toBeUndefined();
+    // An editor takes an item out and two join: the order is kept, the item stays out.
+    const next = { ...full, itemIds: [...ids.filter((i) => i !== 'p3'), 'p90', 'p91'], excludedItemIds: ['p3'], version: 2 };
+    await db.store.putStory(next, full);
+    expect((await db.store.getStory('big'))!.itemIds).toEqual(next.itemIds);
+    // Shrunk back under the inline limit, the record holds its list again.
+    const small = { ...next, itemIds: ids.slice(0, 3), version: 3 };
+    await db.store.putStory(small, next);
+    expect(await db.store.getStory('big')).toMatchObject({ itemIds: ids.slice(0, 3), version: 3 });
+    expect((await db.store.getStory('big'))!.shownItemIds).toBeUndefined();
+  });
+
+  it('records a story that could not be written, counts the attempts, and forgets it once cleared', async () => {
+    const error = Object.assign(new Error('Item size to update has exceeded the maximum allowed size'), { name: 'ValidationException' });
+    await db.store.recordStoryFailure({ storyId: 'f1', itemIds: ['a', 'b'], error, at: '2026-11-25T10:00:00.000Z' });
+    await db.store.recordStoryFailure({ storyId: 'f1', itemIds: ['a', 'b', 'c'], error, at: '2026-11-25T10:15:00.000Z' });
+    expect(await db.store.listStoryFailures()).toEqual([
+      {
+        storyId: 'f1',
+        itemIds: ['a', 'b', 'c'],
+        errorClass: 'ValidationException',
+        errorMessage: error.message,
+        firstFailedAt: '2026-11-25T10:00:00.000Z',
+        lastFailedAt: '2026-11-25T10:15:00.000Z',
+        attempts: 2,
+      },
+    ]);
+    await db.store.clearStoryFailure('f1');
+    expect(await db.store.listStoryFailures()).toEqual([]);
+  });
+
+  it('releases the claims and the grouping lease a killed process held', async () => {
+    const due = '2026-11-25T11:00:00.000Z';
+    const now = '2026-11-25T11:01:00.000Z';
+    await db.store.ensureFeeds(['k/1', 'k/2'].map((feedId) => ({ feedId, outletId: 'k', url: `https://k.test/${feedId}`, consecutiveFailures: 0, nextDueAt: due, itemsSeen: 0 })));
+    const claim = (owner: string) => db.store.claimDueFeeds({ now, owner, feedIds: ['k/1', 'k/2'], claimUntil: () => '2026-11-25T11:11:00.000Z' });
+    expect(await claim('dead')).toHaveLength(2);
+    expect(await db.store.feedsInFlight(now)).toEqual(expect.arrayContaining(['k/1', 'k/2']));
+    expect(await db.store.releaseClaims('dead', now)).toBe(2);
+    expect((await db.store.feedsInFlight(now)).filter((f) => f.startsWith('k/'))).toEqual([]);
+    // Released, not expired: the next claim is a normal one.
+    expect((await claim('next')).map((c) => c.expiredClaims)).toEqual([0, 0]);
+    expect(await db.store.acquireLease('grouping-k', 'dead#pass1', 60_000)).toBe(true);
+    expect(await db.store.releaseLeaseOf('grouping-k', 'deadish')).toBe(false);
+    expect(await db.store.releaseLeaseOf('grouping-k', 'dead')).toBe(true);
+    expect(await db.store.acquireLease('grouping-k', 'other', 60_000)).toBe(true);
+  });
+
+  it('moves a feed to a new registered URL, and keeps the URL it moved to by redirects while the registration stays', async () => {
+    const feed = { feedId: 'u/1', outletId: 'u', url: 'http://127.0.0.1:4001/feed.xml', consecutiveFailures: 0, nextDueAt: '2026-11-25T10:00:00.000Z', itemsSeen: 0 };
+    await db.store.ensureFeeds([feed]);
+    const stored = (await db.store.getFeed('u/1'))!;
+    await db.store.saveFeed({ ...stored, url: 'https://u.test/moved.xml', etag: '"v1"' }, stored);
+    await db.store.ensureFeeds([feed]);
+    expect(await db.store.getFeed('u/1')).toMatchObject({ url: 'https://u.test/moved.xml', etag: '"v1"' });
+    await db.store.ensureFeeds([{ ...feed, url: 'http://127.0.0.1:4002/feed.xml' }]);
+    const moved = (await db.store.getFeed('u/1'))!;
+    expect(moved.url).toBe('http://127.0.0.1:4002/feed.xml');
+    expect(moved.etag).toBeUndefined();
   });
 
   it('gives a lease to one owner at a time', async () => {

@@ -543,8 +543,23 @@ describe('RoundupStack (bundled with esbuild)', () => {
       }
     });
 
-    it('has exactly 2 DLQ + 8 function + 1 feed-failure alarms', () => {
-      expect(alarms()).toHaveLength(11);
+    it('alarms when story writes keep failing for three 15-minute periods', () => {
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: METRICS_NAMESPACE,
+        MetricName: 'StoryWritesFailed',
+        Dimensions: [{ Name: 'Stage', Value: 'test' }],
+        Statistic: 'Sum',
+        Period: 900,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+        TreatMissingData: 'notBreaching',
+      });
+    });
+
+    it('has exactly 2 DLQ + 8 function + 1 feed-failure + 1 story-write alarms', () => {
+      expect(alarms()).toHaveLength(12);
     });
   });
 
