@@ -98,7 +98,7 @@ async function pipelineScenario(endpoint: string) {
     // The first 304 changes each feed's last status (200 → 304); the polls after it change nothing.
     const polled304First = await runIngest(deps(16, 'bench-2'));
     const c2First = take(db.meter, db.byKind);
-    const polled304 = await runIngest(deps(24, 'bench-2b'));
+    const polled304 = await runIngest(deps(32, 'bench-2b'));
     const c2 = take(db.meter, db.byKind);
     for (const o of outlets) {
       for (const f of o.feeds) {
@@ -108,7 +108,7 @@ async function pipelineScenario(endpoint: string) {
       }
     }
     take(db.meter, db.byKind);
-    const polled200 = await runIngest(deps(40, 'bench-3'));
+    const polled200 = await runIngest(deps(48, 'bench-3'));
     const c3 = take(db.meter, db.byKind);
     const itemish = (by: Record<string, number>) =>
       ['ITEM', 'ARRIVALS', 'ARTICLE', 'STORY', 'STORY#MEMBERS', 'FEED#SEEN'].reduce((n, k) => n + (by[k] ?? 0), 0);

@@ -38,7 +38,10 @@ export interface StoryStore {
    * comes with its shown items in `itemIds` and its size in `itemCount`; `getStory` gives every item.
    */
   listStories(opts: { limit: number; cursor?: string; since?: string }): Promise<Page<Story>>;
-  /** Memberships of the story's current items, in story order. */
+  /**
+   * Memberships of the story's current items, in story order. An item placed by the engine with no score and no
+   * stored entry (a story's founder) reads as such, placed at the story's first coverage.
+   */
   getMemberships(storyId: string): Promise<Membership[]>;
   /** Records why an item already in a story is there (an editor placement); nothing else changes. */
   setMembership(membership: Membership): Promise<void>;
@@ -252,7 +255,11 @@ export function storyStore(db: Table, opts: { retentionDays: number }): StorySto
 
     // Member batches go first: a story record never names items whose reasons are not stored. A story that
     // becomes paged, or loses most of its items, gets its whole list as one reset.
-    const entries = joined.map((id) => entryOf(given.get(id) ?? { storyId: story.id, itemId: id, score: 0, matched: [], by: 'engine', at: story.updatedAt }));
+    // A plain engine placement with no score (a story's founder) says nothing a reader of a small story needs:
+    // it is left out, and read back as such (see `membershipOf`). A paged story gets every entry.
+    const entries = joined
+      .map((id) => entryOf(given.get(id) ?? { storyId: story.id, itemId: id, score: 0, matched: [], by: 'engine', at: story.updatedAt }))
+      .filter((e) => paged || e.s !== 0 || e.m || e.b);
     const updates = [...given.values()].filter((m) => prevSet.has(m.itemId) && nextSet.has(m.itemId)).map(entryOf);
     const reset = (paged && prevIds.length <= INLINE_ITEMS) || left.length > story.itemIds.length ? story.itemIds : undefined;
     const batches = chunkBatch({ a: entries, u: updates, x: reset ? [] : left, r: reset });
@@ -340,7 +347,7 @@ export function storyStore(db: Table, opts: { retentionDays: number }): StorySto
       const { record, batches } = await readPartition(storyId);
       if (!record) return [];
       const { story, entries } = fullStory(record, batches);
-      return story.itemIds.filter((id) => entries.has(id)).map((id) => toMembership(storyId, entries.get(id)!));
+      return story.itemIds.map((id) => toMembership(storyId, entries.get(id) ?? { i: id, s: 0, t: story.firstSeenAt }));
     },
 
     async setMembership(m) {
