@@ -199,7 +199,11 @@ export function feedStore(db: Table, opts: LeaseOptions = {}): FeedStore {
     return out;
   };
 
-  const holdSchedulerLease = async <T>(fn: () => Promise<T>): Promise<T> => {
+  /**
+   * Runs `fn` holding the scheduler lease. `fn` gets a check to call before its unconditional writes: it renews
+   * the lease once a third of the term is used, and throws if the lease was lost (another run may be claiming).
+   */
+  const holdSchedulerLease = async <T>(fn: (stillHeld: () => Promise<void>) => Promise<T>): Promise<T> => {
     const holder = `scheduler-${randomUUID().slice(0, 8)}`;
     // A holder that died frees the lease within its term; live runs hold it for a few calls.
     const deadline = Date.now() + SCHEDULER_LEASE_MS + 5_000;
@@ -207,8 +211,14 @@ export function feedStore(db: Table, opts: LeaseOptions = {}): FeedStore {
       if (Date.now() > deadline) throw new Error('Scheduler lease still held after its term');
       await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
     }
+    let held = Date.now();
+    const stillHeld = async () => {
+      if (Date.now() - held < SCHEDULER_LEASE_MS / 3) return;
+      if (!(await leases.renewLease(SCHEDULER_LEASE, holder, SCHEDULER_LEASE_MS))) throw new Error('Scheduler lease lost during a claim run');
+      held = Date.now();
+    };
     try {
-      return await fn();
+      return await fn(stillHeld);
     } finally {
       await leases.releaseLease(SCHEDULER_LEASE, holder);
     }
@@ -283,7 +293,7 @@ export function feedStore(db: Table, opts: LeaseOptions = {}): FeedStore {
     },
 
     claimDueFeeds(claim) {
-      return holdSchedulerLease(async () => {
+      return holdSchedulerLease(async (stillHeld) => {
         const { now } = claim;
         const [schedules, batches] = await Promise.all([readSchedules(), readClaimBatches(now)]);
         const pending = pendingClaims(schedules, batches);
@@ -320,6 +330,7 @@ export function feedStore(db: Table, opts: LeaseOptions = {}): FeedStore {
           if (held) out.push({ feedId: s.feedId, dueAt: until, expiredClaims: expired });
         }
         const nonce = randomUUID().slice(0, 8);
+        if (batch.length) await stillHeld();
         for (let i = 0; i < batch.length; i += CLAIM_BATCH_MAX) {
           const part = batch.slice(i, i + CLAIM_BATCH_MAX);
           const record: ClaimBatch = { owner: claim.owner, claimedUntil: batchUntil, feeds: part.map((c) => c.feedId), dues: part.map((c) => c.dueAt) };
