@@ -8,7 +8,8 @@ import type { Config } from '../config.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { errorFields } from '../log.ts';
-import type { FeedStore, OutletStore } from '../store/store.ts';
+import { StorySearch, type StorySearchOptions } from '../search/story-search.ts';
+import type { FeedStore, OutletStore, SearchStore } from '../store/store.ts';
 import type { FeedState, Outlet } from '../types.ts';
 import { OutletCatalog } from './catalog.ts';
 import { jsonFeed, rssFeed, type FeedMeta, type FeedStory } from './feeds.ts';
@@ -32,7 +33,7 @@ import { coverage, perspectives, storyFacets, storySummary } from './views.ts';
 /** What the API needs from the outside world. */
 export interface AppDeps {
   /** Read-only: stories, their items, outlets and feed health. */
-  store: StoryReader & Pick<OutletStore, 'listOutlets'> & Pick<FeedStore, 'listFeeds'>;
+  store: StoryReader & Pick<OutletStore, 'listOutlets'> & Pick<FeedStore, 'listFeeds'> & Pick<SearchStore, 'listSearchBatches'>;
   config: Pick<Config, 'publish' | 'stage'>;
   log: Logger;
   now?: () => Date;
@@ -42,6 +43,8 @@ export interface AppDeps {
   cache?: Partial<ResponseCacheOptions> | false;
   /** How long outlet metadata is kept in the process before it is re-read (default 60 s). */
   outletsTtlMs?: number;
+  /** Story search tuning (`q`): days searched, refresh interval. */
+  search?: StorySearchOptions;
   /**
    * Editor desk routes (lib/api/editor.ts `editorRoutes(…)`, built at the edge): mounted on the app when given.
    * They bring their own auth and CORS; the public CORS policy (GET/HEAD/OPTIONS) only covers the public paths.
@@ -60,7 +63,8 @@ export const PUBLIC_PATHS = ROUTE_DOCS.map((r) => r.path.replace(/\{(\w+)\}/g, '
 export function createApp(deps: AppDeps): Hono {
   const now = deps.now ?? (() => new Date());
   const catalog = new OutletCatalog(deps.store, deps.log, deps.outletsTtlMs ?? 60_000);
-  const qd: QueryDeps = { store: deps.store, catalog, policy: deps.config.publish, facets: new FacetCache() };
+  const search = new StorySearch(deps.store, deps.search);
+  const qd: QueryDeps = { store: deps.store, catalog, policy: deps.config.publish, facets: new FacetCache(), search };
   const cache =
     deps.cache === false
       ? undefined

@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import type { FeedStore, ItemStore, OutletStore, StoryFailureStore, StoryStore } from '../store/store.ts';
+import type { FeedStore, ItemStore, OutletStore, SearchStore, StoryFailureStore, StoryStore } from '../store/store.ts';
 import type { Item, Membership, Outlet, Story } from '../types.ts';
 import { fromOpml } from '../outlets/opml.ts';
 import { registerOutlets } from '../outlets/register.ts';
@@ -22,7 +22,12 @@ import { editorPages } from './editor-pages.tsx';
 /** What the editor routes need; built once at the edge (the pepper comes from Secrets Manager on AWS). */
 export interface EditorDeps {
   /** Stories and their items, outlets (OPML import registers them and their feeds). */
-  store: StoryStore & Pick<StoryFailureStore, 'listStoryFailures'> & Pick<ItemStore, 'getItems'> & OutletStore & Pick<FeedStore, 'ensureFeeds'>;
+  store: StoryStore &
+    Pick<StoryFailureStore, 'listStoryFailures'> &
+    Pick<ItemStore, 'getItems'> &
+    Pick<SearchStore, 'putSearchEntries'> &
+    OutletStore &
+    Pick<FeedStore, 'ensureFeeds'>;
   editorStore: EditorStore;
   /** Server pepper for key hashes and CSRF tokens. */
   pepper: string;

@@ -1,5 +1,5 @@
 // Reader queries over the story and item stores: filtered, cursor-paged public story listings and single-story lookups.
-import { foldText } from '../text/fold.ts';
+import type { StorySearch } from '../search/story-search.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { ItemStore, StoryStore } from '../store/store.ts';
 import type { Item, Outlet, Story } from '../types.ts';
@@ -34,7 +34,7 @@ export class FacetCache {
 }
 
 /** The stories and items readers see. */
-export type StoryReader = Pick<StoryStore, 'getStory' | 'listStories'> & Pick<ItemStore, 'getItems'>;
+export type StoryReader = Pick<StoryStore, 'getStory' | 'listStories' | 'getListedStories'> & Pick<ItemStore, 'getItems'>;
 
 /** What the reader queries need. */
 export interface QueryDeps {
@@ -42,6 +42,8 @@ export interface QueryDeps {
   catalog: OutletCatalog;
   policy: PublicationPolicy;
   facets: FacetCache;
+  /** Word search over every item of every story (`q`). */
+  search: Pick<StorySearch, 'search'>;
 }
 
 /** A public story with its facets. */
@@ -67,6 +69,8 @@ export interface StoryPage {
 }
 
 interface CursorState {
+  /** Position in the ranked search hits (a `q` query). */
+  o?: number;
   /** Store cursor of the store page to (re)start from. */
   s?: string;
   /** Rows of that store page already examined by the previous API page. */
@@ -96,6 +100,7 @@ export async function listPublicStories(
   const outlets = await deps.catalog.get();
   const match = cheapFilter(q, outlets);
   const langs = q.lang ? new Set(q.lang) : undefined;
+  if (q.q) return searchPublicStories(deps, q, { offset: cur.o ?? 0, fingerprint, since, budget, outlets, match, langs });
 
   const stories: ListedStory[] = [];
   const removed: RemovedStory[] = [];
@@ -143,6 +148,67 @@ export async function listPublicStories(
     }
   }
   return { stories, nextCursor: next ? encodeCursor(next) : null, removed, examined };
+}
+
+/**
+ * Public stories matching `q.q`, by relevance then recency (the search index ranks, see lib/search), with the
+ * other filters applied. The cursor is the position in the ranked hits; hits of merged stories count for the
+ * story that absorbed them.
+ */
+async function searchPublicStories(
+  deps: QueryDeps,
+  q: ListQuery,
+  ctx: {
+    offset: number;
+    fingerprint: string;
+    since?: string;
+    budget: number;
+    outlets: ReadonlyMap<string, Outlet>;
+    match: (s: Story) => boolean;
+    langs?: Set<string>;
+  },
+): Promise<StoryPage> {
+  const hits = await deps.search.search(q.q!);
+  const stories: ListedStory[] = [];
+  const seen = new Set<string>();
+  let at = ctx.offset;
+  let examined = 0;
+  while (at < hits.length && stories.length < q.limit && examined < ctx.budget) {
+    const chunk = hits.slice(at, at + Math.min(STORE_PAGE_MAX, Math.max(q.limit * 2, 10)));
+    const records = await resolveMerged(deps.store, await deps.store.getListedStories(chunk.map((h) => h.storyId)));
+    const byId = new Map(records.map((r) => [r.from, r.story]));
+    const candidates = [...byId.values()].filter((s) => isPublic(s, deps.policy) && ctx.match(s) && (!ctx.since || s.updatedAt >= ctx.since));
+    await loadFacets(deps, candidates, ctx.outlets);
+    for (const h of chunk) {
+      at++;
+      examined++;
+      const s = byId.get(h.storyId);
+      if (!s || seen.has(s.id) || !candidates.includes(s)) continue;
+      seen.add(s.id);
+      const facets = deps.facets.get(s)!;
+      if (ctx.langs && !facets.languages.some((l) => ctx.langs!.has(l))) continue;
+      stories.push({ story: s, facets });
+      if (stories.length === q.limit) break;
+    }
+  }
+  const next = at < hits.length ? encodeCursor({ o: at, f: ctx.fingerprint }) : null;
+  return { stories, nextCursor: next, removed: [], examined };
+}
+
+/** Each record, or the story a merged one was (finally) absorbed into, keyed by the id that was asked for. */
+async function resolveMerged(store: Pick<StoryStore, 'getListedStories'>, records: Story[]): Promise<{ from: string; story: Story }[]> {
+  const out = records.map((story) => ({ from: story.id, story }));
+  for (let hop = 0; hop < MAX_MERGE_HOPS; hop++) {
+    const pending = out.filter((r) => r.story.mergedInto);
+    if (pending.length === 0) break;
+    const targets = new Map((await store.getListedStories([...new Set(pending.map((r) => r.story.mergedInto!))])).map((s) => [s.id, s]));
+    for (const r of pending) {
+      const t = targets.get(r.story.mergedInto!);
+      if (t && t.id !== r.from) r.story = t;
+      else r.story = { ...r.story, hidden: true }; // a dangling or circular merge: never shown
+    }
+  }
+  return out;
 }
 
 /** The story and its items, or where a merged story went. */
@@ -235,13 +301,6 @@ function cheapFilter(q: ListQuery, outlets: ReadonlyMap<string, Outlet>): (s: St
       return (!countries || f.countries.some((c) => countries.has(c))) && (!regions || f.regions.some((r) => regions.has(r)));
     });
   }
-  if (q.q) {
-    const terms = foldText(q.q).split(/\s+/u).filter(Boolean);
-    tests.push((s) => {
-      const text = foldText(`${s.label}\n${s.headline}\n${s.summary ?? ''}`);
-      return terms.every((t) => text.includes(t));
-    });
-  }
   return (s) => tests.every((t) => t(s));
 }
 
@@ -269,7 +328,8 @@ function decodeCursor(raw: string, fingerprint: string): CursorState {
     typeof c === 'object' &&
     typeof c.f === 'string' &&
     (c.s === undefined || typeof c.s === 'string') &&
-    (c.k === undefined || (Number.isInteger(c.k) && c.k >= 0 && c.k < STORE_PAGE_MAX));
+    (c.k === undefined || (Number.isInteger(c.k) && c.k >= 0 && c.k < STORE_PAGE_MAX)) &&
+    (c.o === undefined || (Number.isInteger(c.o) && c.o >= 0));
   if (!valid) throw new ValidationError('Invalid cursor: pass nextCursor from a previous page unchanged', ['cursor: not a cursor from this API']);
   if (c.f !== fingerprint) {
     throw new ValidationError('Cursor was made for other filters: repeat the query that returned it, changing only the cursor', [

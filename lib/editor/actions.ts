@@ -2,7 +2,8 @@
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { hash48 } from '../ids.ts';
 import type { Logger } from '../log.ts';
-import type { ItemStore, StoryStore } from '../store/store.ts';
+import { storyCopyEntry } from '../search/entries.ts';
+import type { ItemStore, SearchStore, StoryStore } from '../store/store.ts';
 import type { Item, Membership, Story, StoryStatus } from '../types.ts';
 import { auditEntry, type EditorActionName } from './audit.ts';
 import type { Actor } from './auth.ts';
@@ -10,7 +11,7 @@ import type { EditorStore } from './store.ts';
 
 /** I/O the actions need. */
 export interface EditorActionDeps {
-  store: StoryStore & Pick<ItemStore, 'getItems'>;
+  store: StoryStore & Pick<ItemStore, 'getItems'> & Pick<SearchStore, 'putSearchEntries'>;
   editorStore: EditorStore;
   log: Logger;
   now: () => Date;
@@ -98,6 +99,9 @@ export class EditorActions {
     next.version = prev.version + 1;
     next.updatedAt = now;
     await this.deps.store.putStory(next, prev);
+    // An editor's label or copy is searchable like the items' words.
+    const copy = storyCopyEntry(next, prev);
+    if (copy) await this.deps.store.putSearchEntries([copy], now);
     const action = actions.length === 1 ? actions[0]! : 'edit';
     await this.audit(action, actor, prev, next, now);
     return next;

@@ -4,7 +4,9 @@ import pLimit from 'p-limit';
 import { ConflictError, RoundupError } from '../errors.ts';
 import { StoryGrouper, type GroupInput, type StorySnapshot } from '../group/engine.ts';
 import { errorFields, type Logger } from '../log.ts';
-import type { CursorStore, ItemStore, LeaseStore, StoryFailureStore, StoryStore } from '../store/store.ts';
+import type { CursorStore, ItemStore, LeaseStore, SearchEntry, SearchStore, StoryFailureStore, StoryStore } from '../store/store.ts';
+import { searchEntriesOf, storyCopyEntry, type WordNormalizer } from '../search/entries.ts';
+import { stem } from '../text/stem.ts';
 import { StoreRetryExhaustedError } from '../store/retry.ts';
 import type { Item, Membership, Story } from '../types.ts';
 import { applyStoryChanges } from './corrections.ts';
@@ -28,7 +30,12 @@ export interface GroupState {
  * What the group stage reads and writes: stories (and the failures of those it could not write), the items the
  * arrivals announce, its lease and cursor.
  */
-export type GroupStore = StoryStore & StoryFailureStore & Pick<ItemStore, 'getItems' | 'listArrivals'> & LeaseStore & CursorStore;
+export type GroupStore = StoryStore &
+  StoryFailureStore &
+  Pick<ItemStore, 'getItems' | 'listArrivals'> &
+  Pick<SearchStore, 'putSearchEntries'> &
+  LeaseStore &
+  CursorStore;
 
 /** What the writer keeps of an item it grouped. */
 interface ItemInfo {
@@ -86,6 +93,9 @@ export class LeaseLostError extends RoundupError {
     super('lease_lost', message, options);
   }
 }
+
+/** The shared stemmers: search words are stemmed here, where they are loaded for grouping anyway. */
+const WORDS: WordNormalizer = { stem };
 
 const LEASE = 'grouping';
 const CURSOR = 'grouping';
@@ -273,12 +283,21 @@ async function groupArrivals(state: GroupState, deps: GroupStageDeps, lease: Pas
   const touched = new Set<string>();
   const created = new Set<string>();
   const failedNow = new Set<string>();
+  const searchEntries: SearchEntry[] = [];
   /** Writes one story; a failure of that story alone is recorded and the pass goes on with the others. */
   const write = async (snap: StorySnapshot, pass: Map<string, Item>): Promise<boolean> => {
     try {
+      const prev = state.stories.get(snap.id);
+      const before = new Set(prev?.itemIds ?? []);
       const w = await writeStory(snap, pass, state, deps, lease, now);
       if (w !== 'unchanged') touched.add(snap.id);
       if (w === 'created') created.add(snap.id);
+      if (w !== 'unchanged') {
+        const written = state.stories.get(snap.id)!;
+        searchEntries.push(...searchEntriesOf(written, snap.itemIds.filter((id) => !before.has(id)), pass, WORDS));
+        const copy = storyCopyEntry(written, prev);
+        if (copy) searchEntries.push(copy);
+      }
       return true;
     } catch (err) {
       // Lost leases and an unreachable table are not this story's fault: the pass stops.
@@ -299,7 +318,8 @@ async function groupArrivals(state: GroupState, deps: GroupStageDeps, lease: Pas
   for (const f of await deps.store.listStoryFailures()) {
     const snap = state.grouper.snapshot(f.storyId);
     if (snap) {
-      if (await write(snap, new Map<string, Item>())) await deps.store.clearStoryFailure(f.storyId);
+      const joining = new Map((await deps.store.getItems(f.itemIds)).map((i) => [i.id, i]));
+      if (await write(snap, joining)) await deps.store.clearStoryFailure(f.storyId);
       continue;
     }
     regrouped.push(f.storyId);
@@ -325,8 +345,10 @@ async function groupArrivals(state: GroupState, deps: GroupStageDeps, lease: Pas
     }
     const snaps = state.grouper.drainTouched().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (const snap of snaps) await write(snap, pass);
+    await storeSearchWords(searchEntries.splice(0), deps);
     for (const item of batch) state.grouped.set(item.id, arrivalOf.get(item.id) ?? '');
   }
+  await storeSearchWords(searchEntries.splice(0), deps);
   // Regrouped items of failed stories now sit in written stories, or in the failures this pass recorded.
   for (const id of regrouped) if (!failedNow.has(id)) await deps.store.clearStoryFailure(id);
 
@@ -348,6 +370,20 @@ async function groupArrivals(state: GroupState, deps: GroupStageDeps, lease: Pas
   }
   if (failedNow.size) deps.log.warn('grouping pass left stories unwritten', { storiesFailed: failedNow.size, storyIds: [...failedNow].slice(0, 20) });
   return { grouped: items.length, storiesTouched: touched.size, storiesCreated: created.size, storiesFailed: failedNow.size };
+}
+
+/**
+ * Stores the search words of a flush. Search is secondary to grouping: a failure is logged and the pass goes on
+ * (those words are missing from search until the items' stories are written again).
+ */
+async function storeSearchWords(entries: SearchEntry[], deps: GroupStageDeps): Promise<void> {
+  if (entries.length === 0) return;
+  try {
+    // Wall-clock time: the API loads the search batches of its last days by its own clock.
+    await deps.store.putSearchEntries(entries, new Date().toISOString());
+  } catch (err) {
+    deps.log.warn('search words not stored', { ...errorFields(err), stories: entries.length });
+  }
 }
 
 const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);

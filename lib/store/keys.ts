@@ -91,6 +91,15 @@ function hourBuckets(prefix: string, from: string, to: string): string[] {
   return out;
 }
 
+/**
+ * Search batch: the search words of the items that joined stories in one grouping flush, bucketed by hour so the
+ * API refreshes its in-memory search index from the newest buckets only.
+ */
+export const searchBatchKeys = (at: string, nonce: string): Keys => ({ pk: `SEARCH#${at.slice(0, 13)}`, sk: `${at}#${nonce}` });
+
+/** Hour buckets of search batches from `from` to `to` inclusive, oldest first. */
+export const searchBuckets = (from: string, to: string): string[] => hourBuckets('SEARCH#', from, to);
+
 /** Dedupe claim: one article URL per outlet, whatever feed it came from (only outlets with several feeds). */
 export const articleClaimKeys = (outletId: string, urlHash: string): Keys => ({
   pk: `ARTICLE#${outletId}#${urlHash}`,

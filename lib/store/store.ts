@@ -4,19 +4,21 @@ import { feedStore, type FeedStore } from './feeds.ts';
 import { itemStore, type ItemStore } from './items.ts';
 import { cursorStore, leaseStore, type CursorStore, type LeaseOptions, type LeaseStore } from './leases.ts';
 import { outletStore, type OutletStore } from './outlets.ts';
+import { searchStore, type SearchStore } from './search.ts';
 import { storyStore, type StoryFailureStore, type StoryStore } from './stories.ts';
 
 export type { ClaimOptions, FeedClaim, FeedStore } from './feeds.ts';
 export type { Arrival, FeedItems, FeedItemsWrite, ItemStore } from './items.ts';
 export type { CursorStore, LeaseStore } from './leases.ts';
 export type { OutletStore } from './outlets.ts';
+export type { SearchBatch, SearchEntry, SearchStore } from './search.ts';
 export type { Page, PutStoryOptions, StoryFailure, StoryFailureStore, StoryStore } from './stories.ts';
 
 /**
  * Every entity store on one table, as the edges (Lambda handlers, local stack, CLI) wire it. Stage and API code
  * depends only on the entity stores it uses.
  */
-export type Store = OutletStore & FeedStore & ItemStore & StoryStore & StoryFailureStore & LeaseStore & CursorStore;
+export type Store = OutletStore & FeedStore & ItemStore & StoryStore & StoryFailureStore & SearchStore & LeaseStore & CursorStore;
 
 /** Options of the DynamoDB stores. */
 export interface DynamoStoreOptions extends TableOptions, LeaseOptions {
@@ -32,6 +34,7 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store {
     ...feedStore(db, opts),
     ...itemStore(db, opts),
     ...storyStore(db, opts),
+    ...searchStore(db, opts),
     ...leaseStore(db, opts),
     ...cursorStore(db),
   };

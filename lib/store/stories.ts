@@ -38,6 +38,8 @@ export interface StoryStore {
    * comes with its shown items in `itemIds` and its size in `itemCount`; `getStory` gives every item.
    */
   listStories(opts: { limit: number; cursor?: string; since?: string }): Promise<Page<Story>>;
+  /** Stories by id, as listed (one read of their records, batched); unknown ids are left out, the order kept. */
+  getListedStories(ids: string[]): Promise<Story[]>;
   /**
    * Memberships of the story's current items, in story order. An item placed by the engine with no score and no
    * stored entry (a story's founder) reads as such, placed at the story's first coverage.
@@ -375,6 +377,12 @@ export function storyStore(db: Table, opts: { retentionDays: number }): StorySto
         start,
       );
       return { items: page.items.map((r) => listedStory(fromAttrs<StoryRecord>(r))), cursor: encodeCursor(page.lastKey) };
+    },
+
+    async getListedStories(ids) {
+      const rows = await db.batchGet(ids.map((id) => primary(storyKeys(id))));
+      const found = new Map(rows.map((r) => listedStory(fromAttrs<StoryRecord>(r))).map((s) => [s.id, s]));
+      return ids.map((id) => found.get(id)).filter((s): s is Story => s !== undefined);
     },
 
     async recordStoryFailure(f) {

@@ -53,7 +53,7 @@ describe.each(BACKENDS)('concurrency on $name', (backend) => {
     expect(snap.ungrouped).toEqual([]);
     // Every item was created exactly once across the four runs.
     expect(runs.reduce((n, r) => n + r.newItems, 0)).toBe(single.itemIds.length);
-  });
+  }, 120_000); // four full runs, serialized on the leases: minutes on a loaded 2-core machine
 
   it('four scheduled runs at once claim each due feed once and end with what one run produces', async () => {
     const db = await fresh();
@@ -65,7 +65,7 @@ describe.each(BACKENDS)('concurrency on $name', (backend) => {
     expect(snap.duplicated).toEqual([]);
     expect(snap.ungrouped).toEqual([]);
     expect(snap.stories).toEqual(single.stories);
-  });
+  }, 120_000);
 
   /** Fetches every feed into a fresh table without grouping. */
   async function fetchOnly(): Promise<TestDb> {

@@ -26,7 +26,9 @@ export function fixtureDeps(store: Store, owner: string, over: Partial<IngestDep
     store,
     log: silentLogger,
     now: () => FIXTURE_NOW,
-    fetch: { ...config.fetch, timeoutMs: 10_000 },
+    // Generous: on a loaded machine an in-process dynalite can hold the event loop for seconds; a fetch that timed
+    // out would change what a run stores, and the tests compare runs.
+    fetch: { ...config.fetch, timeoutMs: 60_000 },
     pollMinutes: config.pollMinutes,
     windowHours: config.grouping.windowHours,
     concurrency: 8,

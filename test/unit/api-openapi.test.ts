@@ -20,6 +20,8 @@ function memoryStore(stories: Story[], items: Item[], outlets: Outlet[], feeds: 
     listOutlets: async () => outlets,
     listFeeds: async () => feeds,
     getStory: async (id: string) => stories.find((s) => s.id === id),
+    getListedStories: async (ids: string[]) => ids.map((id) => stories.find((s) => s.id === id)).filter((s): s is Story => !!s),
+    listSearchBatches: async () => [],
     getItems: async (ids: string[]) => {
       calls.getItems++;
       return ids.map((id) => items.find((i) => i.id === id)).filter((x): x is Item => !!x);
