@@ -7,7 +7,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseConfig } from '../lib/config.ts';
 import { silentLogger } from '../lib/log.ts';
 import { fromOpml } from '../lib/outlets/opml.ts';
+import { createApp } from '../lib/api/app.ts';
 import { rebuildState, runGroupStage, type GroupState } from '../lib/pipeline/group-stage.ts';
+import { StorySearch } from '../lib/search/story-search.ts';
 import { registerOutlets, runIngest, type IngestDeps } from '../lib/pipeline/ingest.ts';
 import { startSampleServer } from '../lib/samples/server.ts';
 import { attachCapacityMeter, type CapacityMeter } from '../lib/store/capacity.ts';
@@ -277,6 +279,61 @@ async function steadyScenario(endpoint: string) {
   };
 }
 
+/**
+ * Scenario 2b: search over the steady scenario's stories (its search batches). The API loads the last 7 days of
+ * search batches into memory on its first query; each later query reads only new batches (at most every 5 s),
+ * the records of the stories on its page and the items their facets need.
+ */
+async function searchScenario(endpoint: string) {
+  const db = await openDb(endpoint, 'bench-steady');
+  const { items: stream } = loadStream(2_000);
+  if (stream.length === 0) return { skipped: 'dataset not found' };
+  take(db.meter, db.byKind);
+  // Stored size of the search batches: what a cold API reads.
+  let storedBytes = 0;
+  let batches = 0;
+  const heapBefore = process.memoryUsage().heapUsed;
+  const searchIndex = new StorySearch(db.store, { refreshMs: 0 });
+  const loadStarted = performance.now();
+  await searchIndex.refresh();
+  const loadMs = performance.now() - loadStarted;
+  const heapAfter = process.memoryUsage().heapUsed;
+  const load = take(db.meter, db.byKind);
+  for (const b of await db.store.listSearchBatches({ from: new Date(Date.now() - 7 * 86_400_000).toISOString(), now: new Date().toISOString() })) {
+    batches++;
+    storedBytes += Buffer.byteLength(JSON.stringify(b.entries));
+  }
+  take(db.meter, db.byKind);
+  // Queries: one word of a headline each, every 40th headline of the stream (50 queries), through the API.
+  const app = createApp({
+    store: db.store,
+    config: { publish: { mode: 'outlets', minOutlets: 1 }, stage: 'bench' },
+    log: silentLogger,
+    cache: false,
+    search: { refreshMs: 5_000 },
+  });
+  await app.request('/stories?q=warmup');
+  take(db.meter, db.byKind);
+  const queries = stream.filter((_, i) => i % 40 === 0).map((it) => it.title.split(/\s+/).filter((w) => w.length >= 5)[0] ?? it.title.split(/\s+/)[0]!);
+  let found = 0;
+  const started = performance.now();
+  for (const q of queries) {
+    const body = (await (await app.request(`/stories?q=${encodeURIComponent(q)}&limit=20`)).json()) as { stories: unknown[] };
+    if (body.stories.length > 0) found++;
+  }
+  const ms = performance.now() - started;
+  const c = take(db.meter, db.byKind);
+  return {
+    stories: searchIndex.stats().stories,
+    index: { ...searchIndex.stats(), searchBatches: batches, storedKB: round2(storedBytes / 1024), heapMB: round2((heapAfter - heapBefore) / 1048576) },
+    coldLoad: { readUnits: round2(load.readUnits), ms: Math.round(loadMs) },
+    queries: queries.length,
+    queriesWithHits: found,
+    rcuPerQuery: round2(c.readUnits / queries.length),
+    msPerQuery: round2(ms / queries.length),
+  };
+}
+
 /** Scenario 3: cold start of the grouping writer over `stories` stories of 3 items each, all inside the window. */
 async function coldStartScenario(endpoint: string, stories: number) {
   const db = await openDb(endpoint, 'bench-cold');
@@ -335,8 +392,9 @@ export async function benchCost(): Promise<Record<string, unknown>> {
   try {
     const pipeline = await pipelineScenario(ddb.endpoint);
     const steady = await steadyScenario(ddb.endpoint);
+    const search = await searchScenario(ddb.endpoint);
     const coldStart = await coldStartScenario(ddb.endpoint, 5_000);
-    return { pipeline, steady, coldStart, model: costModel(pipeline, steady) };
+    return { pipeline, steady, search, coldStart, model: costModel(pipeline, steady) };
   } finally {
     await ddb.stop();
   }

@@ -174,7 +174,8 @@ async function searchPublicStories(
   let at = ctx.offset;
   let examined = 0;
   while (at < hits.length && stories.length < q.limit && examined < ctx.budget) {
-    const chunk = hits.slice(at, at + Math.min(STORE_PAGE_MAX, Math.max(q.limit * 2, 10)));
+    // A few more records than the page needs: some hits are not public or do not pass the other filters.
+    const chunk = hits.slice(at, at + Math.min(STORE_PAGE_MAX, q.limit + 5));
     const records = await resolveMerged(deps.store, await deps.store.getListedStories(chunk.map((h) => h.storyId)));
     const byId = new Map(records.map((r) => [r.from, r.story]));
     const candidates = [...byId.values()].filter((s) => isPublic(s, deps.policy) && ctx.match(s) && (!ctx.since || s.updatedAt >= ctx.since));

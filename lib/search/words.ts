@@ -24,17 +24,26 @@ export function searchWords(text: string): string[] {
 }
 
 /**
- * A term as search batches store it: the word, then `>` and its stem in the item's language when it was stemmed
- * (`soldats>soldat`; `soldat>` when the stem is the word itself). Words of an editor's copy carry no stem.
+ * A term as search batches store it: the word with its stem in the item's language when it was stemmed. A stem
+ * that begins the word (most do) is stored as its length after `>`: `soldats>6` is "soldats", stem "soldat";
+ * `soldat>` has the word itself as stem; `happy=happi` spells a stem that does not begin the word. Words of an
+ * editor's copy carry no stem.
  */
-export const term = (word: string, stem?: string): string => (stem === undefined ? word : `${word}>${stem === word ? '' : stem}`);
+export function term(word: string, stem?: string): string {
+  if (stem === undefined) return word;
+  if (stem === word) return `${word}>`;
+  return word.startsWith(stem) && stem.length > 0 ? `${word}>${stem.length}` : `${word}=${stem}`;
+}
 
 /** The word and stem of a stored term (`stem` undefined when it was not stemmed). */
 export function splitTerm(t: string): { word: string; stem?: string } {
+  const spelled = t.indexOf('=');
+  if (spelled >= 0) return { word: t.slice(0, spelled), stem: t.slice(spelled + 1) };
   const i = t.indexOf('>');
   if (i < 0) return { word: t };
   const word = t.slice(0, i);
-  return { word, stem: t.slice(i + 1) || word };
+  const length = t.slice(i + 1);
+  return { word, stem: length === '' ? word : word.slice(0, Number(length)) };
 }
 
 function bigrams(run: string): string[] {

@@ -18,7 +18,10 @@ describe('search words and terms', () => {
   it('folds case and accents and pairs the characters of unspaced scripts', () => {
     expect(searchWords('Malí: RETRAIT, Québec!')).toEqual(['mali', 'retrait', 'quebec']);
     expect(searchWords('東京都')).toEqual(['東京', '京都']);
+    expect(term('soldats', 'soldat')).toBe('soldats>6');
     expect(splitTerm(term('soldats', 'soldat'))).toEqual({ word: 'soldats', stem: 'soldat' });
+    expect(splitTerm(term('happy', 'happi'))).toEqual({ word: 'happy', stem: 'happi' });
+    expect(splitTerm(term('2026', '2026'))).toEqual({ word: '2026', stem: '2026' });
     expect(splitTerm(term('soldat', 'soldat'))).toEqual({ word: 'soldat', stem: 'soldat' });
     expect(splitTerm(term('mali'))).toEqual({ word: 'mali' });
   });
@@ -30,8 +33,8 @@ describe('search words and terms', () => {
     ]);
     const entries = searchEntriesOf({ id: 's', updatedAt: 't' }, ['a', 'b', 'gone'], items, { stem });
     expect(entries.map((e) => [e.lang, e.words])).toEqual([
-      ['fr', ['les>le', 'soldats>soldat', 'quittent>', 'gao>']],
-      ['en', ['troops>troop', 'leave>leav']],
+      ['fr', ['les>2', 'soldats>6', 'quittent>', 'gao>']],
+      ['en', ['troops>5', 'leave>4']],
     ]);
     const s = story('s', '2026-11-25T10:00:00.000Z');
     expect(storyCopyEntry(s, undefined)?.words).toEqual(['mali', 'withdrawal', 'france', 'completes', 'its', 'from']);
