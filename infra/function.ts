@@ -33,11 +33,6 @@ export interface RoundupBundleOptions {
   /** Modules left out of the bundle; empty so `@aws-sdk/*` ships pinned with the code. */
   readonly externalModules: string[];
   readonly charset: 'utf8';
-  /**
-   * Packages replaced at bundle time (absolute paths): the SDK clients' command classes become stand-ins that
-   * carry only `input`, since the functions send through the lite client (lib/aws/lite-client.ts).
-   */
-  readonly alias: Record<string, string>;
 }
 
 /**
@@ -59,10 +54,6 @@ export function bundleOptions(): RoundupBundleOptions {
     sourcemap: true,
     externalModules: [],
     charset: 'utf8',
-    alias: {
-      '@aws-sdk/client-dynamodb': join(REPO_ROOT, 'lib/aws/bundle/client-dynamodb.ts'),
-      '@aws-sdk/client-sqs': join(REPO_ROOT, 'lib/aws/bundle/client-sqs.ts'),
-    },
   };
 }
 
@@ -79,10 +70,7 @@ export function nodejsBundling(options: RoundupBundleOptions = bundleOptions()):
     externalModules: options.externalModules,
     // Via esbuildArgs: this aws-cdk-lib accepts `charset` but never passes it to esbuild, which then escapes
     // every non-ASCII character (stemmer and country tables grow ~20%).
-    esbuildArgs: {
-      '--charset': options.charset,
-      ...Object.fromEntries(Object.entries(options.alias).map(([from, to]) => [`--alias:${from}`, to])),
-    },
+    esbuildArgs: { '--charset': options.charset },
     forceDockerBundling: false,
   };
 }
@@ -105,7 +93,6 @@ export function esbuildOptions(entry: string, outfile: string, options: RoundupB
     sourcemap: options.sourcemap,
     external: options.externalModules,
     charset: options.charset,
-    alias: options.alias,
     absWorkingDir: REPO_ROOT,
   };
 }
