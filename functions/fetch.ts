@@ -11,7 +11,7 @@ import { lambdaRuntime } from './runtime.ts';
 const rt = lambdaRuntime('fetch');
 const { config, log, metrics, store } = rt;
 const groupQueue = config.queues.group
-  ? new SqsQueue(createSqsClient({ region: rt.region, budget: rt.budget }), config.queues.group, rt.budget)
+  ? new SqsQueue(createSqsClient({ region: rt.region, endpoint: config.sqsEndpoint, budget: rt.budget }), config.queues.group, rt.budget)
   : undefined;
 
 /**

@@ -8,7 +8,7 @@ import { lambdaRuntime } from './runtime.ts';
 
 const rt = lambdaRuntime('scheduler');
 const { config, log, store } = rt;
-const sqs = createSqsClient({ region: rt.region, budget: rt.budget });
+const sqs = createSqsClient({ region: rt.region, endpoint: config.sqsEndpoint, budget: rt.budget });
 const fetchQueue = new SqsQueue(sqs, config.queues.fetch ?? '', rt.budget);
 const groupQueue = config.queues.group ? new SqsQueue(sqs, config.queues.group, rt.budget) : undefined;
 

@@ -28,6 +28,11 @@ export interface RoundupBundleOptions {
   /** JS banner prepended to the bundle. */
   readonly banner: string;
   readonly minify: boolean;
+  /**
+   * Keep function and class names through minification: error classes name themselves from `new.target.name`
+   * and logs report `errorClass`, which would otherwise read `so` or `q`.
+   */
+  readonly keepNames: boolean;
   /** Linked (external `.map`) source maps. */
   readonly sourcemap: boolean;
   /** Modules left out of the bundle; empty so `@aws-sdk/*` ships pinned with the code. */
@@ -51,6 +56,7 @@ export function bundleOptions(): RoundupBundleOptions {
     banner:
       "import { createRequire as roundupCreateRequire } from 'node:module'; const require = roundupCreateRequire(import.meta.url);",
     minify: true,
+    keepNames: true,
     sourcemap: true,
     externalModules: [],
     charset: 'utf8',
@@ -65,6 +71,7 @@ export function nodejsBundling(options: RoundupBundleOptions = bundleOptions()):
     mainFields: options.mainFields,
     banner: options.banner,
     minify: options.minify,
+    keepNames: options.keepNames,
     sourceMap: options.sourcemap,
     sourceMapMode: nodejs.SourceMapMode.DEFAULT,
     externalModules: options.externalModules,
@@ -77,7 +84,7 @@ export function nodejsBundling(options: RoundupBundleOptions = bundleOptions()):
 
 /**
  * Maps the shared options onto esbuild's JS API the way NodejsFunction maps them onto its CLI
- * (`--bundle --platform --target --format --main-fields --banner:js --minify --sourcemap --charset`).
+ * (`--bundle --platform --target --format --main-fields --banner:js --minify --keep-names --sourcemap --charset`).
  */
 export function esbuildOptions(entry: string, outfile: string, options: RoundupBundleOptions = bundleOptions()): BuildOptions {
   return {
@@ -90,6 +97,7 @@ export function esbuildOptions(entry: string, outfile: string, options: RoundupB
     mainFields: options.mainFields,
     banner: { js: options.banner },
     minify: options.minify,
+    keepNames: options.keepNames,
     sourcemap: options.sourcemap,
     external: options.externalModules,
     charset: options.charset,

@@ -84,8 +84,9 @@ export function createDynamoClient(opts: ClientOptions): DynamoDBClient {
 }
 
 /**
- * An SQS client with the given retry budget. Requests go to the host of each call's queue URL (the SDK's
- * `useQueueUrlAsEndpoint`), so an emulator's queue URLs need no endpoint setting.
+ * An SQS client with the given retry budget. Without an endpoint, requests go to the host of each call's queue
+ * URL (the SDK's `useQueueUrlAsEndpoint`), as on AWS; emulators whose queue URLs name no reachable host
+ * (fauxqs: `sqs.<region>.localhost`) need the endpoint.
  */
 export function createSqsClient(opts: ClientOptions): SQSClient {
   return harden(new SQSClient(sdkConfig(opts)), 'SQS');
