@@ -118,7 +118,7 @@ describe.each(BACKENDS)('faults on $name', (backend) => {
     const snap = await snapshotTable(db.client, db.table);
     expect(snap.itemIds).toEqual(clean.itemIds);
     expect(snap.stories).toEqual(clean.stories);
-  });
+  }, 300_000);
 
   it.each([0.3, 0.85])('finishes the work of a run killed after %s of its writes, without duplicates', async (share) => {
     const db = await fresh();

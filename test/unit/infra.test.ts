@@ -107,10 +107,10 @@ describe('cdk.json', () => {
   });
 });
 
-/** Dimensions Powertools Metrics puts on every metric the functions publish (service, then the Stage default). */
+/** Dimensions Powertools Metrics puts on every metric the functions publish (as CDK sorts them; order is not significant). */
 const POWERTOOLS_DIMENSIONS = [
-  { Name: 'service', Value: METRICS.service },
   { Name: 'Stage', Value: 'test' },
+  { Name: 'service', Value: METRICS.service },
 ];
 
 describe('RoundupStack (bundled with esbuild)', () => {
