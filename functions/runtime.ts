@@ -3,10 +3,11 @@ import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { createDynamoClient } from '../lib/aws/clients.ts';
+import { settleBy } from '../lib/aws/deadline.ts';
 import { METRICS } from '../lib/aws/metrics.ts';
-import { RETRY_BUDGETS, type RetryBudget } from '../lib/aws/retry.ts';
+import { RETRY_BUDGETS, isUnavailable, type RetryBudget } from '../lib/aws/retry.ts';
 import { parseConfig, type Config } from '../lib/config.ts';
-import type { LogFields, Logger } from '../lib/log.ts';
+import { errorFields, type LogFields, type Logger } from '../lib/log.ts';
 import { DynamoStore } from '../lib/store/dynamo.ts';
 
 /** The lib Logger interface over a Powertools logger: JSON lines with Lambda context and our stable keys. */
@@ -68,4 +69,22 @@ export function lambdaRuntime(name: 'api' | 'scheduler' | 'fetch' | 'group', env
       return Date.now() + context.getRemainingTimeInMillis() - budget.reserveMs;
     },
   };
+}
+
+/**
+ * Runs a queue consumer's work for one batch inside the invocation's deadline. `undefined` means the whole
+ * batch must go back to the queue as partial batch failures: the work was still running at the deadline, or
+ * DynamoDB/SQS stayed unavailable through the retry budget. Either way the handler answers before the Lambda
+ * timeout, which would also redeliver the batch but count as a function error. Other errors (bugs) propagate.
+ */
+export async function withinDeadline<T>(log: Logger, deadline: number, messages: number, work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    const run = await settleBy(deadline, work);
+    if (run.done) return run.value;
+    log.error('batch still running at the deadline; every message goes back to the queue', { messages });
+  } catch (err) {
+    if (!isUnavailable(err)) throw err;
+    log.error('AWS unavailable; every message goes back to the queue', { messages, ...errorFields(err) });
+  }
+  return undefined;
 }

@@ -10,8 +10,11 @@ import { createDynamoClient } from '../../lib/aws/clients.ts';
 import { settleBy, withDeadline } from '../../lib/aws/deadline.ts';
 import { RETRY_BUDGETS, drainUnprocessed } from '../../lib/aws/retry.ts';
 import { UnavailableError } from '../../lib/errors.ts';
+import { registerOutlets } from '../../lib/outlets/register.ts';
+import { BACKENDS, openTestDb } from '../support/db.ts';
 import { freePort } from '../support/dynamodb-local.ts';
-import { LambdaHost, buildFunction, httpGet } from '../support/lambda-host.ts';
+import { startFeedServer } from '../support/feed-server.ts';
+import { LambdaHost, buildFunction, httpGet, sqsEvent } from '../support/lambda-host.ts';
 
 /** A fake DynamoDB endpoint on 127.0.0.1 that records each request's SDK invocation id and attempt header. */
 async function fakeDynamo(answer: 'error500' | 'throttle' | 'hang'): Promise<{ url: string; attempts: Map<string, number>; close(): Promise<void> }> {
@@ -155,4 +158,67 @@ describe('API function (built bundle) with DynamoDB unavailable', () => {
       await fake.close();
     }
   }, 30_000);
+});
+
+describe('queue consumers (built bundles) give up before their timeout with partial batch failures', () => {
+  let dir: string;
+  const bundles: Record<string, string> = {};
+  const hosts: LambdaHost[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'roundup-consumers-'));
+    bundles.fetch = await buildFunction('fetch', dir);
+    bundles.group = await buildFunction('group', dir);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const h of hosts) await h.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  // 13 s timeouts: with the 10 s reserve of fetch and group, each invocation's deadline is 3 s away.
+  const TIMEOUT_MS = 13_000;
+  const message = (body: string, n: number) => ({ MessageId: `m-${n}`, ReceiptHandle: `r-${n}`, Body: body, Attributes: { ApproximateReceiveCount: '1' } });
+
+  it('fetch: a batch whose feed never answers is reported failed at the deadline, not killed by the timeout', async () => {
+    const feeds = await startFeedServer({ '/hang.xml': () => {} });
+    const db = await openTestDb(BACKENDS.find((b) => b.name === 'dynamodb-local')!);
+    try {
+      await registerOutlets(
+        db.store,
+        [{ id: 'slow', name: 'Slow Times', city: 'Montreal', country: 'CA', region: 'americas', languages: ['fr'], homepage: feeds.url('/'), feeds: [{ id: 'slow/une', url: feeds.url('/hang.xml') }] }],
+        new Date().toISOString(),
+      );
+      const due = (await db.store.getFeed('slow/une'))!.nextDueAt;
+      const h = new LambdaHost('roundup-test-fetch', bundles.fetch!, { ROUNDUP_TABLE: db.table, ROUNDUP_DYNAMODB_ENDPOINT: db.endpoint, ROUNDUP_ALLOW_PRIVATE_NETWORK: 'true', ROUNDUP_LOG_LEVEL: 'warn' }, TIMEOUT_MS);
+      hosts.push(h);
+      const event = sqsEvent([message(JSON.stringify({ feedId: 'slow/une', dueAt: due }), 1), message(JSON.stringify({ feedId: 'slow/une', dueAt: due, force: true }), 2)], 'arn:aws:sqs:us-east-1:000000000000:roundup-test-fetch');
+      const started = Date.now();
+      const r = await h.invoke<{ batchItemFailures: { itemIdentifier: string }[] }>(event);
+      expect(Date.now() - started).toBeLessThan(TIMEOUT_MS);
+      expect(r.error).toBeUndefined();
+      expect(r.result!.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['m-1', 'm-2']);
+      expect(h.json().some((l) => l.message === 'batch still running at the deadline; every message goes back to the queue')).toBe(true);
+      expect(feeds.hits('/hang.xml')).toBeGreaterThan(0);
+    } finally {
+      await feeds.close();
+      await db.close();
+    }
+  }, 60_000);
+
+  it('group: a pass on a DynamoDB that never answers reports the trigger failed before the timeout', async () => {
+    const fake = await fakeDynamo('hang');
+    try {
+      const h = new LambdaHost('roundup-test-group', bundles.group!, { ROUNDUP_TABLE: 'roundup-test', ROUNDUP_DYNAMODB_ENDPOINT: fake.url, ROUNDUP_LOG_LEVEL: 'warn' }, TIMEOUT_MS);
+      hosts.push(h);
+      const started = Date.now();
+      const r = await h.invoke<{ batchItemFailures: { itemIdentifier: string }[] }>(sqsEvent([message('{"reason":"schedule"}', 1)], 'arn:aws:sqs:us-east-1:000000000000:roundup-test-group.fifo'));
+      expect(Date.now() - started).toBeLessThan(TIMEOUT_MS);
+      expect(r.error).toBeUndefined();
+      expect(r.result!.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
+      expect(h.json().some((l) => typeof l.message === 'string' && /every message goes back to the queue/.test(l.message))).toBe(true);
+    } finally {
+      await fake.close();
+    }
+  }, 60_000);
 });
