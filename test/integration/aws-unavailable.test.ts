@@ -138,8 +138,11 @@ describe('API function (built bundle) with DynamoDB unavailable', () => {
     const fake = await fakeDynamo('error500');
     try {
       await expect503(api(fake.url), '/stories');
-      expect(fake.attempts.size).toBeGreaterThan(0);
-      for (const n of fake.attempts.values()) expect(n).toBe(RETRY_BUDGETS.api.maxAttempts);
+      // Per logical call (SDK invocation id): the failing one used the whole budget, none went past it. A
+      // background read of the response cache may still be between attempts when the 503 comes back.
+      const counts = [...fake.attempts.values()];
+      expect(Math.max(...counts)).toBe(RETRY_BUDGETS.api.maxAttempts);
+      for (const n of counts) expect(n).toBeLessThanOrEqual(RETRY_BUDGETS.api.maxAttempts);
     } finally {
       await fake.close();
     }
