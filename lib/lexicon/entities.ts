@@ -71,6 +71,11 @@ function lookupName(tokens: readonly string[], lang: string): string | undefined
         if (hit) return hit;
       }
     }
+    // German genitive of names: Chiles, Kongos, Japans → Chile, Kongo, Japan.
+    if (lang === 'de' && t.endsWith('s')) {
+      const hit = g.names.get(t.slice(0, -1));
+      if (hit) return hit;
+    }
     // Inflected nationality words: françaises → français (%fr), alemanes → alemán.
     for (const l of lemmas(t, lang)) {
       const hit = g.names.get(l);

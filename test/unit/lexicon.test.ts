@@ -133,6 +133,7 @@ describe('entityKey', () => {
     ['جنوب أفريقيا', 'ar', '^ZA'],
     ['South Africa', 'en', '^ZA'],
     ['Москва', 'ru', '@moscow'],
+    ['Chiles', 'de', '^CL'],
     ['Moscou', 'fr', '@moscow'],
     ['French', 'en', '%fr'],
     ['françaises', 'fr', '%fr'],
