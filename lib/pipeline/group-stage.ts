@@ -1,13 +1,13 @@
 // Group stage (single writer): new arrivals → grouping engine → story records with memberships, under a lease.
 import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
+import { isUnavailable } from '../aws/retry.ts';
 import { ConflictError, RoundupError } from '../errors.ts';
 import { StoryGrouper, type GroupInput, type StorySnapshot } from '../group/engine.ts';
 import { errorFields, type Logger } from '../log.ts';
 import type { CursorStore, ItemStore, LeaseStore, SearchEntry, SearchStore, StoryFailureStore, StoryStore } from '../store/store.ts';
 import { searchEntriesOf, storyCopyEntry, type WordNormalizer } from '../search/entries.ts';
 import { stem } from '../text/stem.ts';
-import { StoreRetryExhaustedError } from '../store/retry.ts';
 import type { Item, Membership, Story } from '../types.ts';
 import { applyStoryChanges } from './corrections.ts';
 
@@ -300,8 +300,8 @@ async function groupArrivals(state: GroupState, deps: GroupStageDeps, lease: Pas
       }
       return true;
     } catch (err) {
-      // Lost leases and an unreachable table are not this story's fault: the pass stops.
-      if (err instanceof LeaseLostError || err instanceof StoreRetryExhaustedError) throw err;
+      // Lost leases and an unavailable table are not this story's fault: the pass stops.
+      if (err instanceof LeaseLostError || isUnavailable(err)) throw err;
       const before = new Set(state.stories.get(snap.id)?.itemIds ?? []);
       const joining = snap.itemIds.filter((id) => !before.has(id));
       deps.log.error('story write failed', { storyId: snap.id, items: snap.itemIds.length, joining: joining.length, ...errorFields(err) });

@@ -14,8 +14,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import pLimit from 'p-limit';
+import { RETRY_BUDGETS, drainUnprocessed, type RetryBudget } from '../aws/retry.ts';
 import type { DynamoSender } from './client.ts';
-import { DEFAULT_RETRY, StoreRetryExhaustedError, backoff, withRetry, type RetryPolicy } from './retry.ts';
 
 // ---- codec ----------------------------------------------------------------------------------------------
 
@@ -68,35 +68,37 @@ export const keyEquals = (attr: string, value: string): Pick<QueryCommandInput, 
 
 // ---- table access -----------------------------------------------------------------------------------------
 
-/** Where the records live and how calls are retried. */
+/** Where the records live, and how many times items a batch call leaves unprocessed are sent again. */
 export interface TableOptions {
   client: DynamoSender;
   table: string;
-  /** Retry policy for throttling and transient errors (on top of, or instead of, the SDK's own retries). */
-  retry?: RetryPolicy;
+  /**
+   * Attempts for items a batch call leaves unprocessed (the SDK retries everything else itself, see
+   * lib/aws/retry.ts); the client's budget, default `local`.
+   */
+  retry?: Pick<RetryBudget, 'maxAttempts'>;
 }
 
 /** A query's input without the table name, which the Table adds. */
 export type QueryInput = Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>;
 
 /**
- * The one table, as every entity store uses it. Every call goes through the retry policy; batch calls also
- * retry their unprocessed keys and items.
+ * The one table, as every entity store uses it. Retries, timeouts and the deadline are the client's
+ * (lib/aws/clients.ts); batch calls also send again the keys and items DynamoDB left unprocessed.
  */
 export class Table {
   readonly name: string;
   private readonly client: DynamoSender;
-  private readonly retry: RetryPolicy;
+  private readonly retry: Pick<RetryBudget, 'maxAttempts'>;
 
   constructor(opts: TableOptions) {
     this.client = opts.client;
     this.name = opts.table;
-    this.retry = opts.retry ?? DEFAULT_RETRY;
+    this.retry = opts.retry ?? RETRY_BUDGETS.local;
   }
 
-  /** Sends one command through the retry policy (same typing as the client's `send`). */
-  readonly send = ((command: Parameters<DynamoDBClient['send']>[0]) =>
-    withRetry(command.constructor.name.replace(/Command$/, ''), () => this.client.send(command), this.retry)) as DynamoDBClient['send'];
+  /** Sends one command (same typing as the client's `send`). */
+  readonly send = ((command: Parameters<DynamoDBClient['send']>[0]) => this.client.send(command)) as DynamoDBClient['send'];
 
   /** Sends a conditional write; false when its condition failed (nothing was written). */
   async sendIf(command: PutItemCommand | UpdateItemCommand | DeleteItemCommand): Promise<boolean> {
@@ -133,7 +135,7 @@ export class Table {
     return out;
   }
 
-  /** BatchGetItem in chunks of 100 (duplicates dropped), retrying unprocessed keys with jittered backoff. */
+  /** BatchGetItem in chunks of 100 (duplicates dropped), sending unprocessed keys again (`drainUnprocessed`). */
   async batchGet(keys: PrimaryKey[], opts: { projection?: string[]; consistent?: boolean } = {}): Promise<Attrs[]> {
     const out: Attrs[] = [];
     const chunks: Attrs[][] = [];
@@ -144,45 +146,44 @@ export class Table {
     const limit = pLimit(4);
     await Promise.all(
       chunks.map((chunk) =>
-        limit(async () => {
-          let pending = chunk;
-          for (let attempt = 0; pending.length > 0; attempt++) {
-            if (attempt >= this.retry.attempts) {
-              throw new StoreRetryExhaustedError('BatchGetItem', attempt, { cause: new Error(`${pending.length} keys unprocessed`) });
-            }
-            if (attempt > 0) await backoff(attempt - 1, this.retry);
-            const r = await this.send(
-              new BatchGetItemCommand({
-                RequestItems: {
-                  [this.name]: {
-                    Keys: pending,
-                    ConsistentRead: opts.consistent,
-                    ...(names ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names } : {}),
+        limit(() =>
+          drainUnprocessed(
+            'DynamoDB',
+            'BatchGetItem',
+            chunk,
+            async (pending) => {
+              const r = await this.send(
+                new BatchGetItemCommand({
+                  RequestItems: {
+                    [this.name]: {
+                      Keys: pending,
+                      ConsistentRead: opts.consistent,
+                      ...(names ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names } : {}),
+                    },
                   },
-                },
-              }),
-            );
-            out.push(...((r.Responses?.[this.name] ?? []) as Attrs[]));
-            pending = (r.UnprocessedKeys?.[this.name]?.Keys as Attrs[] | undefined) ?? [];
-          }
-        }),
+                }),
+              );
+              out.push(...((r.Responses?.[this.name] ?? []) as Attrs[]));
+              return (r.UnprocessedKeys?.[this.name]?.Keys as Attrs[] | undefined) ?? [];
+            },
+            this.retry,
+          ),
+        ),
       ),
     );
     return out;
   }
 
-  /** BatchWriteItem in chunks of 25, retrying unprocessed items with jittered backoff. */
+  /** BatchWriteItem in chunks of 25, sending unprocessed items again (`drainUnprocessed`). */
   async batchWrite(requests: WriteRequest[]): Promise<void> {
     for (let i = 0; i < requests.length; i += 25) {
-      let pending = requests.slice(i, i + 25);
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt >= this.retry.attempts) {
-          throw new StoreRetryExhaustedError('BatchWriteItem', attempt, { cause: new Error(`${pending.length} writes unprocessed`) });
-        }
-        if (attempt > 0) await backoff(attempt - 1, this.retry);
-        const r = await this.send(new BatchWriteItemCommand({ RequestItems: { [this.name]: pending } }));
-        pending = r.UnprocessedItems?.[this.name] ?? [];
-      }
+      await drainUnprocessed(
+        'DynamoDB',
+        'BatchWriteItem',
+        requests.slice(i, i + 25),
+        async (pending) => (await this.send(new BatchWriteItemCommand({ RequestItems: { [this.name]: pending } }))).UnprocessedItems?.[this.name] ?? [],
+        this.retry,
+      );
     }
   }
 }

@@ -11,7 +11,6 @@ import { primary, storyKeys } from '../../lib/store/keys.ts';
 import { INLINE_ITEMS, shownItems } from '../../lib/store/stories.ts';
 import { createDynamoClient } from '../../lib/store/client.ts';
 import { createDynamoStore } from '../../lib/store/store.ts';
-import { StoreRetryExhaustedError, withRetry } from '../../lib/store/retry.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
 import { item, putItems, story } from '../support/records.ts';
 
@@ -263,28 +262,6 @@ describe.each(BACKENDS)('store on $name', (backend) => {
     await db.store.releaseLease('grouping', 'one');
     expect(await db.store.acquireLease('grouping', 'two', 60_000)).toBe(true);
     expect(await db.store.renewLease('grouping', 'one', 60_000)).toBe(false);
-  });
-});
-
-describe('store retry wrapper', () => {
-  const throttle = () => Object.assign(new Error('slow down'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
-  const policy = { attempts: 4, baseMs: 1, capMs: 2 };
-
-  it('retries throttling until the call succeeds', async () => {
-    let calls = 0;
-    const r = await withRetry('PutItem', async () => (++calls < 4 ? Promise.reject(throttle()) : 'ok'), policy);
-    expect(r).toBe('ok');
-    expect(calls).toBe(4);
-  });
-
-  it('passes conditional failures through at once and gives up with a typed error', async () => {
-    let calls = 0;
-    const cond = Object.assign(new Error('no'), { name: 'ConditionalCheckFailedException' });
-    await expect(withRetry('PutItem', async () => Promise.reject((calls++, cond)), policy)).rejects.toBe(cond);
-    expect(calls).toBe(1);
-    const err = await withRetry('Query', async () => Promise.reject(throttle()), policy).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(StoreRetryExhaustedError);
-    expect((err as Error).cause).toMatchObject({ name: 'ThrottlingException' });
   });
 });
 
