@@ -43,8 +43,8 @@ describe.skipIf(!present)('feed corpus conformance', () => {
     const groups = new Map<string, Verdict[]>();
     const crashes: string[] = [];
     for (const entry of manifest) {
-      const ct = Object.entries(entry.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
-      const r = await runInput(readFileSync(join(root, entry.file)), ct);
+      const header = (name: string) => Object.entries(entry.headers).find(([k]) => k.toLowerCase() === name)?.[1];
+      const r = await runInput(readFileSync(join(root, entry.file)), header('content-type'), undefined, header('content-language'));
       if (r.crashed) crashes.push(`${entry.file}: ${String(r.crashed)}`);
       const parts = entry.file.split('/');
       const folder = parts[0] === 'wellformed' ? `${parts[0]}/${parts[1]}` : parts[0]!;
