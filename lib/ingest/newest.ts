@@ -43,16 +43,23 @@ interface Span {
   end: number;
 }
 
-/** The date an item's text carries: the best-ranked date element that parses. */
-function spanDate(xml: string, span: Span): number | undefined {
-  let best: { rank: number; t: number } | undefined;
-  for (const m of xml.slice(span.start, span.end).matchAll(DATE_ELEMENT)) {
+/**
+ * The date each item's text carries: its best-ranked date element that parses. One pass over the document,
+ * date elements matched to the spans that contain them (both come in document order).
+ */
+function spanDates(xml: string, spans: Span[]): (number | undefined)[] {
+  const best: { rank: number; t: number }[] = [];
+  let si = 0;
+  for (const m of xml.matchAll(DATE_ELEMENT)) {
+    while (si < spans.length && spans[si]!.end <= m.index) si++;
+    if (si >= spans.length) break;
+    if (m.index < spans[si]!.start) continue; // a channel-level date
     const rank = DATE_RANK[m[2]!] ?? 9;
-    if (best && best.rank <= rank) continue;
+    if (best[si] && best[si]!.rank <= rank) continue;
     const t = parseFeedDate(m[3]);
-    if (t !== undefined) best = { rank, t };
+    if (t !== undefined) best[si] = { rank, t };
   }
-  return best?.t;
+  return spans.map((_, i) => best[i]?.t);
 }
 
 /**
@@ -89,7 +96,8 @@ export function cutXmlToNewest(xml: string, tag: 'item' | 'entry', max: number):
   if (!Number.isFinite(max)) return xml;
   const spans = itemSpans(xml, tag);
   if (!spans || spans.length <= max) return xml;
-  const keep = new Set(newestIndexes(spans.length, max, (i) => spanDate(xml, spans[i]!)));
+  const dates = spanDates(xml, spans);
+  const keep = new Set(newestIndexes(spans.length, max, (i) => dates[i]));
   const parts: string[] = [];
   let at = 0;
   spans.forEach((span, i) => {
