@@ -6,6 +6,7 @@ import { ATOM_FIELDS, mapAtom } from './formats/atom.ts';
 import { mapJsonFeed } from './formats/json.ts';
 import { mapRss, RSS_FIELDS } from './formats/rss.ts';
 import { readXmlDocument, type XmlDocument, type XmlLayout } from './formats/xml.ts';
+import { DEFAULT_MAX_ITEMS } from './limits.ts';
 import { cutXmlToNewest, newestEntries } from './newest.ts';
 import { assertNoEntityDeclarations, readRootElement, sanitizeXml, scanProlog, wrapInlineMarkup, type RootElement } from './xml-prepare.ts';
 
@@ -56,8 +57,7 @@ export interface ParsedFeed {
   entries: ParsedEntry[];
 }
 
-/** Items taken from one feed document by default: the newest 300 (a poll every 15 minutes never needs more). */
-export const DEFAULT_MAX_ITEMS = 300;
+export { DEFAULT_MAX_ITEMS } from './limits.ts';
 
 /** Hints that come with a body. */
 export interface ParseOptions {
