@@ -32,7 +32,7 @@ export interface XmlDocument {
 
 // Canonical prefixes of the namespaces we read, by URI (lower-cased: iTunes' own samples spell theirs
 // `DTDs/Podcast`): documents may bind any prefix to them.
-const NAMESPACES: Record<string, string> = {
+const NAMESPACES = new Map<string, string>(Object.entries({
   'http://www.w3.org/2005/Atom': 'atom',
   'http://purl.org/atom/ns#': 'atom',
   'http://purl.org/rss/1.0/': 'rss',
@@ -50,7 +50,7 @@ const NAMESPACES: Record<string, string> = {
   'http://www.itunes.com/dtds/podcast-1.0.dtd': 'itunes',
   'http://purl.org/rss/1.0/modules/syndication/': 'sy',
   'http://www.w3.org/1999/xhtml': 'xhtml',
-};
+}).map(([uri, prefix]) => [uri.toLowerCase(), prefix]));
 
 /**
  * A name rewriter from the prefixes a document binds on its root to the canonical ones (`a10:updated` →
@@ -62,7 +62,7 @@ export function prefixRenamer(rootAttrs: Record<string, string>, layout: XmlLayo
   const map = new Map<string, string>();
   for (const [k, uri] of Object.entries(rootAttrs)) {
     if (!k.startsWith('xmlns:')) continue;
-    const canonical = NAMESPACES[uri.trim().toLowerCase()];
+    const canonical = NAMESPACES.get(uri.trim().toLowerCase());
     if (canonical === undefined) continue;
     const target = canonical === own ? '' : canonical;
     const prefix = k.slice('xmlns:'.length);
