@@ -143,7 +143,7 @@ export async function parseFeed(body: Buffer | string, opts: ParseOptions = {}):
   if (!text.trim()) throw new ParseError('Empty document: not a feed');
   const maxItems = opts.maxItems ?? DEFAULT_MAX_ITEMS;
   const start = text.trimStart();
-  const json = start.startsWith('{') || (/json/i.test(opts.contentType ?? '') && !start.startsWith('<'));
+  const json = /^[{[]/.test(start) || (/json/i.test(opts.contentType ?? '') && !start.startsWith('<'));
   const feed = json ? parseJson(start, opts.url) : await parseXml(text, opts, maxItems);
   const httpLanguage = opts.contentLanguage?.trim();
   return {

@@ -107,6 +107,21 @@ function fromTree(tree: unknown, layout: XmlLayout): Pick<XmlDocument, 'feed' | 
   return { feed: channel, items: nodes(layout === 'rdf' ? root.item : channel.item) };
 }
 
+/** xml2js options for a document: text always under `_`, names rewritten to the canonical prefixes (and case). */
+function xml2jsOptions(root: RootElement, layout: XmlLayout): Options {
+  const rename = prefixRenamer(root.attrs, layout);
+  return { explicitCharkey: true, tagNameProcessors: layout === 'atom' ? [rename] : [rename, foldRssCase], attrNameProcessors: [rename] };
+}
+
+/**
+ * Reads a sanitized feed document with xml2js alone (same options as through rss-parser): the feed element and
+ * items with all their children. The path for documents rss-parser's own mapping rejects.
+ * @throws the XML parser's error when the document is not well-formed
+ */
+export async function readXmlTree(xml: string, root: RootElement, layout: XmlLayout): Promise<XmlDocument> {
+  return { root, ...fromTree(await parseStringPromise(xml, xml2jsOptions(root, layout)), layout), via: 'xml2js' };
+}
+
 /**
  * Reads a sanitized feed document: rss-parser's `parseString` with the format's elements as `customFields`
  * (`keepArray`, so each comes raw, attributes included), element text always under `_` (`explicitCharkey`),
@@ -115,9 +130,7 @@ function fromTree(tree: unknown, layout: XmlLayout): Pick<XmlDocument, 'feed' | 
  * @throws the XML parser's error when the document is not well-formed
  */
 export async function readXmlDocument(xml: string, root: RootElement, layout: XmlLayout, fields: XmlFields): Promise<XmlDocument> {
-  const rename = prefixRenamer(root.attrs, layout);
-  const tagNames = layout === 'atom' ? [rename] : [rename, foldRssCase];
-  const xml2js: Options = { explicitCharkey: true, tagNameProcessors: tagNames, attrNameProcessors: [rename] };
+  const xml2js = xml2jsOptions(root, layout);
   const capture = (names: readonly string[]) => [...names, '$'].map((n) => [n, key(n), { keepArray: true }]);
   // rss-parser's typings list feed custom fields as plain names; its runtime takes the same
   // [from, to, {keepArray}] tuples as for items (both go through the same copy function).
@@ -126,7 +139,7 @@ export async function readXmlDocument(xml: string, root: RootElement, layout: Xm
   try {
     out = await parser.parseString(xml);
   } catch {
-    return { root, ...fromTree(await parseStringPromise(xml, xml2js), layout), via: 'xml2js' };
+    return readXmlTree(xml, root, layout);
   }
   const items = Array.isArray(out.items) ? out.items : [];
   return { root, feed: pick(out, fields.feed), items: items.map((i) => pick(isNode(i) ? i : {}, fields.item)), via: 'rss-parser' };
