@@ -34,7 +34,8 @@ const ITEM_TAGS = {
   entry: /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<(\/?)((?:[\w.-]+:)?entry)(?=[\s/>])(?:[^>"']|"[^"]*"|'[^']*')*?(\/?)>/g,
 };
 // Publication dates first, then modification dates, as the format mappers prefer them.
-const DATE_ELEMENT = /<((?:[\w.-]+:)?(pubDate|published|issued|date|created|updated|modified|lastBuildDate))(?=[\s>])[^>]*>\s*(?:<!\[CDATA\[)?([^<\]]{4,100}?)(?:\]\]>)?\s*<\/\1\s*>/g;
+// (Comments and CDATA sections are matched too, to be skipped: a date element inside them is text.)
+const DATE_ELEMENT = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<((?:[\w.-]+:)?(pubDate|published|issued|date|created|updated|modified|lastBuildDate))(?=[\s>])[^>]*>\s*(?:<!\[CDATA\[)?([^<\]]{4,100}?)(?:\]\]>)?\s*<\/\1\s*>/g;
 const DATE_RANK: Record<string, number> = { pubDate: 0, published: 0, issued: 1, date: 1, created: 2, updated: 3, modified: 3, lastBuildDate: 4 };
 
 /** A span of one item element in the document text. */
@@ -51,6 +52,7 @@ function spanDates(xml: string, spans: Span[]): (number | undefined)[] {
   const best: { rank: number; t: number }[] = [];
   let si = 0;
   for (const m of xml.matchAll(DATE_ELEMENT)) {
+    if (m[2] === undefined) continue; // comment or CDATA
     while (si < spans.length && spans[si]!.end <= m.index) si++;
     if (si >= spans.length) break;
     if (m.index < spans[si]!.start) continue; // a channel-level date
