@@ -39,7 +39,10 @@ export const storySummarySchema = z.strictObject({
 export const perspectiveItemSchema = z.strictObject({
   id: str,
   title: str,
-  author: nstr,
+  author: nstr.check(d('The feed\'s author field as given.')),
+  byline: nstr.check(
+    d('The person to credit ("said {byline} in {outlet.name} ({outlet.city})"): `author` without "By" or e-mail, null when the byline is the outlet itself (e.g. "BBC News", "Al Jazeera Staff") or absent ("{outlet.name} ({outlet.city}) reported").'),
+  ),
   link: nstr,
   excerpt: nstr.check(d('The feed summary verbatim, cut at a word boundary (…) when longer than 280 characters.')),
   language: str,

@@ -1,4 +1,5 @@
 // Reader-facing shapes of stories: facets, perspectives grouped by outlet, coverage breakdown and verbatim excerpts.
+import { bylineOf } from '../text/attribution.ts';
 import type { Item, Outlet, Story } from '../types.ts';
 import { UNKNOWN_COUNTRY, UNKNOWN_REGION } from './vocabulary.ts';
 
@@ -38,6 +39,8 @@ export interface PerspectiveItem {
   id: string;
   title: string;
   author: string | null;
+  /** The person to credit: `author` cleaned, null when the byline is the outlet itself or absent. */
+  byline: string | null;
   link: string | null;
   excerpt: string | null;
   language: string;
@@ -164,6 +167,7 @@ export function perspectives(items: readonly Item[], outlets: ReadonlyMap<string
         id: i.id,
         title: i.title,
         author: i.author?.trim() || null,
+        byline: bylineOf(i.author, o) ?? null,
         link: i.url ?? null,
         excerpt: i.summary ? excerpt(i.summary) : null,
         language: langs[n]!,
