@@ -16,4 +16,4 @@ const editor = pepper
   : undefined;
 
 /** Lambda handler. */
-export const handler = handle(createApp({ store, config, log, editor }));
+export const handler = handle(createApp({ store, config, log, editor, publicUrl: config.publicUrl }));

@@ -27,7 +27,9 @@ import { ROUTE_DOCS, openApiDocument } from './openapi.ts';
 import { emptyQuerySchema, listQuerySchema, parsePath, parseQuery, storyPathSchema, type ListQuery } from './params.ts';
 import { problemResponse } from './problem.ts';
 import { FacetCache, getPublicStory, listPublicStories, loadItems, type QueryDeps } from './queries.ts';
-import { coverage, perspectives, storyFacets, storySummary } from './views.ts';
+import { coverage, perspectives, storyDetail, storySummary } from './views.ts';
+import { siteRoutes } from '../site/routes.tsx';
+import { frontQuery } from '../site/urls.ts';
 
 /** What the API needs from the outside world. */
 export interface AppDeps {
@@ -125,13 +127,7 @@ export function createApp(deps: AppDeps): Hono {
         const found = await getPublicStory(qd, id);
         // Relative to /…/stories/<id>, so it still resolves when a CDN serves the API under a path prefix.
         if (found.kind === 'merged') return redirect(encodeURIComponent(found.to), CACHE_CONTROL.item);
-        const { story, items, outlets } = found;
-        const body = {
-          ...storySummary(story, storyFacets(story, items, outlets), base(c)),
-          perspectives: perspectives(items, outlets),
-          coverage: coverage(story, items, outlets),
-        };
-        return rendered(JSON.stringify(body), JSON_TYPE, CACHE_CONTROL.item);
+        return rendered(JSON.stringify(storyDetail(found.story, found.items, found.outlets, base(c))), JSON_TYPE, CACHE_CONTROL.item);
       }),
     ),
   );
@@ -200,7 +196,8 @@ export function createApp(deps: AppDeps): Hono {
           const meta: FeedMeta = {
             title: feedTitle(q),
             description: 'News stories with what each outlet said, grouped by Roundup.',
-            homePageUrl: `${b}/stories`,
+            homePageUrl: `${b}/${frontQuery({ region: q.region, lang: q.lang, q: q.q })}`,
+            siteUrl: b,
             feedUrl: `${b}${path}${new URL(c.req.url).search}`,
             nextUrl: page.nextCursor ? pageUrl(b, path, c.req.url, page.nextCursor) : undefined,
             language: q.lang?.length === 1 ? q.lang[0] : undefined,
@@ -221,6 +218,9 @@ export function createApp(deps: AppDeps): Hono {
     openapi ??= rendered(JSON.stringify(openApiDocument(deps.publicUrl)), JSON_TYPE, CACHE_CONTROL.reference);
     return send(c, openapi);
   });
+
+  // The reader site (`/`, `/s/:id/:slug?`): HTML pages over the same queries, cache and conditional requests.
+  app.route('/', siteRoutes({ qd, cache, base, log: deps.log }));
 
   // Editor desk mount point: lib/api/editor*.ts provides the routes (auth, audit), wired in through deps.editor.
   if (deps.editor) app.route('/', deps.editor);

@@ -147,7 +147,7 @@ export const problemSchema = z.strictObject({
 export const jsonFeedSchema = z.strictObject({
   version: z.literal(JSON_FEED_VERSION),
   title: str,
-  home_page_url: str,
+  home_page_url: str.check(d('The reader site\'s front page with the same filters.')),
   feed_url: str,
   description: str,
   next_url: z.optional(str),
@@ -156,8 +156,9 @@ export const jsonFeedSchema = z.strictObject({
   items: z.array(
     z.strictObject({
       id: str,
-      url: str,
+      url: str.check(d('The story\'s page on the reader site (`/s/{id}/{slug}`, with `?lang=` when the feed has one language).')),
       title: str,
+      content_html: str.check(d('The roundup as HTML: standfirst, coverage, then each article quoted with its attribution, title link, country and time.')),
       content_text: str,
       summary: z.optional(str),
       date_published: date,
@@ -166,6 +167,7 @@ export const jsonFeedSchema = z.strictObject({
       tags: z.array(str),
       language: z.optional(str),
       _roundup: z.strictObject({
+        apiUrl: str.check(d('The story in this API (`GET /stories/{id}`); the item `url` is its page on the reader site.')),
         label: str,
         lastSeenAt: date,
         pinned: z.boolean(),

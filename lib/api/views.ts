@@ -146,6 +146,15 @@ export function storySummary(story: Story, facets: StoryFacets, baseUrl: string)
   };
 }
 
+/** A story with its perspectives and coverage: the body of `GET /stories/{id}` and of the story page. */
+export function storyDetail(story: Story, items: readonly Item[], outlets: ReadonlyMap<string, Outlet>, baseUrl: string): StoryDetail {
+  return {
+    ...storySummary(story, storyFacets(story, items, outlets), baseUrl),
+    perspectives: perspectives(items, outlets),
+    coverage: coverage(story, items, outlets),
+  };
+}
+
 /**
  * Perspectives grouped by outlet, the outlet that reported first leading; each outlet's articles oldest first.
  * Outlets whose items have all expired are left out: there is nothing of theirs to quote.
