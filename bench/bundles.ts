@@ -9,8 +9,11 @@ import { analyzeMetafile, build, type Metafile } from 'esbuild';
 import { REPO_ROOT, bundleOptions, esbuildOptions } from '../infra/function.ts';
 import { FUNCTION_NAMES } from '../infra/stack.ts';
 
-/** Size budgets in KB of minified output (the `.mjs`, source map excluded). */
-export const BUNDLE_TARGETS_KB: Record<string, number> = { api: 250, scheduler: 800, fetch: 800 };
+/**
+ * Size budgets in KB of minified output (the `.mjs`, source map excluded). The api budget was 250 KB for the JSON API
+ * and editor desk; the reader site (pages, inline stylesheet, English and French words: ~35 KB) raised it to 275.
+ */
+export const BUNDLE_TARGETS_KB: Record<string, number> = { api: 275, scheduler: 800, fetch: 800 };
 
 /** Result for one bundle. */
 export interface BundleResult {

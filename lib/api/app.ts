@@ -28,7 +28,7 @@ import { emptyQuerySchema, listQuerySchema, parsePath, parseQuery, storyPathSche
 import { problemResponse } from './problem.ts';
 import { FacetCache, getPublicStory, listPublicStories, loadItems, type QueryDeps } from './queries.ts';
 import { coverage, perspectives, storyDetail, storySummary } from './views.ts';
-import { siteRoutes } from '../site/routes.tsx';
+import { siteRoutes } from '../site/routes.ts';
 import { frontQuery } from '../site/urls.ts';
 
 /** What the API needs from the outside world. */

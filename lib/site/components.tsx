@@ -2,7 +2,7 @@
 import type { Child } from 'hono/jsx';
 import type { Coverage, CoverageBucket, Perspective, PerspectiveItem, StorySummary } from '../api/views.ts';
 import { excerpt } from '../api/views.ts';
-import { quotedParts, textDirection } from '../text/attribution.ts';
+import { cityName, quotedParts, textDirection } from '../text/attribution.ts';
 import { CSS } from './style.ts';
 import { countryName, formatTime, languageName, listOf, ogLocale, regionInSentence, regionLabel, words, type UiLanguage } from './i18n.ts';
 import { storyPagePath } from './urls.ts';
@@ -167,7 +167,7 @@ export function StoryCard(props: { story: SiteSummary; outlets: { name: string; 
   const { story: s, ui } = props;
   const w = words(ui);
   const h = headlineFor(s, props.want);
-  const shown = props.outlets.slice(0, 4).map((o) => (o.city ? `${o.name} (${o.city})` : o.name));
+  const shown = props.outlets.slice(0, 4).map((o) => (o.city ? `${o.name} (${cityName(o.city, ui)})` : o.name));
   const rest = props.outlets.length - shown.length;
   const headingId = `h-${s.id}`;
   return (
@@ -259,7 +259,7 @@ export function Perspectives(props: { perspectives: Perspective[]; ui: UiLanguag
           <section class="outlet" aria-labelledby={id} id={`outlet-${p.outlet.id}`}>
             <header class="outlet-head">
               <h3 id={id}>{p.outlet.name}</h3>
-              <span class="where">{[p.outlet.city, countryName(p.outlet.country, props.ui)].filter(Boolean).join(', ')}</span>
+              <span class="where">{[p.outlet.city && cityName(p.outlet.city, props.ui), countryName(p.outlet.country, props.ui)].filter(Boolean).join(', ')}</span>
             </header>
             {p.items.map((it) => (
               <article class="said" id={`item-${it.id}`}>
@@ -320,8 +320,8 @@ export function Glance(props: { story: SiteStory; ui: UiLanguage }) {
 }
 
 /** The story's headlines in the languages other than the one shown (when the story data has them). */
-export function OtherHeadlines(props: { story: SiteSummary; shown?: string; ui: UiLanguage }) {
-  const others = Object.entries(props.story.headlines ?? {}).filter(([l, h]) => l !== props.shown && h.headline !== props.story.headline);
+export function OtherHeadlines(props: { story: SiteSummary; shown: ShownHeadline; ui: UiLanguage }) {
+  const others = Object.entries(props.story.headlines ?? {}).filter(([l, h]) => l !== props.shown.lang && h.headline !== props.shown.headline);
   if (!others.length) return null;
   const w = words(props.ui);
   return (

@@ -83,7 +83,7 @@ export function FrontPage(p: FrontPageProps) {
     <Layout {...meta}>
       <form class="filters" method="get" action="/" role="search" aria-label={w.filters}>
         {hl ? <input type="hidden" name="hl" value={hl} /> : null}
-        <label>
+        <label class="search">
           {w.search}
           <input type="search" name="q" value={f.q ?? ''} placeholder={w.searchPlaceholder} maxlength={200} />
         </label>
@@ -117,7 +117,7 @@ export function FrontPage(p: FrontPageProps) {
           </a>
         ) : null}
       </form>
-      <h1 class="page-title">{heading}</h1>
+      <h1 class={filtered ? 'page-title filtered' : 'page-title'}>{heading}</h1>
       {p.stories.length ? (
         <ol class="stories">
           {p.stories.map((s) => (
@@ -148,8 +148,7 @@ export interface StoryPageProps {
   story: SiteStory;
   /** Languages the reader asked the headline in (`lang`), most wanted first. */
   want: readonly string[];
-  /** Root-relative path of this page as requested (for the language switch), and its canonical query. */
-  path: string;
+  /** Canonical query of this page (`?lang=…&hl=…`, or empty). */
   query: string;
 }
 
@@ -217,7 +216,7 @@ export function StoryPage(p: StoryPageProps) {
           </p>
         </header>
         <Glance story={s} ui={ui} />
-        <OtherHeadlines story={s} shown={h.lang} ui={ui} />
+        <OtherHeadlines story={s} shown={h} ui={ui} />
         <h2 class="said-title">{w.whatTheySaid}</h2>
         <Perspectives perspectives={s.perspectives} ui={ui} />
       </article>
@@ -296,9 +295,20 @@ export function ErrorPage(p: { ui: UiLanguage; base: string; status: number; det
   );
 }
 
+/** A page as an HTML document. */
+const documentOf = async (el: { toString(): string | Promise<string> }): Promise<string> => `<!doctype html>\n${await el.toString()}`;
+
+/** The front page as an HTML document. */
+export const renderFrontPage = (p: FrontPageProps): Promise<string> => documentOf(<FrontPage {...p} />);
+
+/** A story page as an HTML document. */
+export const renderStoryPage = (p: StoryPageProps): Promise<string> => documentOf(<StoryPage {...p} />);
+
+/** An error page as an HTML document. */
+export const renderErrorPage = (p: Parameters<typeof ErrorPage>[0]): Promise<string> => documentOf(<ErrorPage {...p} />);
+
 /** The outlets named on a story card, in the story's order. */
 export function cardOutlets(s: ListedStory, outlets: ReadonlyMap<string, { name: string; city: string }>): { name: string; city: string }[] {
   return s.facets.outletIds.map((id) => outlets.get(id) ?? { name: id, city: '' });
 }
 
-export { langAttrs };

@@ -7,13 +7,12 @@ import { createHash } from 'node:crypto';
  */
 export const CSS = `
 :root{--bg:#fbfaf7;--fg:#1c1b19;--muted:#5b5852;--rule:#e2ded6;--soft:#f1eee8;--accent:#a3171c;--accent-soft:#f6e4e2;--ok:#1d6b3a;--bar:#3b5b7a;
---serif:"Iowan Old Style","Palatino Linotype",Palatino,"Book Antiqua",Georgia,"Noto Serif","DejaVu Serif",serif;
---sans:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Helvetica Neue",Arial,sans-serif;color-scheme:light dark}
+--serif:"Iowan Old Style","Palatino Linotype",Palatino,Georgia,"Noto Serif",serif;
+--sans:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",Arial,sans-serif;color-scheme:light dark}
 @media (prefers-color-scheme:dark){:root{--bg:#141413;--fg:#ece8e1;--muted:#aaa59b;--rule:#302e2a;--soft:#1e1d1b;--accent:#ff8f86;--accent-soft:#3a1f1d;--ok:#7fd19b;--bar:#8fb3d6}}
 *,*::before,*::after{box-sizing:border-box}
-html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
-body{margin:0;background:var(--bg);color:var(--fg);font:1rem/1.55 var(--sans);font-kerning:normal;text-rendering:optimizeLegibility}
-:lang(ar),:lang(fa),:lang(ur){font-family:"Noto Naskh Arabic","Geeza Pro","Arabic Typesetting","Amiri","DejaVu Sans",var(--sans);line-height:1.8}
+body{margin:0;background:var(--bg);color:var(--fg);font:1rem/1.55 var(--sans);-webkit-text-size-adjust:100%;text-size-adjust:100%}
+:lang(ar),:lang(fa),:lang(ur){font-family:"Noto Naskh Arabic","Geeza Pro","Arabic Typesetting",var(--sans);line-height:1.8}
 a{color:inherit;text-decoration-thickness:.08em;text-underline-offset:.18em}
 a:hover{color:var(--accent)}
 :focus-visible{outline:3px solid var(--accent);outline-offset:2px;border-radius:2px}
@@ -29,12 +28,13 @@ a:hover{color:var(--accent)}
 main{display:block;padding:1.5rem 0 3rem}
 h1,h2,h3{font-family:var(--serif);line-height:1.2;font-weight:700;margin:0}
 .page-title{font-size:1.15rem;font-family:var(--sans);text-transform:uppercase;letter-spacing:.08em;color:var(--muted);margin:0 0 1rem;font-weight:600}
-.filters{display:flex;flex-wrap:wrap;gap:.75rem 1rem;align-items:flex-end;padding:1rem;margin:0 0 1.75rem;background:var(--soft);border:1px solid var(--rule);border-radius:8px}
-.filters label{display:flex;flex-direction:column;gap:.25rem;font-size:.82rem;font-weight:600;color:var(--muted);flex:1 1 9rem}
+.page-title.filtered{text-transform:none;letter-spacing:0;font:700 1.35rem/1.3 var(--serif);color:var(--fg)}
+.filters{display:grid;grid-template-columns:minmax(9rem,1.3fr) minmax(10.5rem,1fr) minmax(10.5rem,1fr) auto;gap:.75rem 1rem;align-items:end;padding:1rem;margin:0 0 1.75rem;background:var(--soft);border:1px solid var(--rule);border-radius:8px}
+.filters label{display:flex;flex-direction:column;gap:.25rem;font-size:.82rem;font-weight:600;color:var(--muted);min-width:0}
 .filters input,.filters select{font:inherit;font-size:1rem;font-weight:400;color:var(--fg);background:var(--bg);border:1px solid #8a857c;border-radius:6px;padding:.45rem .55rem;min-height:2.6rem;width:100%}
 .filters button{font:inherit;font-weight:600;color:#fff;background:var(--accent);border:0;border-radius:6px;padding:.55rem 1.1rem;min-height:2.6rem;cursor:pointer}
 @media (prefers-color-scheme:dark){.filters button{color:#1a0d0c}}
-.filters .clear{align-self:center;font-size:.9rem}
+.filters .clear{grid-column:1/-1;justify-self:end;font-size:.9rem;margin-top:-.25rem}
 .stories{list-style:none;margin:0;padding:0}
 .card{padding:1.35rem 0;border-top:1px solid var(--rule)}
 .card:first-child{border-top:0;padding-top:.25rem}
@@ -47,8 +47,6 @@ h1,h2,h3{font-family:var(--serif);line-height:1.2;font-weight:700;margin:0}
 .sep{white-space:pre}
 .outlets-line{margin:.35rem 0 0;font-size:.92rem}
 .badge{display:inline-block;font:700 .72rem/1.5 var(--sans);text-transform:uppercase;letter-spacing:.06em;padding:0 .45rem;border-radius:3px;background:var(--accent-soft);color:var(--accent);vertical-align:.15em;margin-inline-start:.4rem}
-.chips{display:inline}
-.chip{display:inline-block;font-size:.78rem;line-height:1.6;padding:0 .45rem;margin:0 .25rem .2rem 0;border:1px solid var(--rule);border-radius:999px;color:var(--muted)}
 .pager{display:flex;justify-content:space-between;gap:1rem;margin:1.5rem 0 0;padding-top:1.25rem;border-top:1px solid var(--rule);font-weight:600}
 .pager a{text-decoration:none;color:var(--accent)}
 .pager a:hover{text-decoration:underline}
@@ -97,8 +95,7 @@ footer.site nav a{margin-inline-end:1rem}
 .error-page{padding:2rem 0}
 .error-page h1{font-size:2rem;margin:0 0 .75rem}
 .error-page .code{font:700 .8rem/1 var(--sans);letter-spacing:.1em;color:var(--accent);text-transform:uppercase;margin:0 0 .6rem}
-.visually-hidden{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap}
-@media (max-width:36rem){.card h2{font-size:1.3rem}.wrap{padding:0 1rem}.filters{padding:.85rem}.brand{font-size:1.65rem}}
+@media (max-width:40rem){.card h2{font-size:1.3rem}.wrap{padding:0 1rem}.filters{padding:.85rem;grid-template-columns:1fr 1fr}.filters .search,.filters button{grid-column:1/-1}.brand{font-size:1.65rem}.story-head .standfirst{font-size:1.1rem}}
 @media print{:root{--bg:#fff;--fg:#000;--muted:#333;--rule:#bbb;--soft:#fff;--accent:#000}
 .skip,.filters,.pager,.lang-switch,footer.site nav,.back{display:none}
 body{font-size:11pt}.wrap{max-width:none;padding:0}.glance{break-inside:avoid;border-color:#999}

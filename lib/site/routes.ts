@@ -11,7 +11,7 @@ import { getPublicStory, listPublicStories, type QueryDeps } from '../api/querie
 import { storyDetail, storySummary } from '../api/views.ts';
 import { uiLanguage, type UiLanguage } from './i18n.ts';
 import { frontQuerySchema, pageParameters, storyPagePathSchema, storyPageQuerySchema } from './params.ts';
-import { ErrorPage, FrontPage, StoryPage, cardOutlets } from './pages.tsx';
+import { cardOutlets, renderErrorPage, renderFrontPage, renderStoryPage } from './pages.tsx';
 import { CSS_HASH } from './style.ts';
 import { frontQuery, type FrontFilters } from './urls.ts';
 
@@ -71,8 +71,8 @@ export function siteRoutes(deps: SiteDeps): Hono {
 
   const cached = (key: string, compute: () => Promise<RenderedResponse>) => (deps.cache ? deps.cache.get(key, compute) : compute());
 
-  const page = async (body: { toString(): string | Promise<string> }, cacheControl: string): Promise<RenderedResponse> => {
-    const r = rendered(`<!doctype html>\n${await body.toString()}`, HTML, cacheControl);
+  const page = async (html: Promise<string>, cacheControl: string): Promise<RenderedResponse> => {
+    const r = rendered(await html, HTML, cacheControl);
     Object.assign(r.headers, PAGE_HEADERS);
     return r;
   };
@@ -82,7 +82,7 @@ export function siteRoutes(deps: SiteDeps): Hono {
     const status = statusOf(err);
     if (status >= 500) deps.log.error('page failed', { path: c.req.path, ...errorFields(err) });
     const detail = status < 500 ? (err as Error).message : undefined;
-    const html = `<!doctype html>\n${await (<ErrorPage ui={ui} base={deps.base(c)} status={status} detail={detail} path={c.req.path} />).toString()}`;
+    const html = await renderErrorPage({ ui, base: deps.base(c), status, detail, path: c.req.path });
     return c.body(html, status as 400, { ...PAGE_HEADERS, 'content-type': HTML, 'cache-control': CACHE_CONTROL.none });
   };
 
@@ -100,7 +100,7 @@ export function siteRoutes(deps: SiteDeps): Hono {
           const result = await listPublicStories(deps.qd, { region: q.region, lang: q.lang, q: q.q, cursor: q.cursor, limit: FRONT_PAGE_SIZE });
           const outlets = await deps.qd.catalog.get();
           const stories = result.stories.map((s) => ({ summary: storySummary(s.story, s.facets, base), outlets: cardOutlets(s, outlets) }));
-          return page(<FrontPage ui={ui} base={base} filters={filters} stories={stories} nextCursor={result.nextCursor} />, CACHE_CONTROL.list);
+          return page(renderFrontPage({ ui, base, filters, stories, nextCursor: result.nextCursor }), CACHE_CONTROL.list);
         }),
       );
     } catch (err) {
@@ -133,7 +133,7 @@ export function siteRoutes(deps: SiteDeps): Hono {
           // The slug only helps people: a merged story's readers go to the surviving story, whatever slug they had.
           if (found.kind === 'merged') return redirect(`/s/${encodeURIComponent(found.to)}${qs}`, CACHE_CONTROL.item);
           const detail = storyDetail(found.story, found.items, found.outlets, base);
-          return page(<StoryPage ui={ui} base={base} story={detail} want={want} path={c.req.path} query={qs} />, CACHE_CONTROL.item);
+          return page(renderStoryPage({ ui, base, story: detail, want, query: qs }), CACHE_CONTROL.item);
         }),
       );
     } catch (err) {
