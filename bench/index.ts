@@ -1,9 +1,10 @@
-// `npm run bench [-- name...]`: runs the benchmarks (grouping, ingest, cost, api, bundles) and prints their numbers.
+// `npm run bench [-- name...]`: runs the benchmarks (grouping, ingest, cost, api, site, bundles) and prints their numbers.
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   grouping: async () => (await import('./grouping.ts')).benchGrouping(),
   ingest: async () => (await import('./ingest.ts')).benchIngest(),
   cost: async () => (await import('./cost.ts')).benchCost(),
   api: async () => (await import('./api.ts')).benchApi(),
+  site: async () => (await import('./site.ts')).benchSite(),
   bundles: async () => (await import('./bundles.ts')).benchBundles(),
 };
 

@@ -28,7 +28,7 @@ import { emptyQuerySchema, listQuerySchema, parsePath, parseQuery, storyPathSche
 import { problemResponse } from './problem.ts';
 import { FacetCache, getPublicStory, listPublicStories, loadItems, type QueryDeps } from './queries.ts';
 import { coverage, perspectives, storyDetail, storySummary } from './views.ts';
-import { siteRoutes } from '../site/routes.ts';
+import { notFoundPage, siteRoutes, wantsPage } from '../site/routes.ts';
 import { frontQuery } from '../site/urls.ts';
 
 /** What the API needs from the outside world. */
@@ -78,6 +78,8 @@ export function createApp(deps: AppDeps): Hono {
     return res;
   });
   app.notFound((c) => {
+    // A reader who mistypes an address gets the site's 404 page; programs get problem+json.
+    if (wantsPage(c)) return notFoundPage(c, base(c));
     if (isPublicPath(c.req.path) && !['GET', 'HEAD'].includes(c.req.method)) {
       throw new HTTPException(405, { message: `${c.req.method} is not allowed on ${c.req.path}; use GET or HEAD` });
     }

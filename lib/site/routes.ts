@@ -13,7 +13,7 @@ import { uiLanguage, type UiLanguage } from './i18n.ts';
 import { frontQuerySchema, pageParameters, storyPagePathSchema, storyPageQuerySchema } from './params.ts';
 import { cardOutlets, renderErrorPage, renderFrontPage, renderStoryPage } from './pages.tsx';
 import { CSS_HASH } from './style.ts';
-import { frontQuery, type FrontFilters } from './urls.ts';
+import type { FrontFilters } from './urls.ts';
 
 /** What the site needs from the API app it is mounted on. */
 export interface SiteDeps {
@@ -62,6 +62,18 @@ function fallbackUi(url: string): UiLanguage {
   return hl === 'fr' || hl === 'en' ? hl : uiLanguage(p.get('lang'));
 }
 
+/** An HTML error page response (never cached). */
+async function errorPage(c: Context, base: string, status: number, ui: UiLanguage, detail?: string): Promise<Response> {
+  const html = await renderErrorPage({ ui, base, status, detail, path: c.req.path });
+  return c.body(html, status as 400, { ...PAGE_HEADERS, 'content-type': HTML, 'cache-control': CACHE_CONTROL.none });
+}
+
+/** Whether a request is a browser navigation (it asks for HTML), which gets pages rather than problem+json. */
+export const wantsPage = (c: Context): boolean => (c.req.method === 'GET' || c.req.method === 'HEAD') && (c.req.header('accept') ?? '').includes('text/html');
+
+/** The site's 404 page, for browser navigations to paths that match no route. */
+export const notFoundPage = (c: Context, base: string): Promise<Response> => errorPage(c, base, 404, fallbackUi(c.req.url));
+
 const FRONT_PARAMS = pageParameters(frontQuerySchema);
 const STORY_PARAMS = pageParameters(storyPageQuerySchema);
 
@@ -78,25 +90,24 @@ export function siteRoutes(deps: SiteDeps): Hono {
   };
 
   /** Answers a failed page with the HTML error page of its status; 5xx are logged, their details never shown. */
-  const failed = async (c: Context, err: unknown, ui: UiLanguage): Promise<Response> => {
+  const failed = (c: Context, err: unknown, ui: UiLanguage): Promise<Response> => {
     const status = statusOf(err);
     if (status >= 500) deps.log.error('page failed', { path: c.req.path, ...errorFields(err) });
-    const detail = status < 500 ? (err as Error).message : undefined;
-    const html = await renderErrorPage({ ui, base: deps.base(c), status, detail, path: c.req.path });
-    return c.body(html, status as 400, { ...PAGE_HEADERS, 'content-type': HTML, 'cache-control': CACHE_CONTROL.none });
+    return errorPage(c, deps.base(c), status, ui, status < 500 ? (err as Error).message : undefined);
   };
 
+  // Pages are cached by their full URL, like the API's answers: a repeated request costs a map look-up and a write,
+  // and the parameters are only parsed when a page is rendered.
   app.get('/', async (c) => {
-    let ui = fallbackUi(c.req.url);
     try {
-      // Only the page's own parameters count: links shared with tracking parameters still open the page.
-      const q = parseQuery(frontQuerySchema, pageQuery(c.req.url, FRONT_PARAMS));
-      ui = uiOf(q.hl, q.lang);
-      const filters: FrontFilters = { region: q.region, lang: q.lang, q: q.q, cursor: q.cursor };
-      const base = deps.base(c);
       return send(
         c,
-        await cached(`site:${base}/${frontQuery({ ...filters, hl: ui })}`, async () => {
+        await cached(c.req.url, async () => {
+          // Only the page's own parameters count: links shared with tracking parameters still open the page.
+          const q = parseQuery(frontQuerySchema, pageQuery(c.req.url, FRONT_PARAMS));
+          const ui = uiOf(q.hl, q.lang);
+          const filters: FrontFilters = { region: q.region, lang: q.lang, q: q.q, cursor: q.cursor };
+          const base = deps.base(c);
           const result = await listPublicStories(deps.qd, { region: q.region, lang: q.lang, q: q.q, cursor: q.cursor, limit: FRONT_PAGE_SIZE });
           const outlets = await deps.qd.catalog.get();
           const stories = result.stories.map((s) => ({ summary: storySummary(s.story, s.facets, base), outlets: cardOutlets(s, outlets) }));
@@ -104,40 +115,38 @@ export function siteRoutes(deps: SiteDeps): Hono {
         }),
       );
     } catch (err) {
-      return failed(c, err, ui);
+      return failed(c, err, fallbackUi(c.req.url));
     }
   });
 
   const story = async (c: Context) => {
-    let ui = fallbackUi(c.req.url);
     try {
-      let id: string;
-      try {
-        ({ id } = parsePath(storyPagePathSchema, c.req.param() as Record<string, string>));
-      } catch (err) {
-        // Not an id this API could have made: for a reader that is a missing page, not a malformed request.
-        throw new NotFoundError(`No story ${c.req.param('id')}`, { cause: err });
-      }
-      const q = parseQuery(storyPageQuerySchema, pageQuery(c.req.url, STORY_PARAMS));
-      const want = q.lang ?? [];
-      ui = uiOf(q.hl, want.slice(0, 1));
-      const query = new URLSearchParams();
-      if (want.length) query.set('lang', want.join(','));
-      if (q.hl) query.set('hl', q.hl);
-      const qs = query.size ? `?${query}` : '';
-      const base = deps.base(c);
       return send(
         c,
-        await cached(`site:${base}/s/${id}${qs}`, async () => {
+        await cached(c.req.url, async () => {
+          let id: string;
+          try {
+            ({ id } = parsePath(storyPagePathSchema, c.req.param() as Record<string, string>));
+          } catch (err) {
+            // Not an id this API could have made: for a reader that is a missing page, not a malformed request.
+            throw new NotFoundError(`No story ${c.req.param('id')}`, { cause: err });
+          }
+          const q = parseQuery(storyPageQuerySchema, pageQuery(c.req.url, STORY_PARAMS));
+          const want = q.lang ?? [];
+          const query = new URLSearchParams();
+          if (want.length) query.set('lang', want.join(','));
+          if (q.hl) query.set('hl', q.hl);
+          const qs = query.size ? `?${query}` : '';
           const found = await getPublicStory(deps.qd, id);
           // The slug only helps people: a merged story's readers go to the surviving story, whatever slug they had.
           if (found.kind === 'merged') return redirect(`/s/${encodeURIComponent(found.to)}${qs}`, CACHE_CONTROL.item);
+          const base = deps.base(c);
           const detail = storyDetail(found.story, found.items, found.outlets, base);
-          return page(renderStoryPage({ ui, base, story: detail, want, query: qs }), CACHE_CONTROL.item);
+          return page(renderStoryPage({ ui: uiOf(q.hl, want.slice(0, 1)), base, story: detail, want, query: qs }), CACHE_CONTROL.item);
         }),
       );
     } catch (err) {
-      return failed(c, err, ui);
+      return failed(c, err, fallbackUi(c.req.url));
     }
   };
   app.get('/s/:id', story);

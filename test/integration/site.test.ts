@@ -258,4 +258,13 @@ describe.each(BACKENDS)('reader site on $name', (backend) => {
     const badLang = await get('/s/mali?lang=not-a-language');
     expect(badLang.status).toBe(400);
   });
+
+  it('shows browsers the 404 page for unknown addresses, and programs problem+json', async () => {
+    const browser = await html('/about-us', { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' });
+    expect(browser.res.status).toBe(404);
+    contains(browser.body, '<h1 id="error-title">Page not found</h1>');
+    const program = await get('/about-us');
+    expect(program.status).toBe(404);
+    expect(program.headers.get('content-type')).toBe('application/problem+json');
+  });
 });
