@@ -9,21 +9,22 @@ const hl = z.optional(
   ),
 );
 
+/** An optional comma-separated list of up to `max` language subtags (`fr,en`), parsed to distinct values. */
+const languages = (max: number, description: string) =>
+  z.optional(
+    z.pipe(
+      z.string().check(z.regex(new RegExp(`^[a-z]{2,3}(?:,[a-z]{2,3}){0,${max - 1}}$`)), z.meta({ description, examples: ['fr'] })),
+      z.transform((s: string) => [...new Set(s.split(','))]),
+    ),
+  );
+
 /**
  * Query of the front page `/`: `region`, `lang`, `q` and `cursor` as `GET /stories` takes them, and `hl`. Other
  * parameters (`utm_source`, …) are ignored rather than refused: pages are opened from links people share.
  */
 export const frontQuerySchema = z.object({
   region: listQuerySchema.shape.region,
-  lang: z.optional(
-    z.pipe(
-      z.string().check(
-        z.regex(/^[a-z]{2,3}(?:,[a-z]{2,3}){0,19}$/),
-        z.meta({ description: 'Languages, comma-separated: stories with coverage in any of them; with one language, headlines in it where the story has one.', examples: ['fr'] }),
-      ),
-      z.transform((s: string) => [...new Set(s.split(','))]),
-    ),
-  ),
+  lang: languages(20, 'Languages, comma-separated: stories with coverage in any of them; with one language, headlines in it where the story has one.'),
   q: listQuerySchema.shape.q,
   cursor: listQuerySchema.shape.cursor,
   hl,
@@ -31,15 +32,7 @@ export const frontQuerySchema = z.object({
 
 /** Query of a story page: the headline language(s) and the page language. */
 export const storyPageQuerySchema = z.object({
-  lang: z.optional(
-    z.pipe(
-      z.string().check(
-        z.regex(/^[a-z]{2,3}(?:,[a-z]{2,3}){0,5}$/),
-        z.meta({ description: 'Languages to headline the story in, most wanted first (when the story has a headline in one of them).', examples: ['fr'] }),
-      ),
-      z.transform((s: string) => [...new Set(s.split(','))]),
-    ),
-  ),
+  lang: languages(6, 'Languages to headline the story in, most wanted first (when the story has a headline in one of them).'),
   hl,
 });
 

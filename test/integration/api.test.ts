@@ -22,20 +22,12 @@ import { storyPagePath } from '../../lib/site/urls.ts';
 import type { Store } from '../../lib/store/store.ts';
 import type { Item, Outlet, Story } from '../../lib/types.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
+import { outletRecord } from '../support/records.ts';
 import { validateJsonFeed } from '../support/jsonfeed.ts';
 
 const dynalite = BACKENDS.find((b) => b.name === 'dynalite')!;
 
-const outlet = (id: string, name: string, city: string, country: string, region: string, languages: string[]): Outlet => ({
-  id,
-  name,
-  city,
-  country,
-  region,
-  languages,
-  homepage: `https://${id}.example`,
-  feeds: [{ id: `${id}/main`, url: `https://${id}.example/rss`, title: `${name} — main` }],
-});
+const outlet = outletRecord;
 
 const OUTLETS: Outlet[] = [
   outlet('le-devoir', 'Le Devoir', 'Montreal', 'CA', 'americas', ['fr']),

@@ -7,17 +7,9 @@ import { silentLogger } from '../../lib/log.ts';
 import type { Store } from '../../lib/store/store.ts';
 import type { Item, Outlet, Story } from '../../lib/types.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
+import { outletRecord } from '../support/records.ts';
 
-const outlet = (id: string, name: string, city: string, country: string, region: string, languages: string[], feedTitles: string[] = [name]): Outlet => ({
-  id,
-  name,
-  city,
-  country,
-  region,
-  languages,
-  homepage: `https://${id}.example`,
-  feeds: feedTitles.map((title, n) => ({ id: `${id}/${n}`, url: `https://${id}.example/rss/${n}`, title })),
-});
+const outlet = outletRecord;
 
 const OUTLETS: Outlet[] = [
   outlet('le-devoir', 'Le Devoir', 'Montreal', 'CA', 'americas', ['fr']),

@@ -1,5 +1,5 @@
 // Builders of domain records for store tests: a Le Devoir item and a Mali story with overridable fields.
-import type { Item, Story } from '../../lib/types.ts';
+import type { Item, Outlet, Story } from '../../lib/types.ts';
 
 /** An item of Le Devoir's international feed; `over` replaces any field. */
 export const item = (id: string, over: Partial<Item> = {}): Item => ({
@@ -28,4 +28,24 @@ export const story = (id: string, updatedAt: string, version = 1): Story => ({
   outletIds: ['le-devoir'],
   version,
   status: 'auto',
+});
+
+/** An outlet with one feed per title (`<name> — main` by default), at `https://<id>.example`. */
+export const outletRecord = (
+  id: string,
+  name: string,
+  city: string,
+  country: string,
+  region: string,
+  languages: string[],
+  feedTitles: string[] = [`${name} — main`],
+): Outlet => ({
+  id,
+  name,
+  city,
+  country,
+  region,
+  languages,
+  homepage: `https://${id}.example`,
+  feeds: feedTitles.map((title, n) => ({ id: n ? `${id}/${n}` : `${id}/main`, url: `https://${id}.example/rss${n ? `/${n}` : ''}`, title })),
 });
