@@ -151,7 +151,8 @@ const NNBSP = '\u202f';
  *   the quote turn to single ones;
  * - French: « … les derniers soldats », a déclaré X dans Y (Ville). — guillemets with narrow no-break spaces, the full
  *   stop dropped, the comma outside; inner guillemets turn to “ ”.
- * The quoted words themselves are never changed.
+ * Only punctuation around and inside the quote changes (the closing full stop, nested quotation marks); the quoted
+ * words never do.
  */
 export function quotedParts(quote: string, source: Source, lang: ProseLanguage = 'en'): Part[] {
   // A closing full stop goes (also one just inside a closing quotation mark); an ellipsis ("…", "...") stays.

@@ -7,18 +7,20 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lib/config.ts';
 import { startLocalStack, type LocalStack } from '../../lib/local/stack.ts';
 import { silentLogger } from '../../lib/log.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
+/** Time a browser test may take: pages render and axe runs in seconds, but on a busy shared machine in tens. */
+const BROWSER_MS = 120_000;
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const VIEWPORTS: Record<'desktop' | 'mobile', BrowserContextOptions> = {
   desktop: { viewport: { width: 1280, height: 900 } },
-  mobile: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+  mobile: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
 };
 
 interface AxeViolation {
@@ -40,7 +42,7 @@ async function axe(page: Page): Promise<AxeViolation[]> {
 }
 
 // Skipped only outside CI when Debian's chromium is not installed; CI installs it, so a missing browser fails there.
-describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('reader site in a browser (sample day)', () => {
+describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('reader site in a browser (sample day)', { timeout: BROWSER_MS }, () => {
   let dir: string;
   let stack: LocalStack;
   let browser: Browser;
@@ -89,8 +91,12 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('reader site in a brow
     });
   }, 180_000);
 
+  // Each test's pages close with it: a dozen open contexts would hold a dozen renderers.
+  afterEach(async () => {
+    for (const c of contexts.splice(0)) await c.close();
+  });
+
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
     await browser?.close();
     await stack?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -147,26 +153,42 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('reader site in a brow
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
   });
 
+  // One test per page and viewport: each loads Chromium pages and runs axe.
   for (const kind of ['desktop', 'mobile'] as const) {
-    it(`passes axe on the front page, a story with Arabic, an empty list and a 404 page (${kind})`, async () => {
+    it(`passes axe on the front page (${kind})`, async () => {
       await check(await open(kind, '/'), `front-${kind}`);
+    });
+
+    it(`passes axe on the Mali story with its Arabic perspective (${kind})`, async () => {
       const story = await open(kind, `/s/${mali.id}`);
       expect(await story.locator('.said .q[lang="ar"][dir="rtl"]').count()).toBeGreaterThan(0);
       await check(story, `story-${kind}`);
+    });
+
+    it(`passes axe on an empty list (${kind})`, async () => {
       const empty = await open(kind, '/?q=zzzqqxx');
       expect(await empty.locator('.empty').textContent()).toContain('No published story matches');
       await check(empty, `empty-${kind}`);
+    });
+
+    it(`passes axe on the 404 page (${kind})`, async () => {
       const missing = await open(kind, '/s/no-such-story');
       expect(await missing.locator('h1').textContent()).toBe('Page not found');
       await check(missing, `not-found-${kind}`);
     });
   }
 
-  it('passes axe in dark mode and in French', async () => {
+  it('passes axe on the story in dark mode', async () => {
     const dark = await open('desktop', `/s/${mali.id}`, 'dark');
     expect(await dark.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(20, 20, 19)');
     await check(dark, 'story-desktop-dark');
+  });
+
+  it('passes axe on the front page in dark mode (mobile)', async () => {
     await check(await open('mobile', '/', 'dark'), 'front-mobile-dark');
+  });
+
+  it('passes axe on the story in French, with French attribution', async () => {
     const fr = await open('desktop', `/s/${mali.id}?hl=fr`);
     expect(await fr.locator('html').getAttribute('lang')).toBe('fr');
     expect(await fr.locator('article.story').textContent()).toContain('a déclaré François Brousseau dans Le Devoir (Montréal).');
