@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { ConfigError } from './errors.ts';
+import { DEFAULT_MAX_ITEMS } from './ingest/limits.ts';
 
 // zod/mini rather than classic zod: it tree-shakes, and every Lambda bundle parses its configuration at cold
 // start (classic zod kept ~375 KB of every bundle). Mini ships no messages, hence the English locale below.
@@ -15,6 +16,7 @@ const positive = (max: number) => z.coerce.number().check(z.positive(), z.maximu
 const schema = z.object({
   ROUNDUP_TABLE: z._default(z.string().check(z.minLength(3)), 'roundup'),
   ROUNDUP_DYNAMODB_ENDPOINT: z.optional(z.url()),
+  ROUNDUP_SQS_ENDPOINT: z.optional(z.url()),
   ROUNDUP_REGION: z._default(z.string(), 'us-east-1'),
   ROUNDUP_STAGE: z._default(z.string(), 'local'),
   ROUNDUP_RETENTION_DAYS: z._default(int(1, 3650), 30),
@@ -26,6 +28,7 @@ const schema = z.object({
   ROUNDUP_FETCH_MAX_BYTES: z._default(int(1, Number.MAX_SAFE_INTEGER), 15 * 1024 * 1024),
   ROUNDUP_FETCH_CONCURRENCY: z._default(int(1, 256), 16),
   ROUNDUP_FETCH_PER_HOST: z._default(int(1, 32), 2),
+  ROUNDUP_FETCH_MAX_ITEMS: z._default(int(1, 100_000), DEFAULT_MAX_ITEMS),
   ROUNDUP_USER_AGENT: z.optional(z.string().check(z.minLength(1))),
   ROUNDUP_CONTACT_URL: z._default(z.url(), 'https://github.com/roundup-news/roundup'),
   ROUNDUP_ALLOW_PRIVATE_NETWORK: z._default(bool, false),
@@ -34,6 +37,7 @@ const schema = z.object({
   ROUNDUP_GROUP_QUEUE_URL: z.optional(z.string()),
   ROUNDUP_EDITOR_SECRET_ARN: z.optional(z.string()),
   ROUNDUP_EDITOR_PEPPER: z.optional(z.string()),
+  ROUNDUP_PUBLIC_URL: z.optional(z.url({ protocol: /^https?$/ })),
   PORT: z._default(int(0, 65535), 8787),
 });
 
@@ -45,6 +49,8 @@ export interface Config {
   table: string;
   /** Custom DynamoDB endpoint (dynalite, DynamoDB Local); undefined means AWS. */
   dynamodbEndpoint?: string;
+  /** Custom SQS endpoint (an emulator); undefined means the host of each queue URL, i.e. AWS. */
+  sqsEndpoint?: string;
   region: string;
   stage: string;
   retentionDays: number;
@@ -56,12 +62,19 @@ export interface Config {
     maxBytes: number;
     concurrency: number;
     perHost: number;
+    /** Items taken from one fetched feed, newest first (the rest are never parsed into items). */
+    maxItems: number;
     userAgent: string;
     allowPrivateNetwork: boolean;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   queues: { fetch?: string; group?: string };
   editor: { secretArn?: string; pepper?: string };
+  /**
+   * Public base URL of the site and API (`https://news.example.org`, no trailing slash) for absolute links in pages,
+   * feeds and API bodies; undefined means each request's own origin.
+   */
+  publicUrl?: string;
   port: number;
 }
 
@@ -84,6 +97,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     table: e.ROUNDUP_TABLE,
     dynamodbEndpoint: e.ROUNDUP_DYNAMODB_ENDPOINT,
+    sqsEndpoint: e.ROUNDUP_SQS_ENDPOINT,
     region: e.ROUNDUP_REGION,
     stage: e.ROUNDUP_STAGE,
     retentionDays: e.ROUNDUP_RETENTION_DAYS,
@@ -95,12 +109,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       maxBytes: e.ROUNDUP_FETCH_MAX_BYTES,
       concurrency: e.ROUNDUP_FETCH_CONCURRENCY,
       perHost: e.ROUNDUP_FETCH_PER_HOST,
+      maxItems: e.ROUNDUP_FETCH_MAX_ITEMS,
       userAgent: e.ROUNDUP_USER_AGENT ?? `Roundup/${ROUNDUP_VERSION} (+${e.ROUNDUP_CONTACT_URL})`,
       allowPrivateNetwork: e.ROUNDUP_ALLOW_PRIVATE_NETWORK,
     },
     logLevel: e.ROUNDUP_LOG_LEVEL,
     queues: { fetch: e.ROUNDUP_FETCH_QUEUE_URL, group: e.ROUNDUP_GROUP_QUEUE_URL },
     editor: { secretArn: e.ROUNDUP_EDITOR_SECRET_ARN, pepper: e.ROUNDUP_EDITOR_PEPPER },
+    publicUrl: e.ROUNDUP_PUBLIC_URL?.replace(/\/+$/, ''),
     port: e.PORT,
   };
 }
