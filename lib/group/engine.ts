@@ -1,6 +1,6 @@
 // Incremental, time-windowed, explainable story grouping with editor constraints (pure: no I/O).
 import { hash48 } from '../ids.ts';
-import { analyzeInto, evidenceKindOfKey, FeatureList, isTranslation, kindOfKey, NameEvidence } from './features.ts';
+import { analyzeInto, evidenceKindOfKey, FeatureList, isEventKey, isTranslation, kindOfKey, NameEvidence } from './features.ts';
 import { storyLabel } from './label.ts';
 import {
   cosine, DEFAULT_GROUPING_CONFIG, enoughEvidence, Explanation, headlineScore, idf, inWindow, MERGE_SHORTLIST, roundScore, sizeFactors,
@@ -828,7 +828,7 @@ export class StoryGrouper {
         if (this.anyForbidden(s, t) || this.anyForbidden(t, s) || this.keptApart(s, t)) continue;
         const pair = this.pairScore(s, t, cross);
         if (pair.rel >= this.config.suggestRatio) this.noteNearMiss(s, t);
-        if (pair.rel < 1 || (cross && !enoughEvidence(pair.evidence))) continue;
+        if (!this.mergeable(pair, cross)) continue;
         if (!best || pair.rel > best.rel) best = { t, rel: pair.rel };
       }
     }
@@ -846,7 +846,7 @@ export class StoryGrouper {
     if (Math.abs(t.lastAt - s.lastAt) > this.config.windowHours * HOUR) return;
     const cross = !sharesLanguage(s, t);
     const pair = this.pairScore(s, t, cross);
-    if (pair.rel < 1 || (cross && !enoughEvidence(pair.evidence))) return;
+    if (!this.mergeable(pair, cross)) return;
     this.absorb(s, t, 'engine');
   }
 
@@ -880,19 +880,26 @@ export class StoryGrouper {
    * (`cross` false) or in the neutral space, relative to the merge threshold of that space; the features both
    * hold among those top features (for evidence), in the order of the union.
    */
-  private pairScore(s: StoryState, t: StoryState, cross: boolean): { similarity: number; rel: number; evidence: Evidence; shared: PairSide[] } {
+  private pairScore(s: StoryState, t: StoryState, cross: boolean): { similarity: number; rel: number; event: number; evidence: Evidence; shared: PairSide[] } {
     const sTop = this.topFeatures(s, cross);
     const tTop = this.topFeatures(t, cross);
     const union = [...sTop, ...tTop.filter((x) => !sTop.includes(x))];
     const { smoothing, idfPrior } = this.config;
-    const similarity = storyOverlap(
-      union,
-      (term) => s.profile.get(term)?.c ?? 0,
-      (term) => t.profile.get(term)?.c ?? 0,
-      s.live.size + smoothing,
-      t.live.size + smoothing,
-      (term) => idf(term.df, this.vocab.docs, idfPrior),
-    );
+    const overlap = (keys: Term[]): number =>
+      storyOverlap(
+        keys,
+        (term) => s.profile.get(term)?.c ?? 0,
+        (term) => t.profile.get(term)?.c ?? 0,
+        s.live.size + smoothing,
+        t.live.size + smoothing,
+        (term) => idf(term.df, this.vocab.docs, idfPrior),
+      );
+    const similarity = overlap(union);
+    const threshold = cross ? this.config.crossMergeThreshold : this.config.mergeThreshold;
+    // What happened, without who and where: two stories about one person or country share those anyway.
+    // (A stem written with a capital in either story is a name's: `Macron`, `Atlas`.)
+    const written = (term: Term): boolean => !NAME_SURFACE.test(s.profile.get(term)?.surface ?? '') && !NAME_SURFACE.test(t.profile.get(term)?.surface ?? '');
+    const event = overlap(union.filter((term) => isEventKey(term.key) && written(term))) / threshold;
     const evidence: Evidence = { anchors: 0, countries: 0, terms: 0 };
     const shared: PairSide[] = [];
     for (const term of union) {
@@ -902,7 +909,15 @@ export class StoryGrouper {
       if (term.space !== 0) countEvidence(evidence, term.key);
       shared.push({ key: term.key, a: a.surface, b: b.surface });
     }
-    return { similarity, rel: similarity / (cross ? this.config.crossMergeThreshold : this.config.mergeThreshold), evidence, shared };
+    return { similarity, rel: similarity / threshold, event, evidence, shared };
+  }
+
+  /**
+   * Whether a scored pair is merged: its overlap reaches the threshold, the part of it made of what happened
+   * (words, not names, countries or numbers) reaches eventShare of it, and across languages the evidence rule holds.
+   */
+  private mergeable(pair: { rel: number; event: number; evidence: Evidence }, cross: boolean): boolean {
+    return pair.rel >= 1 && pair.event >= this.config.eventShare && (!cross || enoughEvidence(pair.evidence));
   }
 
   private anyForbidden(a: StoryState, b: StoryState): boolean {
@@ -1070,6 +1085,9 @@ export class StoryGrouper {
     return { label, headline: best.title, headlineItemId: best.id };
   }
 }
+
+/** A surface form starting with a capital: the profile keeps a name's stem as the name was written. */
+const NAME_SURFACE = /^\p{Lu}/u;
 
 /** Most near-miss pairs kept for suggestions (the oldest go first). */
 const MAX_NEAR_MISSES = 1000;

@@ -46,6 +46,12 @@ export function isTranslation(key: string): boolean {
   return c === 61 || c === 38;
 }
 
+/** A feature that says what happened: a stem, pivot term or cognate (not a name, skeleton, country or number). */
+export function isEventKey(key: string): boolean {
+  const c = key.charCodeAt(0);
+  return c !== 64 && c !== 94 && c !== 35 && c !== 38;
+}
+
 /**
  * What a feature says as evidence that texts in two languages tell one event: an `anchor` names who, where or
  * how many (a name, skeleton or number), a `country` only where, a `term` what happened (a pivot term or

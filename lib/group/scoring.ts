@@ -34,6 +34,12 @@ export interface GroupingConfig extends Required<TextOptions> {
   autoMerge: boolean;
   /** Minimum story–story similarity for an automatic merge of stories with a language in common. */
   mergeThreshold: number;
+  /**
+   * Share of the merge threshold that the overlap of two stories' event words alone (stems, pivot terms,
+   * cognates: not names, countries or numbers) must reach for an automatic merge: two stories about one person
+   * or one country (Macron's pension reform, Macron's Mali withdrawal) share the names, not the event.
+   */
+  eventShare: number;
   /** Minimum similarity, in the language-neutral space, for an automatic merge of stories with no language in common. */
   crossMergeThreshold: number;
   /**
@@ -72,6 +78,7 @@ export const DEFAULT_GROUPING_CONFIG: GroupingConfig = {
   autoMerge: true,
   mergeThreshold: 0.22,
   crossMergeThreshold: 0.22,
+  eventShare: 0.25,
   suggestRatio: 0.6,
   mergeCheckGrowth: 2,
   recheckAfter: 300,
