@@ -257,9 +257,9 @@ export class StoryGrouper {
     // The item came close to another story too: that story and its own may be one (the desk is told).
     if (other && other.score >= this.config.suggestRatio) this.noteNearMiss(story, other.story);
     if (this.config.autoMerge) {
-      // An item that founded a story after nearly joining one with members in other languages gets a second
-      // look as a story: compared with one item the neutral space says less than the pair in their shared language.
-      if (it.created && other && other.cross && other.score >= this.config.suggestRatio) this.tryPair(story, other.story);
+      // An item that nearly joined a story with members in other languages gets its own story compared with that
+      // one as the second pass compares stories: one item says less in the neutral space than a story does.
+      if (other && other.cross && other.score >= this.config.suggestRatio) this.tryPair(story, other.story);
       if (story.members.size >= story.nextMergeCheck) this.tryMerge(story);
       if (it.created) this.rechecks.push({ storyId: story.id, due: this.counted + this.config.recheckAfter });
       this.runRechecks();
@@ -838,16 +838,19 @@ export class StoryGrouper {
   }
 
   /**
-   * Merges a new one-item story into a story it nearly joined across languages when the pair passes the second
-   * pass's test (see tryMerge), within their shared language if they have one.
+   * Merges the story of a new item with a story the item nearly joined across languages when the pair passes
+   * the second pass's test (see tryMerge), within their shared language if they have one; the smaller goes
+   * into the larger (into `t` on a tie). Locked and edited stories stay out, and pairs kept apart.
    */
   private tryPair(s: StoryState, t: StoryState): void {
-    if (t.locked || t.edited || t.mergedInto || this.anyForbidden(s, t) || this.anyForbidden(t, s) || this.keptApart(s, t)) return;
+    if (s === t || s.locked || s.edited || s.mergedInto || t.locked || t.edited || t.mergedInto) return;
+    if (this.anyForbidden(s, t) || this.anyForbidden(t, s) || this.keptApart(s, t)) return;
     if (Math.abs(t.lastAt - s.lastAt) > this.config.windowHours * HOUR) return;
     const cross = !sharesLanguage(s, t);
     const pair = this.pairScore(s, t, cross);
     if (!this.mergeable(pair, cross)) return;
-    this.absorb(s, t, 'engine');
+    if (s.members.size > t.members.size) this.absorb(t, s, 'engine');
+    else this.absorb(s, t, 'engine');
   }
 
   /**

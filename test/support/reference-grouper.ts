@@ -151,7 +151,7 @@ export class ReferenceGrouper {
     const near = other !== undefined && other.score >= this.config.suggestRatio;
     if (near) this.noteNearMiss(story, other.story);
     if (this.config.autoMerge) {
-      if (it.created && near && other.cross) this.tryPair(story, other.story);
+      if (near && other.cross) this.tryPair(story, other.story);
       if (story.members.size >= story.nextMergeCheck) this.tryMerge(story);
       if (it.created) this.rechecks.push({ storyId: story.id, due: this.counted + this.config.recheckAfter });
       this.runRechecks();
@@ -768,14 +768,19 @@ export class ReferenceGrouper {
     else this.absorb(best.t, s, 'engine');
   }
 
-  /** A new one-item story that nearly joined a story across languages is merged into it when the pair is mergeable. */
+  /**
+   * The story of a new item and a story the item nearly joined across languages are merged when the pair is
+   * mergeable, the smaller into the larger (into t on a tie); never locked or edited ones, nor pairs kept apart.
+   */
   private tryPair(s: RefStory, t: RefStory): void {
-    if (t.locked || t.edited || t.mergedInto || this.anyForbidden(s, t) || this.anyForbidden(t, s) || this.keptApart(s, t)) return;
+    if (s === t || s.locked || s.edited || s.mergedInto || t.locked || t.edited || t.mergedInto) return;
+    if (this.anyForbidden(s, t) || this.anyForbidden(t, s) || this.keptApart(s, t)) return;
     if (Math.abs(t.lastAt - s.lastAt) > this.config.windowHours * HOUR) return;
     const cross = !this.sharesLanguage(s, t);
     if (!this.mergeable(this.pairScore(s, t, cross), cross)) return;
     this.events.pairMerges++;
-    this.absorb(s, t, 'engine');
+    if (s.members.size > t.members.size) this.absorb(t, s, 'engine');
+    else this.absorb(s, t, 'engine');
   }
 
   private keptApart(s: RefStory, t: RefStory): boolean {
