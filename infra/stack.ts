@@ -18,7 +18,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { METRICS } from '../lib/aws/metrics.ts';
 import { CONTEXT_KEYS, parseConfig, type RoundupConfig } from './config.ts';
-import { RoundupFunction } from './function.ts';
+import { BUNDLED_DIR_NAME } from '../lib/lexicon/tables.ts';
+import { RoundupFunction, type BundledData } from './function.ts';
 import { acknowledge } from './nag.ts';
 
 /** Names of the four functions; also the entry file stem under `functions/`. */
@@ -179,7 +180,7 @@ export class RoundupStack extends Stack {
     };
     const make = (
       name: FunctionName,
-      extra: { reservedConcurrentExecutions?: number; paramsAndSecrets?: lambda.ParamsAndSecretsLayerVersion } = {},
+      extra: { reservedConcurrentExecutions?: number; paramsAndSecrets?: lambda.ParamsAndSecretsLayerVersion; data?: BundledData[] } = {},
     ): RoundupFunction =>
       new RoundupFunction(this, `${name[0]!.toUpperCase()}${name.slice(1)}Function`, {
         entry: `functions/${name}.ts`,
@@ -201,7 +202,8 @@ export class RoundupStack extends Stack {
       scheduler: make('scheduler'),
       fetch: make('fetch'),
       // Single writer: story grouping reads-then-writes clusters and must never race with itself.
-      group: make('group', { reservedConcurrentExecutions: 1 }),
+      // Its lexicon tables (lib/lexicon finds `lexicon/` beside the bundle) ship as files in the asset.
+      group: make('group', { reservedConcurrentExecutions: 1, data: [{ from: 'data/lexicon', to: BUNDLED_DIR_NAME }] }),
     };
     const { api, scheduler, fetch, group } = this.functions;
 
