@@ -29,7 +29,8 @@ export class SuggestingTestGrouper extends StoryGrouper implements SuggestingGro
   readonly keptApart: string[] = [];
 
   constructor(
-    private readonly suggest: () => MergeSuggestion[],
+    /** The suggestions, given the engine (to find the stories that hold given items). */
+    private readonly suggest: (engine: StoryGrouper) => MergeSuggestion[],
     /** False: suggest kept-apart pairs anyway (an engine that ignores the constraint), to test the store's fence. */
     private readonly obey = true,
     config?: Partial<GroupingConfig>,
@@ -38,7 +39,7 @@ export class SuggestingTestGrouper extends StoryGrouper implements SuggestingGro
   }
 
   suggestions(): MergeSuggestion[] {
-    return this.suggest().filter((s) => !this.obey || !this.keptApart.includes(pairOf(s.a, s.b)));
+    return this.suggest(this).filter((s) => !this.obey || !this.keptApart.includes(pairOf(s.a, s.b)));
   }
 
   keepApart(a: string, b: string): void {
