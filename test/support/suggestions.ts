@@ -1,5 +1,5 @@
 // Merge suggestions for desk tests, and an engine that suggests what a test tells it to and records its constraints.
-import { StoryGrouper, type GroupingConfig } from '../../lib/group/engine.ts';
+import { StoryGrouper, type Assignment, type GroupInput, type GroupingConfig } from '../../lib/group/engine.ts';
 import { suggestionKey, type MergeSuggestion } from '../../lib/group/suggestions.ts';
 import type { SuggestingGrouper } from '../../lib/pipeline/suggestions.ts';
 
@@ -27,6 +27,9 @@ export const suggestion = (a: string, b: string, over: Partial<MergeSuggestion> 
 export class SuggestingTestGrouper extends StoryGrouper implements SuggestingGrouper {
   /** Pairs handed over by the group stage, as `a#b` in id order. */
   readonly keptApart: string[] = [];
+  /** Items added through `add` so far, and how many had been added when each pair was kept apart. */
+  added = 0;
+  readonly addedBeforeKeepApart: number[] = [];
 
   constructor(
     /** The suggestions, given the engine (to find the stories that hold given items). */
@@ -44,6 +47,12 @@ export class SuggestingTestGrouper extends StoryGrouper implements SuggestingGro
 
   keepApart(a: string, b: string): void {
     this.keptApart.push(pairOf(a, b));
+    this.addedBeforeKeepApart.push(this.added);
+  }
+
+  override add(item: GroupInput): Assignment {
+    this.added++;
+    return super.add(item);
   }
 }
 
