@@ -303,16 +303,17 @@ export function editorPages(svc: EditorServices): Hono<Env> {
     const r = await svc.actions.mergeSuggestion(a, b, c.get('actor'), { into, expectedVersion: version('version'), sourceVersion: version('sourceVersion') });
     const back = backTo(form.back);
     return {
-      msg: `Merged “${r.story.label}”: ${r.absorbed} is now part of ${r.story.id}`,
+      msg: `Merged “${r.absorbed.label}” (${r.absorbed.id}) into “${r.story.label}” (${r.story.id})`,
       // Back to a story page that no longer exists on its own: go to the survivor instead.
-      to: back === `/editor/stories/${r.absorbed}` ? `/editor/stories/${r.story.id}` : undefined,
-      json: { story: { id: r.story.id, version: r.story.version }, absorbed: r.absorbed },
+      to: back === `/editor/stories/${r.absorbed.id}` ? `/editor/stories/${r.story.id}` : undefined,
+      json: { story: { id: r.story.id, version: r.story.version }, absorbed: r.absorbed.id },
     };
   });
 
   pairAction('dismiss', async (c, a, b) => {
     const r = await svc.actions.dismissSuggestion(a, b, c.get('actor'));
-    const msg = r.created ? `Marked ${r.pair.a} and ${r.pair.b} as not the same story` : `${r.pair.a} and ${r.pair.b} were already marked as not the same story`;
+    const [x, y] = r.stories.map((s) => `“${s.label}”`);
+    const msg = r.created ? `Marked ${x} and ${y} as not the same story` : `${x} and ${y} were already marked as not the same story`;
     return { msg, json: { pair: { a: r.pair.a, b: r.pair.b }, created: r.created } };
   });
 

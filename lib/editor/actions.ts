@@ -268,7 +268,7 @@ export class EditorActions {
     y: string,
     actor: Actor,
     opts: { into?: string; expectedVersion?: number; sourceVersion?: number } = {},
-  ): Promise<{ story: Story; absorbed: string }> {
+  ): Promise<{ story: Story; absorbed: Story }> {
     if (x === y) throw new ValidationError('A pair needs two different stories', ['pair']);
     const pair = await this.deps.store.getPair(x, y);
     if (pair?.dismissed) {
@@ -283,7 +283,7 @@ export class EditorActions {
     checkVersion(source, opts.sourceVersion);
     const story = await this.merge(target.id, [source.id], actor, opts.expectedVersion, pair?.suggestion && refOf(pair.suggestion));
     await this.deps.store.removeSuggestion(x, y);
-    return { story, absorbed: source.id };
+    return { story, absorbed: source };
   }
 
   /**
@@ -291,7 +291,7 @@ export class EditorActions {
    * the dismissal is audited on both stories. Writes no story, so no version applies. Dismissing a dismissed pair
    * changes nothing (`created` false).
    */
-  async dismissSuggestion(x: string, y: string, actor: Actor): Promise<{ pair: DismissedPair; created: boolean }> {
+  async dismissSuggestion(x: string, y: string, actor: Actor): Promise<{ pair: DismissedPair; created: boolean; stories: [Story, Story] }> {
     if (x === y) throw new ValidationError('A pair needs two different stories', ['pair']);
     const [sx, sy] = await Promise.all([this.liveStory(x), this.liveStory(y)]);
     const now = this.now();
@@ -303,7 +303,7 @@ export class EditorActions {
       await this.audit('dismiss-suggestion', actor, sy, sy, now, { storyIds: [sx.id] }, ref);
       this.deps.log.info('suggestion dismissed', { storyId: r.pair.a, otherStoryId: r.pair.b, keyId: actor.keyId });
     }
-    return r;
+    return { ...r, stories: [sx, sy] };
   }
 
   private now(): string {

@@ -28,7 +28,7 @@ button{font:inherit;padding:.3rem .7rem;border:1px solid #888;border-radius:4px;
 .side{background:#fafaf8;border:1px solid #e4e4e4;border-radius:5px;padding:.55rem .7rem;min-width:0}
 .side .pair-label{font-weight:600;font-size:1.05em;text-decoration:none;color:#1d2b3a;margin-right:.4rem}.side .pair-label:hover{text-decoration:underline}
 .pair-headline{margin:.3rem 0}.pair-outlets{margin:.2rem 0;padding-left:1.1rem}.side p.muted{margin:.3rem 0 0}
-.versus{align-self:center;font-size:1.4rem;color:#999}
+.versus{align-self:center;font-size:1.7rem;line-height:1;color:#b7791f}
 .evidence{display:grid;grid-template-columns:max-content 1fr;gap:.25rem .8rem;margin:.6rem 0}.evidence dt{font-weight:600;font-size:.85em;padding-top:.1rem}.evidence dd{margin:0}
 .pair-actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}.pair-actions .hint{flex:1 1 16rem}.pair-actions .error{flex-basis:100%;margin:.3rem 0 0}
 @media (max-width:700px){.sides{grid-template-columns:1fr}.versus{display:none}.grid{grid-template-columns:1fr}}

@@ -91,18 +91,28 @@ function Side(props: { side: PairSide; which: 'a' | 'b'; keeps: boolean }) {
   );
 }
 
-/** A row of evidence, left out when empty. */
+/**
+ * A row of evidence, left out when empty. A translation `source → pivot` keeps that order on screen whatever the
+ * scripts: each side is isolated (`bdi`), so an Arabic source does not turn the arrow around.
+ */
 function Evidence(props: { term: string; values: string[]; cls?: string }) {
   if (props.values.length === 0) return null;
   return (
     <>
       <dt>{props.term}</dt>
       <dd>
-        {props.values.map((v) => (
-          <span class={`tag ${props.cls ?? ''}`} dir="auto">
-            {v}
-          </span>
-        ))}
+        {props.values.map((v) => {
+          const [source, pivot] = v.split(' → ');
+          return pivot === undefined ? (
+            <span class={`tag ${props.cls ?? ''}`}>
+              <bdi>{v}</bdi>
+            </span>
+          ) : (
+            <span class={`tag ${props.cls ?? ''}`} dir="ltr">
+              <bdi>{source}</bdi> → <bdi>{pivot}</bdi>
+            </span>
+          );
+        })}
       </dd>
     </>
   );
@@ -128,7 +138,7 @@ export function PairCard(props: { entry: SuggestionEntry; csrf: string; back: st
       </div>
       <div class="sides">
         <Side side={e.a} which="a" keeps={kept === e.a.story} />
-        <div class="versus" aria-hidden="true">≟</div>
+        <div class="versus" aria-hidden="true">≈</div>
         <Side side={e.b} which="b" keeps={kept === e.b.story} />
       </div>
       <dl class="evidence">
