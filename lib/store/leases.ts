@@ -36,6 +36,17 @@ export interface CursorStore {
 /** LeaseStore on the table. */
 export function leaseStore(db: Table, opts: LeaseOptions = {}): LeaseStore {
   const clock = opts.clock ?? Date.now;
+  /** Deletes a lease if its holder meets `condition` (on `#o`, the owner); false when it did not. */
+  const deleteIfHeld = (name: string, condition: string, values: Record<string, string>) =>
+    db.sendIf(
+      new DeleteItemCommand({
+        TableName: db.name,
+        Key: toAttrs(primary(leaseKeys(name))),
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { '#o': 'owner' },
+        ExpressionAttributeValues: toAttrs(values),
+      }),
+    );
   return {
     async acquireLease(name, owner, ttlMs) {
       const now = clock();
@@ -66,27 +77,11 @@ export function leaseStore(db: Table, opts: LeaseOptions = {}): LeaseStore {
 
     async releaseLease(name, owner) {
       // Not the holder any more (expired and taken over): nothing to release.
-      await db.sendIf(
-        new DeleteItemCommand({
-          TableName: db.name,
-          Key: toAttrs(primary(leaseKeys(name))),
-          ConditionExpression: '#o = :owner',
-          ExpressionAttributeNames: { '#o': 'owner' },
-          ExpressionAttributeValues: toAttrs({ ':owner': owner }),
-        }),
-      );
+      await deleteIfHeld(name, '#o = :owner', { ':owner': owner });
     },
 
     releaseLeaseOf(name, owner) {
-      return db.sendIf(
-        new DeleteItemCommand({
-          TableName: db.name,
-          Key: toAttrs(primary(leaseKeys(name))),
-          ConditionExpression: '#o = :owner OR begins_with(#o, :pass)',
-          ExpressionAttributeNames: { '#o': 'owner' },
-          ExpressionAttributeValues: toAttrs({ ':owner': owner, ':pass': `${owner}#` }),
-        }),
-      );
+      return deleteIfHeld(name, '#o = :owner OR begins_with(#o, :pass)', { ':owner': owner, ':pass': `${owner}#` });
     },
   };
 }
