@@ -1,11 +1,19 @@
 // Test fixtures for editor suites: a local RSS server whose items tests add between ingest runs, and helpers.
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Hono } from 'hono';
+import { createApp } from '../../lib/api/app.ts';
+import { editorRoutes } from '../../lib/api/editor.ts';
 import type { Actor } from '../../lib/editor/auth.ts';
+import { createEditorStore, type EditorStore } from '../../lib/editor/store.ts';
 import { suggestionKey, type MergeSuggestion } from '../../lib/group/suggestions.ts';
-import { silentLogger } from '../../lib/log.ts';
+import { silentLogger, type Logger } from '../../lib/log.ts';
+import type { GroupState } from '../../lib/pipeline/group-stage.ts';
+import { runIngest, type IngestDeps } from '../../lib/pipeline/ingest.ts';
 import { newSuggestionMemo, syncSuggestions } from '../../lib/pipeline/suggestions.ts';
 import type { Store } from '../../lib/store/store.ts';
+import type { TestDb } from '../support/db.ts';
 import { putItems } from '../support/records.ts';
 import type { Item, Outlet, Story } from '../../lib/types.ts';
 
@@ -255,4 +263,56 @@ export async function seedPairs(store: Store, now = new Date()): Promise<SeededP
   ];
   await syncSuggestions(store, suggestions, newSuggestionMemo(), new Map(), silentLogger);
   return { quakeAr: 's_quake_ar', quakeEn: 's_quake_en', debtEs: 's_debt_es', debtEn: 's_debt_en', cableAr: 's_cable_ar', cableEn: 's_cable_en', suggestions };
+}
+
+/** A request to the app as an API client makes it: bearer key, JSON body (a string is sent as it is). */
+export type DeskCall = (method: string, path: string, opts?: { key?: string; body?: unknown; headers?: Record<string, string> }) => Promise<Response>;
+
+/**
+ * The API app with the editor desk mounted on a test table (publication by coverage, two outlets; no response
+ * cache), its editor store, and a request helper.
+ */
+export function deskApp(db: TestDb, pepper: string): { app: Hono; editorStore: EditorStore; call: DeskCall } {
+  const editorStore = createEditorStore({ client: db.client, table: db.table });
+  const publish = { mode: 'outlets' as const, minOutlets: 2 };
+  const app = createApp({
+    store: db.store,
+    config: { publish, stage: 'test' },
+    log: silentLogger,
+    cache: false,
+    editor: editorRoutes({ store: db.store, editorStore, pepper, log: silentLogger, publish }),
+  });
+  const call: DeskCall = async (method, path, opts = {}) =>
+    app.request(path, {
+      method,
+      headers: {
+        ...(opts.key ? { authorization: `Bearer ${opts.key}` } : {}),
+        ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...opts.headers,
+      },
+      body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+    });
+  return { app, editorStore, call };
+}
+
+/**
+ * One ingest run over the fixture feeds (every feed, loopback allowed) with a fresh owner id; `groupState` keeps
+ * the engine warm (undefined: a cold start), `group` passes grouping-stage options.
+ */
+export function ingestFixtures(store: Store, log: Logger, opts: { groupState?: GroupState; group?: IngestDeps['group'] } = {}) {
+  return runIngest(
+    {
+      store,
+      log,
+      now: () => new Date(),
+      fetch: { userAgent: 'roundup-test', timeoutMs: 5000, maxBytes: 1_000_000, allowPrivateNetwork: true },
+      pollMinutes: 15,
+      windowHours: 72,
+      concurrency: 4,
+      owner: `test-${randomUUID()}`,
+      groupState: opts.groupState,
+      group: opts.group,
+    },
+    { all: true },
+  );
 }

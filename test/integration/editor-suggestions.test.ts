@@ -1,16 +1,14 @@
 // Editor API for "possible same story" and queue filters on both backends: listing with evidence, merge, dismiss, auth, audit, conflicts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hono } from 'hono';
-import { createApp } from '../../lib/api/app.ts';
-import { editorRoutes } from '../../lib/api/editor.ts';
 import { csrfToken, newEditorKey } from '../../lib/editor/auth.ts';
-import { createEditorStore, type EditorStore } from '../../lib/editor/store.ts';
+import type { EditorStore } from '../../lib/editor/store.ts';
 import { silentLogger } from '../../lib/log.ts';
 import { newSuggestionMemo, syncSuggestions } from '../../lib/pipeline/suggestions.ts';
 import type { Story } from '../../lib/types.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
 import { suggestion } from '../support/suggestions.ts';
-import { seedDesk, seedPairs, type SeededPairs } from './editor-fixtures.ts';
+import { deskApp, seedDesk, seedPairs, type DeskCall, type SeededPairs } from './editor-fixtures.ts';
 
 const PEPPER = 'integration-pepper-0123456789';
 
@@ -49,16 +47,7 @@ describe.each(BACKENDS)('editor API: possible same story and queue filters on $n
   let revokedKey: string;
   let pairs: SeededPairs;
 
-  const call = (method: string, path: string, opts: { key?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
-    app.request(path, {
-      method,
-      headers: {
-        ...(opts.key ? { authorization: `Bearer ${opts.key}` } : {}),
-        ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...opts.headers,
-      },
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    });
+  let call: DeskCall;
   const queue = async (query = '', key = editorKey): Promise<Queue> => {
     const res = await call('GET', `/review${query}`, { key });
     expect(res.status).toBe(200);
@@ -72,7 +61,7 @@ describe.each(BACKENDS)('editor API: possible same story and queue filters on $n
     db = await openTestDb(backend);
     await seedDesk(db.store);
     pairs = await seedPairs(db.store);
-    editorStore = createEditorStore({ client: db.client, table: db.table });
+    ({ app, editorStore, call } = deskApp(db, PEPPER));
     const now = new Date().toISOString();
     const e = newEditorKey('Eve Editor', 'editor', PEPPER, now);
     const a = newEditorKey('Ada Admin', 'admin', PEPPER, now);
@@ -80,14 +69,6 @@ describe.each(BACKENDS)('editor API: possible same story and queue filters on $n
     for (const k of [e, a, r]) await editorStore.putKey(k.record);
     await editorStore.revokeKey(r.record.id, now);
     [editorKey, adminKey, revokedKey] = [e.key, a.key, r.key];
-    const publish = { mode: 'outlets' as const, minOutlets: 2 };
-    app = createApp({
-      store: db.store,
-      config: { publish, stage: 'test' },
-      log: silentLogger,
-      cache: false,
-      editor: editorRoutes({ store: db.store, editorStore, pepper: PEPPER, log: silentLogger, publish }),
-    });
   });
   afterAll(async () => db?.close());
 

@@ -1,5 +1,4 @@
 // The grouping writer and "possible same story": suggestions stored each pass, dismissals handed to warm and cold engines before grouping.
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EditorActions } from '../../lib/editor/actions.ts';
 import { createEditorStore } from '../../lib/editor/store.ts';
@@ -7,10 +6,10 @@ import type { StoryGrouper } from '../../lib/group/engine.ts';
 import type { MergeSuggestion } from '../../lib/group/suggestions.ts';
 import { createLogger, silentLogger } from '../../lib/log.ts';
 import type { GroupState } from '../../lib/pipeline/group-stage.ts';
-import { registerOutlets, runIngest } from '../../lib/pipeline/ingest.ts';
+import { registerOutlets } from '../../lib/pipeline/ingest.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
 import { SuggestingTestGrouper, suggestion } from '../support/suggestions.ts';
-import { TEST_ACTOR, itemOfGuid, startFeedServer, storyOfGuid, type FeedServer } from './editor-fixtures.ts';
+import { TEST_ACTOR, ingestFixtures, itemOfGuid, startFeedServer, storyOfGuid, type FeedServer } from './editor-fixtures.ts';
 
 describe.each(BACKENDS)('grouping passes with a suggesting engine on $name', (backend) => {
   let db: TestDb;
@@ -35,27 +34,16 @@ describe.each(BACKENDS)('grouping passes with a suggesting engine on $name', (ba
     });
 
   const ingest = async (opts: { cold?: boolean } = {}) => {
-    const r = await runIngest(
-      {
-        store: db.store,
-        log,
-        now: () => new Date(),
-        fetch: { userAgent: 'roundup-test', timeoutMs: 5000, maxBytes: 1_000_000, allowPrivateNetwork: true },
-        pollMinutes: 15,
-        windowHours: 72,
-        concurrency: 4,
-        owner: `test-${randomUUID()}`,
-        groupState: opts.cold ? undefined : groupState,
-        group: {
-          createGrouper: () => {
-            const g = new SuggestingTestGrouper(suggest, obey, { windowHours: 72 });
-            engines.push(g);
-            return g;
-          },
+    const r = await ingestFixtures(db.store, log, {
+      groupState: opts.cold ? undefined : groupState,
+      group: {
+        createGrouper: () => {
+          const g = new SuggestingTestGrouper(suggest, obey, { windowHours: 72 });
+          engines.push(g);
+          return g;
         },
       },
-      { all: true },
-    );
+    });
     groupState = r.groupState;
     expect(r.failures).toEqual([]);
     return r;

@@ -6,21 +6,11 @@ import { survivorOf } from '../../lib/editor/suggestions.ts';
 import { MAX_SUGGESTIONS, changedMaterially, pastHalfLife, suggestingGrouper, suggestionsToStore } from '../../lib/pipeline/suggestions.ts';
 import { StoryGrouper } from '../../lib/group/engine.ts';
 import type { Story } from '../../lib/types.ts';
+import { story as storyAt } from '../support/records.ts';
 import { SuggestingTestGrouper, suggestion } from '../support/suggestions.ts';
 
-const story = (id: string, over: Partial<Story> = {}): Story => ({
-  id,
-  label: id,
-  headline: id,
-  firstSeenAt: '2026-11-26T08:00:00.000Z',
-  updatedAt: '2026-11-26T09:00:00.000Z',
-  lastItemAt: '2026-11-26T09:00:00.000Z',
-  itemIds: ['i1'],
-  outletIds: ['a'],
-  version: 1,
-  status: 'auto',
-  ...over,
-});
+/** A one-item, one-outlet story scored at a fixed time; `over` replaces any field. */
+const story = (id: string, over: Partial<Story> = {}): Story => ({ ...storyAt(id, '2026-11-26T09:00:00.000Z'), firstSeenAt: '2026-11-26T08:00:00.000Z', ...over });
 
 describe('survivorOf', () => {
   it('keeps the story an editor worked on, else the wider coverage, else the older, whatever the order', () => {

@@ -15,39 +15,34 @@ export function languageName(tag: string): string {
   }
 }
 
+/** A labelled select whose first option (value "") means no filter. */
+function Choice(props: { label: string; name: string; any: string; options: [value: string, text: string][]; selected?: string }) {
+  return (
+    <label>
+      {props.label}
+      <select name={props.name}>
+        <option value="">{props.any}</option>
+        {props.options.map(([value, text]) => (
+          <option value={value} selected={props.selected === value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** The queue's filters as a GET form: works the same with or without script, and the URL is shareable. */
 export function FilterBar(props: { filters: QueueFilters; languages: string[] }) {
   const f = props.filters;
   const languages = [...new Set([...props.languages, ...(f.language ?? [])])];
-  const active = Object.keys(f).length > 0;
+  // A list given in the URL (status=auto,approved) has no single choice to show: the select shows "Any".
+  const one = (list: string[] | undefined) => (list?.length === 1 ? list[0] : undefined);
   return (
     <form method="get" action="/editor" class="card filters" id="filters" aria-label="Filter the queue">
-      <label>
-        Show
-        <select name="kind">
-          <option value="">Everything</option>
-          <option value="possible-same-story" selected={f.kind === 'possible-same-story'}>Possible same story</option>
-          <option value="story" selected={f.kind === 'story'}>Stories</option>
-        </select>
-      </label>
-      <label>
-        Status
-        <select name="status">
-          <option value="">Any</option>
-          {(['auto', 'approved', 'unpublished'] as const).map((s) => (
-            <option value={s} selected={f.status?.length === 1 && f.status[0] === s}>{s}</option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Language
-        <select name="language">
-          <option value="">Any</option>
-          {languages.map((l) => (
-            <option value={l} selected={f.language?.length === 1 && f.language[0] === l}>{`${languageName(l)} (${l})`}</option>
-          ))}
-        </select>
-      </label>
+      <Choice label="Show" name="kind" any="Everything" options={[['possible-same-story', 'Possible same story'], ['story', 'Stories']]} selected={f.kind} />
+      <Choice label="Status" name="status" any="Any" options={(['auto', 'approved', 'unpublished'] as const).map((x) => [x, x])} selected={one(f.status)} />
+      <Choice label="Language" name="language" any="Any" options={languages.map((l) => [l, `${languageName(l)} (${l})`])} selected={one(f.language)} />
       <label class="check">
         <input type="checkbox" name="single-outlet" value="true" checked={f.singleOutlet === true} /> Single outlet
       </label>
@@ -55,7 +50,7 @@ export function FilterBar(props: { filters: QueueFilters; languages: string[] })
         <input type="checkbox" name="low-cohesion" value="true" checked={f.lowCohesion === true} /> Low cohesion
       </label>
       <button type="submit" class="primary">Filter</button>
-      {active ? <a href="/editor" class="clear">Clear filters</a> : null}
+      {Object.keys(f).length > 0 ? <a href="/editor" class="clear">Clear filters</a> : null}
     </form>
   );
 }
