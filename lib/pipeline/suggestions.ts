@@ -63,6 +63,8 @@ export async function applyDismissals(store: Pick<SuggestionStore, 'listDismisse
     const id = pairId(d.a, d.b);
     if (memo.dismissed.has(id)) continue;
     memo.dismissed.set(id, d);
+    // Its record is a dismissal now: nothing for the sync to rewrite or withdraw.
+    memo.stored?.delete(id);
     grouper.keepApart(d.a, d.b);
     fresh++;
   }
