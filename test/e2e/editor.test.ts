@@ -218,6 +218,14 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('editor desk in a brow
       // The story table names the languages too.
       expect(await page.locator('#queue tr[data-story-id="s_debt_es"] .tag.lang').allTextContents()).toEqual(['es']);
 
+      // On a phone the two stories stack and nothing runs off the side.
+      await page.setViewportSize({ width: 400, height: 900 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(400);
+      const [boxA, boxB] = [await left.boundingBox(), await right.boundingBox()];
+      expect(boxB!.y).toBeGreaterThan(boxA!.y + boxA!.height - 1);
+      await shot(page, 'queue-narrow');
+      await page.setViewportSize({ width: 1200, height: 1000 });
+
       // A story's page shows the pairs it is in, with the same actions.
       await page.goto(`${base}/editor/stories/s_debt_es`);
       expect(await page.textContent('#suggestions-title')).toContain('Possible same story as this one (1)');

@@ -17,7 +17,7 @@ button{font:inherit;padding:.3rem .7rem;border:1px solid #888;border-radius:4px;
 .grid{display:grid;grid-template-columns:1fr 1fr;gap:.8rem}.muted{color:#666;font-size:.88em}.flash{background:#d8f3dc;padding:.5rem .8rem;border-radius:4px}
 .error{background:#f8d7da;padding:.5rem .8rem;border-radius:4px}.outlet{border-left:3px solid #1d2b3a;padding-left:.7rem;margin:.7rem 0}
 .item{margin:.4rem 0 .6rem}.item .actions{margin-top:.2rem}label{display:block;margin:.35rem 0 .15rem;font-weight:600;font-size:.9em}
-[hidden]{display:none!important}
+[hidden]{display:none!important}.scroll{overflow-x:auto}
 .filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end}.filters label{margin:0;font-size:.85em}
 .filters select{display:block;margin-top:.15rem;font:inherit;padding:.25rem;border:1px solid #bbb;border-radius:4px;background:#fff;min-width:9rem}
 .filters label.check{display:flex;gap:.3rem;align-items:center;font-weight:500;padding-bottom:.35rem}.filters .clear{padding-bottom:.35rem}

@@ -52,6 +52,7 @@ export function QueuePage(props: {
           {props.queue.length === 0 ? (
             <p class="muted">Nothing to review{Object.keys(props.filters).length ? ' with these filters' : ''}.</p>
           ) : (
+            <div class="scroll">
             <table id="queue">
               <thead>
                 <tr>
@@ -86,6 +87,7 @@ export function QueuePage(props: {
                 ))}
               </tbody>
             </table>
+            </div>
           )}
         </section>
       )}
