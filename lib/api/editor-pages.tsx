@@ -161,7 +161,7 @@ export function editorPages(svc: EditorServices): Hono<Env> {
       if (view.story.mergedInto) return c.redirect(`/editor/stories/${view.story.mergedInto}?msg=${encodeURIComponent(`${id} was merged into this story`)}`, 303);
       const [history, outlets] = await Promise.all([deps.editorStore.history(id), deps.store.listOutlets()]);
       const outletMap = new Map(outlets.map((o) => [o.id, o]));
-      const suggestions = (await loadSuggestions(deps.store, outletMap)).filter((e) => e.a.story.id === id || e.b.story.id === id);
+      const suggestions = await loadSuggestions(deps.store, { outlets: outletMap, involving: id });
       return c.html(
         <StoryPage
           actor={c.get('actor')}

@@ -55,14 +55,15 @@ export function sortSuggestions(entries: SuggestionEntry[]): SuggestionEntry[] {
 
 /**
  * The stored suggestions whose two stories are both still live (a story merged since, by an editor or the engine,
- * or expired, takes its suggestions with it), with the stories read in one batch. `outlets` may be passed when
- * the caller has them.
+ * or expired, takes its suggestions with it), with the stories read in one batch; `involving` keeps the pairs of
+ * one story. `outlets` may be passed when the caller has them.
  */
 export async function loadSuggestions(
   store: Pick<SuggestionStore, 'listSuggestions'> & Pick<StoryStore, 'getListedStories'> & Pick<OutletStore, 'listOutlets'>,
-  outlets?: Map<string, Outlet>,
+  opts: { outlets?: Map<string, Outlet>; involving?: string } = {},
 ): Promise<SuggestionEntry[]> {
-  const stored = await store.listSuggestions();
+  const { outlets, involving } = opts;
+  const stored = (await store.listSuggestions()).filter((s) => involving === undefined || s.a === involving || s.b === involving);
   if (stored.length === 0) return [];
   const ids = [...new Set(stored.flatMap((s) => [s.a, s.b]))];
   const [stories, outletMap] = await Promise.all([

@@ -6,12 +6,20 @@ import { ConflictError, RoundupError } from '../errors.ts';
 import { StoryGrouper, type GroupInput, type StorySnapshot } from '../group/engine.ts';
 import type { MergeSuggestion } from '../group/suggestions.ts';
 import { errorFields, type Logger } from '../log.ts';
-import type { CursorStore, ItemStore, LeaseStore, SearchEntry, SearchStore, StoryFailureStore, StoryStore, SuggestionStore } from '../store/store.ts';
+import type { CursorStore, ItemStore, LeaseStore, SearchEntry, SearchStore, StoryFailureStore, StoryStore } from '../store/store.ts';
 import { searchEntriesOf, storyCopyEntry, type WordNormalizer } from '../search/entries.ts';
 import { stem } from '../text/stem.ts';
 import type { Item, Membership, Story } from '../types.ts';
 import { applyStoryChanges } from './corrections.ts';
-import { applyDismissals, newSuggestionMemo, suggestingGrouper, syncSuggestions, type SuggestionMemo, type SuggestionSyncOutcome } from './suggestions.ts';
+import {
+  applyDismissals,
+  newSuggestionMemo,
+  suggestingGrouper,
+  syncSuggestions,
+  type SuggestionMemo,
+  type SuggestionSyncOutcome,
+  type SuggestionWriter,
+} from './suggestions.ts';
 
 /** The engine's in-memory state, kept warm between passes in one process (Lambda container, local stack). */
 export interface GroupState {
@@ -38,7 +46,7 @@ export type GroupStore = StoryStore &
   StoryFailureStore &
   Pick<ItemStore, 'getItems' | 'listArrivals'> &
   Pick<SearchStore, 'putSearchEntries'> &
-  SuggestionStore &
+  SuggestionWriter &
   LeaseStore &
   CursorStore;
 

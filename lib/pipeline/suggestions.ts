@@ -112,6 +112,9 @@ export function suggestionsToStore(suggestions: readonly MergeSuggestion[], dism
     .slice(0, MAX_SUGGESTIONS);
 }
 
+/** What the grouping writer uses of the suggestion store. */
+export type SuggestionWriter = Pick<SuggestionStore, 'listSuggestions' | 'putSuggestion' | 'removeSuggestion' | 'listDismissed' | 'renewDismissal'>;
+
 /** What one sync wrote. */
 export interface SuggestionSyncOutcome {
   /** Suggestions written (new, changed materially, or renewed before expiry). */
@@ -128,7 +131,7 @@ export interface SuggestionSyncOutcome {
  * knows (their newest item times). Called once per grouping pass.
  */
 export async function syncSuggestions(
-  store: SuggestionStore,
+  store: SuggestionWriter,
   suggestions: readonly MergeSuggestion[],
   memo: SuggestionMemo,
   stories: ReadonlyMap<string, Story>,
