@@ -12,20 +12,11 @@ import type { Store } from '../store/store.ts';
 import type { FeedState, Outlet } from '../types.ts';
 import { OutletCatalog } from './catalog.ts';
 import { jsonFeed, rssFeed, type FeedMeta, type FeedStory } from './feeds.ts';
-import {
-  CACHE_CONTROL,
-  CORS_HEADERS,
-  DEFAULT_CACHE,
-  ResponseCache,
-  redirect,
-  rendered,
-  send,
-  type RenderedResponse,
-  type ResponseCacheOptions,
-} from './http.ts';
-import { ROUTE_DOCS, openApiDocument } from './openapi.ts';
-import { emptyQuerySchema, listQuerySchema, parsePath, parseQuery, storyPathSchema, type ListQuery } from './params.ts';
+import { CORS_HEADERS, DEFAULT_CACHE, ResponseCache, type ResponseCacheOptions } from './http.ts';
+import { ROUTES, ROUTE_DOCS, openApiDocument } from './openapi.ts';
+import type { ListQuery } from './params.ts';
 import { problemResponse } from './problem.ts';
+import { honoPath, publicRoutes, type RouteRequest } from './route.ts';
 import { FacetCache, getPublicStory, listPublicStories, loadItems, type QueryDeps } from './queries.ts';
 import { coverage, perspectives, storyFacets, storySummary } from './views.ts';
 
@@ -49,11 +40,10 @@ export interface AppDeps {
   editor?: Hono<any>;
 }
 
-const JSON_TYPE = 'application/json; charset=utf-8';
 const HEALTH_TIMEOUT_MS = 2_000;
 
 /** Public paths as Hono patterns (`/stories/:id`), from the documented routes. */
-export const PUBLIC_PATHS = ROUTE_DOCS.map((r) => r.path.replace(/\{(\w+)\}/g, ':$1'));
+export const PUBLIC_PATHS = ROUTE_DOCS.map((r) => honoPath(r.path));
 
 /** Creates the API app; the same app runs in Lambda (hono/aws-lambda) and in `npm start` (@hono/node-server). */
 export function createApp(deps: AppDeps): Hono {
@@ -64,8 +54,6 @@ export function createApp(deps: AppDeps): Hono {
     deps.cache === false
       ? undefined
       : new ResponseCache({ ...DEFAULT_CACHE, ...deps.cache }, () => changeMarker(deps.store), deps.log);
-  const cached = (c: Context, compute: () => Promise<RenderedResponse>) =>
-    cache ? cache.get(cacheKey(c), compute) : compute();
   const base = (c: Context) => deps.publicUrl?.replace(/\/+$/, '') ?? new URL(c.req.url).origin;
 
   const app = new Hono();
@@ -97,83 +85,41 @@ export function createApp(deps: AppDeps): Hono {
   // Preflights only: simple responses get their CORS headers from send() (see CORS_HEADERS for why).
   for (const p of PUBLIC_PATHS) app.use(p, (c, next) => (c.req.method === 'OPTIONS' ? publicCors(c, next) : next()));
 
-  app.get('/stories', async (c) =>
-    send(
-      c,
-      await cached(c, async () => {
-        const q = parseQuery(listQuerySchema, c.req.url);
-        const page = await listPublicStories(qd, q);
-        const b = base(c);
-        const body = {
-          stories: page.stories.map((s) => storySummary(s.story, s.facets, b)),
-          nextCursor: page.nextCursor,
-          removed: page.removed,
-        };
-        const r = rendered(JSON.stringify(body), JSON_TYPE, CACHE_CONTROL.list);
-        if (page.nextCursor) r.headers.link = `<${pageUrl(b, '/stories', c.req.url, page.nextCursor)}>; rel="next"`;
-        return r;
-      }),
-    ),
-  );
+  const route = publicRoutes(app, { cache, base });
 
-  app.get('/stories/:id', async (c) =>
-    send(
-      c,
-      await cached(c, async () => {
-        const { id } = parsePath(storyPathSchema, { id: c.req.param('id') });
-        parseQuery(emptyQuerySchema, c.req.url);
-        const found = await getPublicStory(qd, id);
-        // Relative to /…/stories/<id>, so it still resolves when a CDN serves the API under a path prefix.
-        if (found.kind === 'merged') return redirect(encodeURIComponent(found.to), CACHE_CONTROL.item);
-        const { story, items, outlets } = found;
-        const body = {
-          ...storySummary(story, storyFacets(story, items, outlets), base(c)),
-          perspectives: perspectives(items, outlets),
-          coverage: coverage(story, items, outlets),
-        };
-        return rendered(JSON.stringify(body), JSON_TYPE, CACHE_CONTROL.item);
-      }),
-    ),
-  );
+  route(ROUTES.listStories, async ({ c, query, base: b }) => {
+    const page = await listPublicStories(qd, query);
+    const body = {
+      stories: page.stories.map((s) => storySummary(s.story, s.facets, b)),
+      nextCursor: page.nextCursor,
+      removed: page.removed,
+    };
+    const headers = page.nextCursor ? { link: `<${pageUrl(b, '/stories', c.req.url, page.nextCursor)}>; rel="next"` } : undefined;
+    return { body: JSON.stringify(body), headers };
+  });
+
+  route(ROUTES.getStory, async ({ params, base: b }) => {
+    const found = await getPublicStory(qd, params.id);
+    // Relative to /…/stories/<id>, so it still resolves when a CDN serves the API under a path prefix.
+    if (found.kind === 'merged') return { redirect: encodeURIComponent(found.to) };
+    const { story, items, outlets } = found;
+    return JSON.stringify({
+      ...storySummary(story, storyFacets(story, items, outlets), b),
+      perspectives: perspectives(items, outlets),
+      coverage: coverage(story, items, outlets),
+    });
+  });
 
   const sortedOutlets = async () => [...(await catalog.get()).values()].sort((a, b) => a.id.localeCompare(b.id));
-
-  app.get('/outlets', async (c) =>
-    send(
-      c,
-      await cached(c, async () => {
-        parseQuery(emptyQuerySchema, c.req.url);
-        const outlets = await sortedOutlets();
-        return rendered(JSON.stringify({ outlets: outlets.map(outletView) }), JSON_TYPE, CACHE_CONTROL.reference);
-      }),
-    ),
-  );
-
+  route(ROUTES.listOutlets, async () => JSON.stringify({ outlets: (await sortedOutlets()).map(outletView) }));
   // The outlet list as OPML 2.0 with Roundup's metadata attributes, for feed readers and `outlets import`.
-  app.get('/outlets.opml', async (c) =>
-    send(
-      c,
-      await cached(c, async () => {
-        parseQuery(emptyQuerySchema, c.req.url);
-        const outlets = await sortedOutlets();
-        return rendered(toOpml(outlets, { title: 'Roundup outlets' }), 'text/x-opml; charset=utf-8', CACHE_CONTROL.reference);
-      }),
-    ),
-  );
+  route(ROUTES.exportOutletsOpml, async () => toOpml(await sortedOutlets(), { title: 'Roundup outlets' }));
+  route(ROUTES.listFeeds, async () => {
+    const feeds = (await deps.store.listFeeds()).sort((a, b) => a.feedId.localeCompare(b.feedId));
+    return JSON.stringify({ feeds: feeds.map(feedView) });
+  });
 
-  app.get('/feeds', async (c) =>
-    send(
-      c,
-      await cached(c, async () => {
-        parseQuery(emptyQuerySchema, c.req.url);
-        const feeds = (await deps.store.listFeeds()).sort((a, b) => a.feedId.localeCompare(b.feedId));
-        return rendered(JSON.stringify({ feeds: feeds.map(feedView) }), JSON_TYPE, CACHE_CONTROL.health);
-      }),
-    ),
-  );
-
-  app.get('/healthz', async (c) => {
-    parseQuery(emptyQuerySchema, c.req.url);
+  route(ROUTES.health, async () => {
     try {
       // A point read of a key that never exists: the cheapest request that proves table and credentials work.
       await withTimeout(deps.store.getStory('~healthz'), HEALTH_TIMEOUT_MS);
@@ -181,46 +127,32 @@ export function createApp(deps: AppDeps): Hono {
       deps.log.warn('health check failed', errorFields(err));
       throw new HTTPException(503, { message: 'The story table is not reachable', cause: err });
     }
-    return c.json({ status: 'ok', stage: deps.config.stage, checkedAt: now().toISOString() }, 200, { 'cache-control': CACHE_CONTROL.none, ...CORS_HEADERS });
+    return JSON.stringify({ status: 'ok', stage: deps.config.stage, checkedAt: now().toISOString() });
   });
 
-  const feedRoute = (path: '/feed.json' | '/feed.xml') =>
-    app.get(path, async (c) =>
-      send(
-        c,
-        await cached(c, async () => {
-          const q = parseQuery(listQuerySchema, c.req.url);
-          const page = await listPublicStories(qd, q);
-          const b = base(c);
-          const [items, outlets] = await Promise.all([loadItems(deps.store, page.stories.map((s) => s.story)), catalog.get()]);
-          const stories: FeedStory[] = page.stories.map(({ story, facets }) => {
-            const its = items.get(story.id) ?? [];
-            return { summary: storySummary(story, facets, b), perspectives: perspectives(its, outlets), coverage: coverage(story, its, outlets) };
-          });
-          const meta: FeedMeta = {
-            title: feedTitle(q),
-            description: 'News stories with what each outlet said, grouped by Roundup.',
-            homePageUrl: `${b}/stories`,
-            feedUrl: `${b}${path}${new URL(c.req.url).search}`,
-            nextUrl: page.nextCursor ? pageUrl(b, path, c.req.url, page.nextCursor) : undefined,
-            language: q.lang?.length === 1 ? q.lang[0] : undefined,
-            updatedAt: page.stories[0]?.story.updatedAt ?? now().toISOString(),
-          };
-          return path === '/feed.json'
-            ? rendered(jsonFeed(meta, stories), 'application/feed+json; charset=utf-8', CACHE_CONTROL.list)
-            : rendered(rssFeed(meta, stories), 'application/rss+xml; charset=utf-8', CACHE_CONTROL.list);
-        }),
-      ),
-    );
-  feedRoute('/feed.json');
-  feedRoute('/feed.xml');
+  const feed = (path: '/feed.json' | '/feed.xml') => async ({ c, query, base: b }: RouteRequest<ListQuery, unknown>) => {
+    const page = await listPublicStories(qd, query);
+    const [items, outlets] = await Promise.all([loadItems(deps.store, page.stories.map((s) => s.story)), catalog.get()]);
+    const stories: FeedStory[] = page.stories.map(({ story, facets }) => {
+      const its = items.get(story.id) ?? [];
+      return { summary: storySummary(story, facets, b), perspectives: perspectives(its, outlets), coverage: coverage(story, its, outlets) };
+    });
+    const meta: FeedMeta = {
+      title: feedTitle(query),
+      description: 'News stories with what each outlet said, grouped by Roundup.',
+      homePageUrl: `${b}/stories`,
+      feedUrl: `${b}${path}${new URL(c.req.url).search}`,
+      nextUrl: page.nextCursor ? pageUrl(b, path, c.req.url, page.nextCursor) : undefined,
+      language: query.lang?.length === 1 ? query.lang[0] : undefined,
+      updatedAt: page.stories[0]?.story.updatedAt ?? now().toISOString(),
+    };
+    return path === '/feed.json' ? jsonFeed(meta, stories) : rssFeed(meta, stories);
+  };
+  route(ROUTES.jsonFeed, feed('/feed.json'));
+  route(ROUTES.rssFeed, feed('/feed.xml'));
 
-  let openapi: RenderedResponse | undefined;
-  app.get('/openapi.json', (c) => {
-    parseQuery(emptyQuerySchema, c.req.url);
-    openapi ??= rendered(JSON.stringify(openApiDocument(deps.publicUrl)), JSON_TYPE, CACHE_CONTROL.reference);
-    return send(c, openapi);
-  });
+  let openapi: string | undefined;
+  route(ROUTES.openapi, () => (openapi ??= JSON.stringify(openApiDocument(deps.publicUrl))));
 
   // Editor desk mount point: lib/api/editor*.ts provides the routes (auth, audit), wired in through deps.editor.
   if (deps.editor) app.route('/', deps.editor);
@@ -238,16 +170,6 @@ async function changeMarker(store: Store): Promise<string> {
   const page = await store.listStories({ limit: 1 });
   const s = page.items[0];
   return s ? `${s.updatedAt}#${s.id}#${s.version}` : '';
-}
-
-// Same query in any parameter order is the same entry; the origin is part of the key because bodies embed links.
-// Runs on every request, so the common no-query case skips URL parsing.
-function cacheKey(c: Context): string {
-  const raw = c.req.url;
-  const q = raw.indexOf('?');
-  if (q < 0) return raw;
-  const params = raw.slice(q + 1).split('&').filter(Boolean).sort();
-  return `${raw.slice(0, q)}?${params.join('&')}`;
 }
 
 function pageUrl(base: string, path: string, requestUrl: string, cursor: string): string {

@@ -15,19 +15,23 @@ import {
 export const API_VERSION = '1.0.0';
 
 /** One documented public operation (all are GET; HEAD and OPTIONS come with them). */
-export interface RouteDoc {
+export interface RouteDoc<Q extends z.ZodMiniObject = z.ZodMiniObject, P extends z.ZodMiniObject = z.ZodMiniObject> {
   /** OpenAPI path (`/stories/{id}`). */
   path: string;
   operationId: string;
   summary: string;
-  query: z.ZodMiniObject;
-  pathParams?: z.ZodMiniObject;
+  query: Q;
+  pathParams?: P;
   /** Component name of the 200 body (absent for non-JSON bodies). */
   body?: string;
   contentType: string;
-  cacheControl: string;
+  /** Cache-Control class (`CACHE_CONTROL` in http.ts); `none` answers are never kept in the response cache. */
+  cacheControl: 'list' | 'item' | 'health' | 'reference' | 'none';
   extra?: Record<string, string>;
 }
+
+/** A route's documentation, typed by its schemas, so that the handler registered for it parses exactly what is documented. */
+const route = <Q extends z.ZodMiniObject, P extends z.ZodMiniObject = z.ZodMiniObject>(doc: RouteDoc<Q, P>): RouteDoc<Q, P> => doc;
 
 /** Component schemas, by name. */
 export const COMPONENTS: Record<string, z.ZodMiniType> = {
@@ -40,9 +44,9 @@ export const COMPONENTS: Record<string, z.ZodMiniType> = {
   Problem: problemSchema,
 };
 
-/** Every public operation. */
-export const ROUTE_DOCS: RouteDoc[] = [
-  {
+/** Every public operation, by operationId. */
+export const ROUTES = {
+  listStories: route({
     path: '/stories',
     operationId: 'listStories',
     summary: 'Public stories, most recently updated first, with filters and cursor pagination.',
@@ -50,8 +54,8 @@ export const ROUTE_DOCS: RouteDoc[] = [
     body: 'StoryList',
     contentType: 'application/json',
     cacheControl: 'list',
-  },
-  {
+  }),
+  getStory: route({
     path: '/stories/{id}',
     operationId: 'getStory',
     summary: 'One story with its perspectives grouped by outlet and its coverage. Merged stories redirect (308) to the story that absorbed them.',
@@ -61,8 +65,8 @@ export const ROUTE_DOCS: RouteDoc[] = [
     contentType: 'application/json',
     cacheControl: 'item',
     extra: { '308': 'The story was merged: `Location` names the story that absorbed it.' },
-  },
-  {
+  }),
+  listOutlets: route({
     path: '/outlets',
     operationId: 'listOutlets',
     summary: 'Outlets with their metadata and feeds.',
@@ -70,16 +74,16 @@ export const ROUTE_DOCS: RouteDoc[] = [
     body: 'OutletList',
     contentType: 'application/json',
     cacheControl: 'reference',
-  },
-  {
+  }),
+  exportOutletsOpml: route({
     path: '/outlets.opml',
     operationId: 'exportOutletsOpml',
     summary: 'Outlets and their feeds as OPML 2.0, with city, country, region and languages in `roundup:` attributes.',
     query: emptyQuerySchema,
     contentType: 'text/x-opml',
     cacheControl: 'reference',
-  },
-  {
+  }),
+  listFeeds: route({
     path: '/feeds',
     operationId: 'listFeeds',
     summary: 'Fetch health of every feed.',
@@ -87,8 +91,8 @@ export const ROUTE_DOCS: RouteDoc[] = [
     body: 'FeedList',
     contentType: 'application/json',
     cacheControl: 'health',
-  },
-  {
+  }),
+  health: route({
     path: '/healthz',
     operationId: 'health',
     summary: 'Liveness: answers 200 when the table is reachable, 503 otherwise.',
@@ -97,8 +101,8 @@ export const ROUTE_DOCS: RouteDoc[] = [
     contentType: 'application/json',
     cacheControl: 'none',
     extra: { '503': 'The table is not reachable.' },
-  },
-  {
+  }),
+  jsonFeed: route({
     path: '/feed.json',
     operationId: 'jsonFeed',
     summary: 'Public stories as a JSON Feed 1.1 (same filters as /stories).',
@@ -106,24 +110,27 @@ export const ROUTE_DOCS: RouteDoc[] = [
     body: 'JsonFeed',
     contentType: 'application/feed+json',
     cacheControl: 'list',
-  },
-  {
+  }),
+  rssFeed: route({
     path: '/feed.xml',
     operationId: 'rssFeed',
     summary: 'Public stories as RSS 2.0 (same filters as /stories).',
     query: listQuerySchema,
     contentType: 'application/rss+xml',
     cacheControl: 'list',
-  },
-  {
+  }),
+  openapi: route({
     path: '/openapi.json',
     operationId: 'openapi',
     summary: 'This document.',
     query: emptyQuerySchema,
     contentType: 'application/json',
     cacheControl: 'reference',
-  },
-];
+  }),
+};
+
+/** Every public operation, in documentation order. */
+export const ROUTE_DOCS: RouteDoc[] = Object.values(ROUTES);
 
 /** JSON Schema (2020-12, as OpenAPI 3.1 uses) of a zod schema, without the `$schema` marker. */
 function jsonSchema(s: z.ZodMiniType, io: 'input' | 'output'): Record<string, unknown> {

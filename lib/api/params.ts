@@ -40,9 +40,13 @@ export const listQuerySchema = z.strictObject({
     DEFAULT_LIMIT,
   ),
   updatedSince: z.optional(
-    z.iso
-      .datetime({ offset: true })
-      .check(z.meta({ description: 'ISO 8601 date-time: only stories updated at or after it (incremental sync).', examples: ['2026-11-26T08:00:00Z'] })),
+    z.pipe(
+      z.iso
+        .datetime({ offset: true })
+        .check(z.meta({ description: 'ISO 8601 date-time: only stories updated at or after it (incremental sync).', examples: ['2026-11-26T08:00:00Z'] })),
+      // One form per instant (UTC, milliseconds), as stored `updatedAt` values are.
+      z.transform((s: string) => new Date(s).toISOString()),
+    ),
   ),
   lang: z.optional(langList),
   country: z.optional(countryList),

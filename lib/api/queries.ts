@@ -87,7 +87,7 @@ export async function listPublicStories(
 ): Promise<StoryPage> {
   const fingerprint = filterFingerprint(q);
   const cur = q.cursor ? decodeCursor(q.cursor, fingerprint) : { f: fingerprint };
-  const since = q.updatedSince ? new Date(q.updatedSince).toISOString() : undefined;
+  const since = q.updatedSince;
   const budget = opts.budget ?? SCAN_BUDGET;
   const outlets = await deps.catalog.get();
   const match = cheapFilter(q, outlets);
@@ -243,11 +243,21 @@ function cheapFilter(q: ListQuery, outlets: ReadonlyMap<string, Outlet>): (s: St
   return (s) => tests.every((t) => t(s));
 }
 
-// A cursor only makes sense with the filters it was made for; the fingerprint catches a changed query.
-function filterFingerprint(q: ListQuery): string {
-  const parts = [q.updatedSince ? new Date(q.updatedSince).toISOString() : '', q.lang, q.country, q.region, q.outlet, q.q, q.minOutlets];
+/** Query fields that page through a result rather than choose it: a cursor stays valid when they change. */
+const PAGING_FIELDS: ReadonlySet<string> = new Set(['cursor', 'limit']);
+
+/**
+ * Fingerprint of the filters a cursor was made for: a hash of every parsed query field except the paging ones, so a
+ * field added to the query schema is covered without being listed here. Lists keep their order (`lang` is also a
+ * preference order); the schemas normalize what means the same (upper-case countries, UTC `updatedSince`).
+ */
+export function filterFingerprint(q: Readonly<Record<string, unknown>>): string {
+  const fields = Object.keys(q)
+    .filter((k) => !PAGING_FIELDS.has(k) && q[k] !== undefined)
+    .sort()
+    .map((k) => [k, q[k]]);
   let h = 0x811c9dc5;
-  for (const ch of JSON.stringify(parts)) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
+  for (const ch of JSON.stringify(fields)) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
   return (h >>> 0).toString(36);
 }
 

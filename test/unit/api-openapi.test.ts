@@ -5,6 +5,7 @@ import { handle } from 'hono/aws-lambda';
 import * as z from 'zod/mini';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../lib/api/app.ts';
+import { CACHE_CONTROL } from '../../lib/api/http.ts';
 import { COMPONENTS, ROUTE_DOCS } from '../../lib/api/openapi.ts';
 import { silentLogger } from '../../lib/log.ts';
 import type { Page, Store } from '../../lib/store/store.ts';
@@ -113,6 +114,15 @@ describe('OpenAPI document', () => {
     }
     // /stories, /feed.json and /feed.xml each document 8 examples (all but the opaque cursor).
     expect(exercised).toBe(24);
+  });
+
+  it('serves every route with its documented content type and Cache-Control class', async () => {
+    for (const r of ROUTE_DOCS) {
+      const res = await app.request(r.path.replace('{id}', 's1'));
+      expect(res.status, r.path).toBe(200);
+      expect(res.headers.get('content-type'), r.path).toBe(`${r.contentType}; charset=utf-8`);
+      expect(res.headers.get('cache-control'), r.path).toBe(CACHE_CONTROL[r.cacheControl]);
+    }
   });
 
   it('describes every JSON body the routes return (strict schemas parse real responses)', async () => {

@@ -4,9 +4,10 @@ import { escapeXml } from '../../lib/api/feeds.ts';
 import { ResponseCache, acceptsGzip, etagMatches, rendered } from '../../lib/api/http.ts';
 import { listQuerySchema, parseQuery } from '../../lib/api/params.ts';
 import { isPublic } from '../../lib/api/publication.ts';
-import { fold } from '../../lib/api/queries.ts';
+import { filterFingerprint, fold } from '../../lib/api/queries.ts';
 import { REGIONS, UNKNOWN_COUNTRY, UNKNOWN_REGION } from '../../lib/api/vocabulary.ts';
 import { EXCERPT_MAX, excerpt } from '../../lib/api/views.ts';
+import * as z from 'zod/mini';
 import { ValidationError } from '../../lib/errors.ts';
 import { silentLogger } from '../../lib/log.ts';
 import * as registry from '../../lib/outlets/registry.ts';
@@ -122,6 +123,30 @@ describe('parseQuery', () => {
       expect(issues.join('\n')).toMatch(/limit: Stories per page, 1–100\. \(got "0"\)/);
       expect(issues.join('\n')).toMatch(/Unknown parameter foo; allowed: cursor, limit, updatedSince/);
     }
+  });
+});
+
+describe('filterFingerprint', () => {
+  const parse = <S extends z.ZodMiniObject>(schema: S, qs: string) => parseQuery(schema, `http://x/stories?${qs}`) as Record<string, unknown>;
+
+  it('covers a filter added to the query schema without being told about it', () => {
+    const extended = z.extend(listQuerySchema, { topic: z.optional(z.string()) });
+    const base = parse(extended, 'lang=fr');
+    expect(filterFingerprint(parse(extended, 'lang=fr&topic=mali'))).not.toBe(filterFingerprint(base));
+    expect(filterFingerprint(parse(extended, 'lang=fr&topic=sahel'))).not.toBe(filterFingerprint(parse(extended, 'lang=fr&topic=mali')));
+  });
+
+  it('changes with every filter of the list query and ignores the paging fields', () => {
+    const base = filterFingerprint(parse(listQuerySchema, ''));
+    const examples: Record<string, string> = { updatedSince: '2026-11-26T08:00:00Z', lang: 'fr', country: 'FR', region: 'europe', outlet: 'bbc', q: 'mali', minOutlets: '3' };
+    const filters = Object.keys(listQuerySchema.shape).filter((k) => k !== 'cursor' && k !== 'limit');
+    expect(filters.sort()).toEqual(Object.keys(examples).sort());
+    for (const k of filters) expect(filterFingerprint(parse(listQuerySchema, `${k}=${examples[k]}`)), k).not.toBe(base);
+    expect(filterFingerprint(parse(listQuerySchema, 'limit=7&cursor=abc'))).toBe(base);
+    // What the schema normalizes is one filter: the same instant in another offset, countries in any case.
+    expect(filterFingerprint(parse(listQuerySchema, 'updatedSince=2026-11-26T10:00:00%2B02:00&country=fr'))).toBe(
+      filterFingerprint(parse(listQuerySchema, 'updatedSince=2026-11-26T08:00:00.000Z&country=FR')),
+    );
   });
 });
 

@@ -1,0 +1,66 @@
+// Public GET routes declared by their documentation: the route's schemas parse the request, and every answer goes
+// through the response cache and the conditional-request path (ETag, 304, compression) in one place.
+import type { Context, Hono } from 'hono';
+import type * as z from 'zod/mini';
+import { CACHE_CONTROL, redirect, rendered, send, type RenderedResponse, type ResponseCache } from './http.ts';
+import type { RouteDoc } from './openapi.ts';
+import { parsePath, parseQuery } from './params.ts';
+
+/** What a route's renderer receives: the validated query and path, and the base URL for absolute links. */
+export interface RouteRequest<Q, P> {
+  c: Context;
+  query: Q;
+  params: P;
+  /** Public base URL (no trailing slash) for absolute links in bodies. */
+  base: string;
+}
+
+/** A route's answer: a body (with extra headers, e.g. `Link`), or a permanent redirect (relative `Location`). */
+export type Reply = string | { body: string; headers?: Record<string, string> } | { redirect: string };
+
+/** Registers a documented public route; the renderer's query and path types are the route's schemas' outputs. */
+export type PublicRoute = <Q extends z.ZodMiniObject, P extends z.ZodMiniObject>(
+  doc: RouteDoc<Q, P>,
+  render: (req: RouteRequest<z.infer<Q>, z.infer<P>>) => Promise<Reply> | Reply,
+) => void;
+
+/** Hono pattern of an OpenAPI path (`/stories/{id}` → `/stories/:id`). */
+export const honoPath = (path: string): string => path.replace(/\{(\w+)\}/g, ':$1');
+
+/**
+ * The route registrar of an app. Each route is registered at its documented path and parses its documented
+ * schemas; its answer is rendered once per cache entry (cached routes) with the documented content type and
+ * Cache-Control class, then sent (or answered 304) per request.
+ */
+export function publicRoutes(app: Hono, opts: { cache?: ResponseCache; base: (c: Context) => string }): PublicRoute {
+  return (doc, render) => {
+    const cacheControl = CACHE_CONTROL[doc.cacheControl];
+    const contentType = `${doc.contentType}; charset=utf-8`;
+    const cache = doc.cacheControl === 'none' ? undefined : opts.cache;
+    app.get(honoPath(doc.path), async (c) => {
+      const compute = async (): Promise<RenderedResponse> => {
+        const query = parseQuery(doc.query, c.req.url);
+        const params = (doc.pathParams ? parsePath(doc.pathParams, c.req.param() as Record<string, string>) : {}) as z.infer<typeof doc.pathParams & z.ZodMiniObject>;
+        const reply = await render({ c, query, params, base: opts.base(c) });
+        if (typeof reply === 'string') return rendered(reply, contentType, cacheControl);
+        if ('redirect' in reply) return redirect(reply.redirect, cacheControl);
+        const r = rendered(reply.body, contentType, cacheControl);
+        if (reply.headers) Object.assign(r.headers, reply.headers);
+        return r;
+      };
+      return send(c, cache ? await cache.get(cacheKey(c), compute) : await compute());
+    });
+  };
+}
+
+/**
+ * Response-cache key of a request: the same query in any parameter order is the same entry; the origin is part of the
+ * key because bodies embed absolute links. Runs on every request, so the common no-query case skips URL parsing.
+ */
+export function cacheKey(c: Context): string {
+  const raw = c.req.url;
+  const q = raw.indexOf('?');
+  if (q < 0) return raw;
+  const params = raw.slice(q + 1).split('&').filter(Boolean).sort();
+  return `${raw.slice(0, q)}?${params.join('&')}`;
+}
