@@ -1,11 +1,12 @@
 // The Hono application: public story API and feeds (and, mounted by later layers, the editor desk).
 import { toOpml } from '../outlets/opml.ts';
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { compress } from 'hono/compress';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import type { Config } from '../config.ts';
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { errorFields } from '../log.ts';
 import type { Store } from '../store/store.ts';
@@ -15,7 +16,7 @@ import { jsonFeed, rssFeed, type FeedMeta, type FeedStory } from './feeds.ts';
 import { CORS_HEADERS, DEFAULT_CACHE, ResponseCache, type ResponseCacheOptions } from './http.ts';
 import { ROUTES, ROUTE_DOCS, openApiDocument } from './openapi.ts';
 import type { ListQuery } from './params.ts';
-import { problemResponse } from './problem.ts';
+import { MethodNotAllowedError, problemResponse } from './problem.ts';
 import { honoPath, publicRoutes, type RouteRequest } from './route.ts';
 import { FacetCache, getPublicStory, listPublicStories, loadItems, type QueryDeps } from './queries.ts';
 import { coverage, perspectives, storyFacets, storySummary } from './views.ts';
@@ -41,6 +42,8 @@ export interface AppDeps {
 }
 
 const HEALTH_TIMEOUT_MS = 2_000;
+/** Largest request body: what a Lambda Function URL accepts (6 MB). */
+export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
 /** Public paths as Hono patterns (`/stories/:id`), from the documented routes. */
 export const PUBLIC_PATHS = ROUTE_DOCS.map((r) => honoPath(r.path));
@@ -63,18 +66,34 @@ export function createApp(deps: AppDeps): Hono {
     if (isPublicPath(c.req.path)) for (const [k, v] of Object.entries(CORS_HEADERS)) res.headers.set(k, v);
     return res;
   });
+  let methods: ((path: string) => string[]) | undefined;
   app.notFound((c) => {
-    if (isPublicPath(c.req.path) && !['GET', 'HEAD'].includes(c.req.method)) {
-      throw new HTTPException(405, { message: `${c.req.method} is not allowed on ${c.req.path}; use GET or HEAD` });
-    }
-    throw new NotFoundError(`No route for ${c.req.method} ${c.req.path}`);
+    // The route table is complete once the app serves, editor routes included.
+    methods ??= methodsByPath(app);
+    const allow = methods(c.req.path);
+    if (allow.length) throw new MethodNotAllowedError(allow, c.req.method, c.req.path);
+    throw new NotFoundError(`No route for ${c.req.method} ${clip(c.req.path)}`);
   });
 
   // Public responses are compressed by send() (once per cached entry, gzip when Accept-Encoding allows it);
   // hono/compress handles everything else (the editor desk), following Accept-Encoding per request. Function URLs
   // do not compress for us; the Lambda adapter base64-encodes compressed bodies.
   const compressOthers = compress();
-  app.use('*', (c, next) => (isPublicPath(c.req.path) ? next() : compressOthers(c, next)));
+  // Function URLs refuse bodies over 6 MB before Lambda runs; the local server gets the same limit here.
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new HTTPException(413, { message: `Request bodies are limited to ${MAX_BODY_BYTES} bytes (6 MiB), as on AWS Lambda` });
+    },
+  });
+  app.use('*', (c, next) => {
+    const method = c.req.method;
+    if (method === 'GET' || method === 'HEAD') return isPublicPath(c.req.path) ? next() : compressOthers(c, next);
+    if (method !== 'OPTIONS') checkOrigin(c.req.header('origin'));
+    return limitBody(c, async () => {
+      await compressOthers(c, next);
+    });
+  });
   const publicCors = cors({
     origin: '*',
     allowMethods: ['GET', 'HEAD', 'OPTIONS'],
@@ -158,6 +177,40 @@ export function createApp(deps: AppDeps): Hono {
   if (deps.editor) app.route('/', deps.editor);
   return app;
 }
+
+/** HTTP methods in the order `Allow` lists them. */
+const METHOD_ORDER = ['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/**
+ * The methods each path takes, from the app's route table (middleware excluded): HEAD comes with GET, and the
+ * public paths take OPTIONS (CORS preflight).
+ */
+function methodsByPath(app: Hono): (path: string) => string[] {
+  const routes = app.routes
+    .filter((r) => r.method !== 'ALL')
+    .map((r) => ({
+      method: r.method,
+      re: new RegExp(`^${r.path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\/:\w+/g, '/[^/]+').replace(/\*/g, '.*')}$`),
+    }));
+  return (path) => {
+    const found = new Set(routes.filter((r) => r.re.test(path)).map((r) => r.method));
+    if (found.has('GET')) found.add('HEAD');
+    if (isPublicPath(path) && found.size) found.add('OPTIONS');
+    return METHOD_ORDER.filter((m) => found.has(m));
+  };
+}
+
+/**
+ * Refuses an `Origin` header that is not a URL (or `null`) on requests that change something: the editor desk's
+ * same-origin check reads it, and a browser never sends anything else.
+ * @throws ValidationError
+ */
+function checkOrigin(origin: string | undefined): void {
+  if (origin === undefined || origin === 'null' || URL.canParse(origin)) return;
+  throw new ValidationError(`The Origin header is not an origin such as https://example.org (got ${JSON.stringify(clip(origin))})`, ['Origin']);
+}
+
+const clip = (s: string, max = 200): string => (s.length > max ? `${s.slice(0, max)}…` : s);
 
 const PUBLIC_PATTERNS = ROUTE_DOCS.map((r) => new RegExp(`^${r.path.replace(/\./g, '\\.').replace(/\{\w+\}/g, '[^/]+')}/?$`));
 const isPublicPath = (path: string) => PUBLIC_PATTERNS.some((re) => re.test(path));

@@ -1,5 +1,5 @@
 // The OpenAPI document matches the app (routes, parameters, response shapes) and the Lambda adapter path compresses correctly.
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import * as z from 'zod/mini';
@@ -182,15 +182,19 @@ describe('Lambda Function URL adapter', () => {
   const call = async (path: string, headers: Record<string, string> = {}) =>
     (await handler(event(path, headers) as never, {} as Context)) as Exclude<APIGatewayProxyResultV2, string> & { headers: Record<string, string>; body: string };
 
-  it('compresses only when the client accepts it, base64-encoding the gzip body', async () => {
+  it('compresses only when the client accepts it (Brotli or gzip), base64-encoding the compressed body', async () => {
     const plain = await call('/stories');
     expect(plain.statusCode).toBe(200);
     expect(plain.isBase64Encoded).toBe(false);
     expect(plain.headers['content-encoding']).toBeUndefined();
-    const gz = await call('/stories', { 'accept-encoding': 'gzip, br' });
+    const gz = await call('/stories', { 'accept-encoding': 'gzip' });
     expect(gz.headers['content-encoding']).toBe('gzip');
     expect(gz.isBase64Encoded).toBe(true);
     expect(gunzipSync(Buffer.from(gz.body, 'base64')).toString('utf8')).toBe(plain.body);
+    const br = await call('/stories', { 'accept-encoding': 'gzip, br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.isBase64Encoded).toBe(true);
+    expect(brotliDecompressSync(Buffer.from(br.body, 'base64')).toString('utf8')).toBe(plain.body);
     expect(JSON.parse(plain.body).stories[0].url).toBe('https://abc.lambda-url.eu-west-1.on.aws/stories/s29');
   });
 });

@@ -1,7 +1,8 @@
 // Unit tests of the public API's pure parts: publication policy, excerpts, XML escaping, ETags, params, response cache.
 import { describe, expect, it } from 'vitest';
 import { escapeXml } from '../../lib/api/feeds.ts';
-import { ResponseCache, acceptsGzip, etagMatches, rendered } from '../../lib/api/http.ts';
+import { Hono } from 'hono';
+import { ResponseCache, entryBytes, etagMatches, preferredEncoding, rendered, send } from '../../lib/api/http.ts';
 import { listQuerySchema, parseQuery } from '../../lib/api/params.ts';
 import { isPublic } from '../../lib/api/publication.ts';
 import { filterFingerprint, fold } from '../../lib/api/queries.ts';
@@ -91,16 +92,21 @@ describe('etagMatches', () => {
   });
 });
 
-describe('acceptsGzip', () => {
-  it('follows Accept-Encoding tokens, q-values and *', () => {
-    expect(acceptsGzip('gzip, deflate, br')).toBe(true);
-    expect(acceptsGzip('br;q=1.0, gzip;q=0.8')).toBe(true);
-    expect(acceptsGzip('gzip;q=0')).toBe(false);
-    expect(acceptsGzip('*')).toBe(true);
-    expect(acceptsGzip('*;q=0.1, gzip;q=0')).toBe(false);
-    expect(acceptsGzip('deflate, identity')).toBe(false);
-    expect(acceptsGzip('')).toBe(false);
-    expect(acceptsGzip(undefined)).toBe(false);
+describe('preferredEncoding', () => {
+  it('follows Accept-Encoding tokens, q-values and *, Brotli before gzip on a tie', () => {
+    expect(preferredEncoding('gzip, deflate, br')).toBe('br');
+    expect(preferredEncoding('gzip, deflate')).toBe('gzip');
+    expect(preferredEncoding('br;q=0.5, gzip;q=0.8')).toBe('gzip');
+    expect(preferredEncoding('br;q=1.0, gzip;q=0.8')).toBe('br');
+    expect(preferredEncoding('x-gzip')).toBe('gzip');
+    expect(preferredEncoding('gzip;q=0')).toBe('identity');
+    expect(preferredEncoding('*')).toBe('br');
+    expect(preferredEncoding('*;q=0.1, br;q=0')).toBe('gzip');
+    expect(preferredEncoding('*;q=0.1, gzip;q=0, br;q=0')).toBe('identity');
+    expect(preferredEncoding('deflate, identity')).toBe('identity');
+    expect(preferredEncoding('gzip;q=abc, br;q=')).toBe('identity');
+    expect(preferredEncoding('')).toBe('identity');
+    expect(preferredEncoding(undefined)).toBe('identity');
   });
 });
 
@@ -210,6 +216,48 @@ describe('ResponseCache', () => {
       return body('y');
     });
     expect(recomputed).toBe(true);
+  });
+
+  it('counts keys and headers, not only bodies, within its memory budget', async () => {
+    const { cache } = mk({ maxBytes: 200_000 });
+    // Small bodies under long keys: a budget on bodies alone would keep all of them.
+    for (let i = 0; i < 500; i++) await cache.get(`https://api.example/stories?q=${'k'.repeat(4000)}${i}`, async () => body('x'));
+    expect(cache.stats().bytes).toBeLessThanOrEqual(200_000);
+    expect(cache.stats().entries).toBeLessThan(200_000 / 8000 + 1);
+    const r = rendered('y', 'text/plain', 'no-store');
+    Object.assign(r.headers, { link: `<https://api.example/stories?cursor=${'c'.repeat(1000)}>; rel="next"` });
+    expect(entryBytes('k', r)).toBeGreaterThan(2000);
+  });
+
+  it('charges compressed variants and header sets made after an entry was stored, and evicts for them', async () => {
+    const { cache } = mk({ maxBytes: 100_000 });
+    const big = await cache.get('a', async () => body('lorem ipsum dolor '.repeat(1000)));
+    const before = cache.stats().bytes;
+    big.charge!(30_000);
+    expect(cache.stats().bytes).toBe(before + 30_000);
+    for (let i = 0; i < 10; i++) await cache.get(`b${i}`, async () => body('z'.repeat(5000)));
+    expect(cache.stats().bytes).toBeLessThanOrEqual(100_000);
+    // Evicted entries charge nothing any more.
+    const held = cache.stats().bytes;
+    big.charge!(50_000);
+    expect(cache.stats().bytes).toBe(held);
+  });
+
+  it('counts the variants send() adds to a held entry', async () => {
+    const { cache } = mk();
+    const app = new Hono();
+    app.get('/', async (c) => send(c, await cache.get('k', async () => body('lorem ipsum dolor sit amet '.repeat(400)))));
+    await (await app.request('/')).arrayBuffer();
+    const identity = cache.stats().bytes;
+    const br = await app.request('/', { headers: { 'accept-encoding': 'br' } });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    const brBytes = (await br.arrayBuffer()).byteLength;
+    expect(cache.stats().bytes).toBeGreaterThan(identity + brBytes);
+    const withBr = cache.stats().bytes;
+    await app.request('/', { headers: { 'accept-encoding': 'br' } });
+    expect(cache.stats().bytes).toBe(withBr);
+    await app.request('/', { headers: { 'accept-encoding': 'gzip' } });
+    expect(cache.stats().bytes).toBeGreaterThan(withBr);
   });
 
   it('drops everything when the change marker moves', async () => {
