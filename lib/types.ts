@@ -99,6 +99,18 @@ export interface Membership {
 /** Publication state of a story. */
 export type StoryStatus = 'auto' | 'approved' | 'unpublished';
 
+/** A story's headline in one language, taken from a member item in that language (see lib/group/headlines.ts). */
+export interface StoryHeadline {
+  headline: string;
+  /** The item's summary as a standfirst: whole sentences, cut at a word boundary (…) when very long. */
+  standfirst?: string;
+  /** The member item it comes from. */
+  itemId: string;
+  /** How central that item is to the story (its grouping score); kept so a later pass can compare. */
+  score: number;
+  publishedAt: IsoDate;
+}
+
 /** A group of items from one or more outlets about the same news. */
 export interface Story {
   id: string;
@@ -106,6 +118,11 @@ export interface Story {
   headline: string;
   /** Editor-written standfirst, or the representative item's summary. */
   summary?: string;
+  /**
+   * One headline and standfirst per language the story's items are in (BCP 47 primary subtag → headline), picked by
+   * the group stage; readers get the one in their language. An editor-written `headline` wins for the desk's language.
+   */
+  headlines?: Record<string, StoryHeadline>;
   firstSeenAt: IsoDate;
   /** Last time an item joined or the story was edited. */
   updatedAt: IsoDate;

@@ -24,7 +24,8 @@ import { coverage, perspectives, storyFacets, storySummary } from './views.ts';
 /** What the API needs from the outside world. */
 export interface AppDeps {
   store: Store;
-  config: Pick<Config, 'publish' | 'stage'>;
+  /** `deskLanguage` defaults to `en`. */
+  config: Pick<Config, 'publish' | 'stage'> & Partial<Pick<Config, 'deskLanguage'>>;
   log: Logger;
   now?: () => Date;
   /** Public base URL for absolute links in bodies and feeds (e.g. `https://api.roundup.news`); defaults to the request origin. */
@@ -104,12 +105,12 @@ export function createApp(deps: AppDeps): Hono {
   // Preflights only: simple responses get their CORS headers from send() (see CORS_HEADERS for why).
   for (const p of PUBLIC_PATHS) app.use(p, (c, next) => (c.req.method === 'OPTIONS' ? publicCors(c, next) : next()));
 
-  const route = publicRoutes(app, { cache, base });
+  const route = publicRoutes(app, { cache, base, desk: deps.config.deskLanguage ?? 'en' });
 
-  route(ROUTES.listStories, async ({ c, query, base: b }) => {
+  route(ROUTES.listStories, async ({ c, query, base: b, reader }) => {
     const page = await listPublicStories(qd, query);
     const body = {
-      stories: page.stories.map((s) => storySummary(s.story, s.facets, b)),
+      stories: page.stories.map((s) => storySummary(s.story, s.facets, b, reader)),
       nextCursor: page.nextCursor,
       removed: page.removed,
     };
@@ -117,13 +118,13 @@ export function createApp(deps: AppDeps): Hono {
     return { body: JSON.stringify(body), headers };
   });
 
-  route(ROUTES.getStory, async ({ params, base: b }) => {
+  route(ROUTES.getStory, async ({ params, base: b, reader }) => {
     const found = await getPublicStory(qd, params.id);
     // Relative to /…/stories/<id>, so it still resolves when a CDN serves the API under a path prefix.
     if (found.kind === 'merged') return { redirect: encodeURIComponent(found.to) };
     const { story, items, outlets } = found;
     return JSON.stringify({
-      ...storySummary(story, storyFacets(story, items, outlets), b),
+      ...storySummary(story, storyFacets(story, items, outlets), b, reader),
       perspectives: perspectives(items, outlets),
       coverage: coverage(story, items, outlets),
     });
@@ -149,12 +150,12 @@ export function createApp(deps: AppDeps): Hono {
     return JSON.stringify({ status: 'ok', stage: deps.config.stage, checkedAt: now().toISOString() });
   });
 
-  const feed = (path: '/feed.json' | '/feed.xml') => async ({ c, query, base: b }: RouteRequest<ListQuery, unknown>) => {
+  const feed = (path: '/feed.json' | '/feed.xml') => async ({ c, query, base: b, reader }: RouteRequest<ListQuery, unknown>) => {
     const page = await listPublicStories(qd, query);
     const [items, outlets] = await Promise.all([loadItems(deps.store, page.stories.map((s) => s.story)), catalog.get()]);
     const stories: FeedStory[] = page.stories.map(({ story, facets }) => {
       const its = items.get(story.id) ?? [];
-      return { summary: storySummary(story, facets, b), perspectives: perspectives(its, outlets), coverage: coverage(story, its, outlets) };
+      return { summary: storySummary(story, facets, b, reader), perspectives: perspectives(its, outlets), coverage: coverage(story, its, outlets) };
     });
     const meta: FeedMeta = {
       title: feedTitle(query),

@@ -41,7 +41,9 @@ export function storyText(s: FeedStory): string {
   return lines.join('\n');
 }
 
-const mainLanguage = (s: FeedStory) => s.coverage.languages[0]?.key;
+// The entry's title and summary are in the headline's language; a story headlined in no known language falls back to
+// the language most of its articles are in.
+const mainLanguage = (s: FeedStory) => s.summary.headlineLanguage ?? s.coverage.languages[0]?.key;
 
 /** Renders a JSON Feed 1.1 document; Roundup's extra data sits in each item's `_roundup` extension object. */
 export function jsonFeed(meta: FeedMeta, stories: readonly FeedStory[]): string {

@@ -1,6 +1,6 @@
 // The OpenAPI 3.1 document of the public API, generated from the same zod schemas that validate requests and shape responses.
 import * as z from 'zod/mini';
-import { emptyQuerySchema, listQuerySchema, storyPathSchema } from './params.ts';
+import { emptyQuerySchema, listQuerySchema, storyPathSchema, storyQuerySchema } from './params.ts';
 import {
   feedListSchema,
   healthSchema,
@@ -27,6 +27,8 @@ export interface RouteDoc<Q extends z.ZodMiniObject = z.ZodMiniObject, P extends
   contentType: string;
   /** Cache-Control class (`CACHE_CONTROL` in http.ts); `none` answers are never kept in the response cache. */
   cacheControl: 'list' | 'item' | 'health' | 'reference' | 'none';
+  /** Headlines follow the reader's languages (`lang`, else Accept-Language, then the desk's language). */
+  languages?: true;
   extra?: Record<string, string>;
 }
 
@@ -54,16 +56,18 @@ export const ROUTES = {
     body: 'StoryList',
     contentType: 'application/json',
     cacheControl: 'list',
+    languages: true,
   }),
   getStory: route({
     path: '/stories/{id}',
     operationId: 'getStory',
     summary: 'One story with its perspectives grouped by outlet and its coverage. Merged stories redirect (308) to the story that absorbed them.',
-    query: emptyQuerySchema,
+    query: storyQuerySchema,
     pathParams: storyPathSchema,
     body: 'StoryDetail',
     contentType: 'application/json',
     cacheControl: 'item',
+    languages: true,
     extra: { '308': 'The story was merged: `Location` names the story that absorbed it.' },
   }),
   listOutlets: route({
@@ -110,6 +114,7 @@ export const ROUTES = {
     body: 'JsonFeed',
     contentType: 'application/feed+json',
     cacheControl: 'list',
+    languages: true,
   }),
   rssFeed: route({
     path: '/feed.xml',
@@ -118,6 +123,7 @@ export const ROUTES = {
     query: listQuerySchema,
     contentType: 'application/rss+xml',
     cacheControl: 'list',
+    languages: true,
   }),
   openapi: route({
     path: '/openapi.json',

@@ -15,7 +15,16 @@ const list = (item: string, description: string, example: string) =>
     z.transform((s: string) => [...new Set(s.split(','))]),
   );
 
-const langList = list('[a-z]{2,3}', 'Languages (BCP 47 primary subtags, lower case), comma-separated: stories with coverage in any of them.', 'fr,en');
+const langList = list(
+  '[a-z]{2,3}',
+  'Languages (BCP 47 primary subtags, lower case), comma-separated, most wanted first: stories with coverage in any of them, each headlined in the first of them it has a headline in (instead of Accept-Language).',
+  'fr,en',
+);
+const headlineLangList = list(
+  '[a-z]{2,3}',
+  'Languages (BCP 47 primary subtags, lower case), comma-separated, most wanted first: the headline and standfirst come from the first of them the story has a headline in (instead of Accept-Language).',
+  'fr,en',
+);
 const countryList = z.pipe(
   z
     .string()
@@ -70,6 +79,11 @@ export const listQuerySchema = z.strictObject({
 
 /** Validated list query. */
 export type ListQuery = z.infer<typeof listQuerySchema>;
+
+/** Query of `GET /stories/{id}`. */
+export const storyQuerySchema = z.strictObject({
+  lang: z.optional(headlineLangList),
+});
 
 /** Query of routes that take no parameters. */
 export const emptyQuerySchema = z.strictObject({});

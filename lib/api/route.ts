@@ -3,16 +3,20 @@
 import type { Context, Hono } from 'hono';
 import type * as z from 'zod/mini';
 import { CACHE_CONTROL, redirect, rendered, send, type RenderedResponse, type ResponseCache } from './http.ts';
+import { acceptedLanguagesOf, readerLanguages } from './languages.ts';
 import type { RouteDoc } from './openapi.ts';
 import { parsePath, parseQuery } from './params.ts';
+import type { Reader } from './views.ts';
 
-/** What a route's renderer receives: the validated query and path, and the base URL for absolute links. */
+/** What a route's renderer receives: the validated query and path, the base URL for absolute links, the reader. */
 export interface RouteRequest<Q, P> {
   c: Context;
   query: Q;
   params: P;
   /** Public base URL (no trailing slash) for absolute links in bodies. */
   base: string;
+  /** The languages to headline stories in (routes documented with `languages`; otherwise the desk's only). */
+  reader: Reader;
 }
 
 /** A route's answer: a body (with extra headers, e.g. `Link`), or a permanent redirect (relative `Location`). */
@@ -31,27 +35,42 @@ export const honoPath = (path: string): string => path.replace(/\{(\w+)\}/g, ':$
  * The route registrar of an app. Each route is registered at its documented path and parses its documented
  * schemas; its answer is rendered once per cache entry (cached routes) with the documented content type and
  * Cache-Control class, then sent (or answered 304) per request.
+ *
+ * Routes documented with `languages` headline stories for the reader: an explicit `lang` is part of the URL, hence
+ * of the cache key; without it, the languages Accept-Language asks for (normalized, so `fr-CA,fr;q=0.9` and `fr`
+ * share an entry) are added to the key and the answer carries `Vary: Accept-Language`.
  */
-export function publicRoutes(app: Hono, opts: { cache?: ResponseCache; base: (c: Context) => string }): PublicRoute {
+export function publicRoutes(app: Hono, opts: { cache?: ResponseCache; base: (c: Context) => string; desk: string }): PublicRoute {
   return (doc, render) => {
     const cacheControl = CACHE_CONTROL[doc.cacheControl];
     const contentType = `${doc.contentType}; charset=utf-8`;
     const cache = doc.cacheControl === 'none' ? undefined : opts.cache;
     app.get(honoPath(doc.path), async (c) => {
+      const negotiated = doc.languages === true && !LANG_PARAM.test(c.req.url);
+      const acceptLanguage = negotiated ? c.req.header('accept-language') : undefined;
       const compute = async (): Promise<RenderedResponse> => {
         const query = parseQuery(doc.query, c.req.url);
-        const params = (doc.pathParams ? parsePath(doc.pathParams, c.req.param() as Record<string, string>) : {}) as z.infer<typeof doc.pathParams & z.ZodMiniObject>;
-        const reply = await render({ c, query, params, base: opts.base(c) });
-        if (typeof reply === 'string') return rendered(reply, contentType, cacheControl);
-        if ('redirect' in reply) return redirect(reply.redirect, cacheControl);
-        const r = rendered(reply.body, contentType, cacheControl);
-        if (reply.headers) Object.assign(r.headers, reply.headers);
+        const params = (doc.pathParams ? parsePath(doc.pathParams, c.req.param() as Record<string, string>) : {}) as z.infer<NonNullable<typeof doc.pathParams>>;
+        const explicit = doc.languages ? (query as { lang?: string[] }).lang : undefined;
+        const reader: Reader = { languages: readerLanguages(explicit, acceptLanguage, opts.desk), desk: opts.desk };
+        const reply = await render({ c, query, params, base: opts.base(c), reader });
+        let r: RenderedResponse;
+        if (typeof reply === 'string') r = rendered(reply, contentType, cacheControl);
+        else if ('redirect' in reply) r = redirect(reply.redirect, cacheControl);
+        else r = rendered(reply.body, contentType, cacheControl);
+        if (typeof reply === 'object' && 'headers' in reply) Object.assign(r.headers, reply.headers);
+        if (negotiated) r.headers.vary = 'Accept-Language';
         return r;
       };
-      return send(c, cache ? await cache.get(cacheKey(c), compute) : await compute());
+      if (!cache) return send(c, await compute());
+      const key = negotiated ? `${cacheKey(c)}#${acceptedLanguagesOf(acceptLanguage).join(',')}` : cacheKey(c);
+      return send(c, await cache.get(key, compute));
     });
   };
 }
+
+// A `lang` parameter in the query string (validated later; its presence alone decides whether Accept-Language counts).
+const LANG_PARAM = /[?&]lang=/;
 
 /**
  * Response-cache key of a request: the same query in any parameter order is the same entry; the origin is part of the

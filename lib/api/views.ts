@@ -1,5 +1,7 @@
 // Reader-facing shapes of stories: facets, perspectives grouped by outlet, coverage breakdown and verbatim excerpts.
-import type { Item, Outlet, Story } from '../types.ts';
+import { pickHeadlines } from '../group/headlines.ts';
+import type { Item, Outlet, Story, StoryHeadline } from '../types.ts';
+import { chooseHeadline, readerHeadlines, type ReaderHeadline } from './languages.ts';
 import { UNKNOWN_COUNTRY, UNKNOWN_REGION } from './vocabulary.ts';
 
 /** Longest excerpt, in characters, before the ellipsis. */
@@ -12,6 +14,17 @@ export interface StoryFacets {
   regions: string[];
   languages: string[];
   itemCount: number;
+  /**
+   * Headlines derived from the items for languages the story record has no headline for (records written before
+   * per-language headlines, stories an editor split off); usually empty.
+   */
+  headlines: Record<string, StoryHeadline>;
+}
+
+/** Which headline a reader gets: their languages, most wanted first, and the desk's language. */
+export interface Reader {
+  languages: readonly string[];
+  desk: string;
 }
 
 /** A story in listings and feeds. */
@@ -19,8 +32,13 @@ export interface StorySummary {
   id: string;
   url: string;
   label: string;
+  /** In the reader's language when the story has a headline in it. */
   headline: string;
   summary: string | null;
+  /** Language of `headline` and `summary`. */
+  headlineLanguage: string | null;
+  /** Every language's headline and standfirst. */
+  headlines: Record<string, ReaderHeadline>;
   firstSeenAt: string;
   lastSeenAt: string;
   updatedAt: string;
@@ -111,20 +129,35 @@ export function outletFacets(outletIds: readonly string[], outlets: ReadonlyMap<
 export function storyFacets(story: Story, items: readonly Item[], outlets: ReadonlyMap<string, Outlet>): StoryFacets {
   const outletIds = storyOutletIds(story, items);
   const languages = new Set(items.map((i) => itemLanguage(i, outlets.get(i.outletId))));
-  return { outletIds, ...outletFacets(outletIds, outlets), languages: [...languages].sort(), itemCount: items.length };
+  return { outletIds, ...outletFacets(outletIds, outlets), languages: [...languages].sort(), itemCount: items.length, headlines: derivedHeadlines(story, items, outlets) };
+}
+
+// Headlines for the languages whose items have none in the record, picked the way the group stage picks them (the
+// grouping scores are not at hand here: the story's own headline counts as the central item).
+function derivedHeadlines(story: Story, items: readonly Item[], outlets: ReadonlyMap<string, Outlet>): Record<string, StoryHeadline> {
+  const members = new Set(story.itemIds);
+  const have = new Set(Object.entries(story.headlines ?? {}).filter(([, h]) => members.has(h.itemId)).map(([l]) => l));
+  const missing = items
+    .map((i) => ({ itemId: i.id, title: i.title, summary: i.summary, language: itemLanguage(i, outlets.get(i.outletId)), score: 0, publishedAt: i.publishedAt }))
+    .filter((c) => !have.has(c.language));
+  return missing.length ? pickHeadlines(missing, { central: items.find((i) => i.title === story.headline)?.id }) : {};
 }
 
 /** Whether coverage comes from one known region only. */
 export const isBlindspot = (regions: readonly string[]): boolean => regions.length === 1 && regions[0] !== UNKNOWN_REGION;
 
-/** The list/feed shape of a story. */
-export function storySummary(story: Story, facets: StoryFacets, baseUrl: string): StorySummary {
+/** The list/feed shape of a story, headlined for `reader`. */
+export function storySummary(story: Story, facets: StoryFacets, baseUrl: string, reader: Reader): StorySummary {
+  const headlines = readerHeadlines(story, facets.headlines, reader.desk);
+  const chosen = chooseHeadline(story, headlines, reader.languages);
   return {
     id: story.id,
     url: `${baseUrl}/stories/${encodeURIComponent(story.id)}`,
     label: story.label,
-    headline: story.headline,
-    summary: story.summary?.trim() || null,
+    headline: chosen.headline,
+    summary: chosen.standfirst,
+    headlineLanguage: chosen.language,
+    headlines,
     firstSeenAt: story.firstSeenAt,
     lastSeenAt: story.lastItemAt,
     updatedAt: story.updatedAt,

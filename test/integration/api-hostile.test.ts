@@ -202,6 +202,23 @@ describe.each(BACKENDS)('API under hostile requests ($name)', (backend) => {
     expect(problemSchema.parse(await res.json()).detail).toBe('Invalid query: limit: Stories per page, 1–100. (got "0x10")');
   });
 
+  it('treats a hostile Accept-Language as a hint, never an error, and refuses a malformed lang', async () => {
+    const values = [`${'fr-FR,'.repeat(2000)}en`, '*;q=abc', 'ü-ß, äö;q=0.5', ';;;,,,q=1', `${'x'.repeat(8000)}`, 'en;q=1e309, fr;q=-1, de;q=NaN'];
+    for (const path of ['/stories', '/stories/s_kenya', '/feed.json', '/feed.xml']) {
+      for (const v of values) {
+        const res = await app.request(path, { headers: { 'accept-language': v } });
+        expect(res.status, `${path} ${v.slice(0, 30)}`).toBe(200);
+        expect(res.headers.get('vary')).toBe('Accept-Encoding, Accept-Language');
+        await res.arrayBuffer();
+      }
+    }
+    for (const q of ['lang=EN', 'lang=fr,,en', `lang=${'fr,'.repeat(30)}en`, 'lang=fr&lang=en']) {
+      const res = await app.request(`/stories/s_kenya?${q}`);
+      expect(res.status, q).toBe(400);
+      expect(problemSchema.parse(await res.json()).detail).toContain('lang');
+    }
+  });
+
   it('answers an unknown method with 405 and every method the path takes in Allow', async () => {
     const allow = async (method: string, path: string) => {
       const res = await app.request(path, { method, headers: { authorization: `Bearer ${adminKey}` } });

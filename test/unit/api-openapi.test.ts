@@ -112,8 +112,8 @@ describe('OpenAPI document', () => {
       expect(bad.status).toBe(400);
       expect(((await bad.json()) as { errors: string[] }).errors[0]).toContain(`allowed: ${Object.keys(r.query.shape).join(', ') || 'none'}`);
     }
-    // /stories, /feed.json and /feed.xml each document 8 examples (all but the opaque cursor).
-    expect(exercised).toBe(24);
+    // /stories, /feed.json and /feed.xml each document 8 examples (all but the opaque cursor); /stories/{id} has `lang`.
+    expect(exercised).toBe(25);
   });
 
   it('serves every route with its documented content type and Cache-Control class', async () => {
@@ -154,7 +154,7 @@ describe('response cache in the app', () => {
     expect(store.calls.listStories).toBe(reads);
     // An editor edit bumps updatedAt and version: visible once the marker is re-read.
     const s = store.stories.find((x) => x.id === 's5')!;
-    Object.assign(s, { headline: 'Edited', updatedAt: '2026-11-26T00:00:00.000Z', version: 2 });
+    Object.assign(s, { headline: 'Edited', headlineByEditor: true, updatedAt: '2026-11-26T00:00:00.000Z', version: 2 });
     expect((await app.request('/stories?limit=5')).headers.get('etag')).toBe(etag);
     now += 1_000;
     // This request starts the marker read in the background and is answered from the cache…
