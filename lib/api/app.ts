@@ -76,7 +76,7 @@ export function createApp(deps: AppDeps): Hono {
     throw new NotFoundError(`No route for ${c.req.method} ${clip(c.req.path)}`);
   });
 
-  // Public responses are compressed by send() (once per cached entry, gzip when Accept-Encoding allows it);
+  // Public responses are compressed by send() (once per cached entry and coding: Brotli or gzip, as Accept-Encoding allows);
   // hono/compress handles everything else (the editor desk), following Accept-Encoding per request. Function URLs
   // do not compress for us; the Lambda adapter base64-encodes compressed bodies.
   const compressOthers = compress();

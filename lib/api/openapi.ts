@@ -164,6 +164,17 @@ export function parametersOf(route: RouteDoc): Record<string, unknown>[] {
   };
   if (route.pathParams) add('path', route.pathParams);
   add('query', route.query);
+  if (route.languages) {
+    params.push({
+      name: 'Accept-Language',
+      in: 'header',
+      required: false,
+      description:
+        "Without `lang`: headlines in the first of these languages (highest q first) the story has one in, else in the desk's language, else the story's own. Answers then carry `Vary: Accept-Language`.",
+      example: 'fr-CA,fr;q=0.9,en;q=0.8',
+      schema: { type: 'string' },
+    });
+  }
   return params;
 }
 
@@ -183,6 +194,7 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
         headers: {
           ETag: { description: 'Weak validator of the body; send it back in If-None-Match.', schema: { type: 'string' } },
           'Cache-Control': { schema: { type: 'string' } },
+          Vary: { description: r.languages ? '`Accept-Encoding`, and `Accept-Language` when the request has no `lang`.' : '`Accept-Encoding`.', schema: { type: 'string' } },
         },
         content: { [r.contentType]: { schema } },
       },

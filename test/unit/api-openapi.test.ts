@@ -101,6 +101,8 @@ describe('OpenAPI document', () => {
       const query = params.filter((p) => p.in === 'query').map((p) => p.name);
       expect(query, r.path).toEqual(Object.keys(r.query.shape));
       expect(params.filter((p) => p.in === 'path').map((p) => p.name)).toEqual(Object.keys(r.pathParams?.shape ?? {}));
+      // Routes that headline stories for the reader say so, and only they.
+      expect(params.filter((p) => p.in === 'header').map((p) => p.name), r.path).toEqual(r.languages ? ['Accept-Language'] : []);
       const path = r.path.replace('{id}', 's1');
       // Every documented parameter is accepted with its example, and an undocumented one is refused.
       for (const p of params.filter((x) => x.in === 'query' && x.example !== undefined)) {
