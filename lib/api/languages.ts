@@ -1,5 +1,5 @@
 // Reader languages: which of a story's headlines a reader gets, from `lang`, Accept-Language and the desk's language.
-import type { Story, StoryHeadline } from '../types.ts';
+import type { Story } from '../types.ts';
 
 /** Most languages taken from one request (`lang` or Accept-Language); more say nothing a reader would notice. */
 export const MAX_READER_LANGUAGES = 6;
@@ -64,19 +64,12 @@ export function readerLanguages(explicit: readonly string[] | undefined, acceptL
 }
 
 /**
- * A story's headlines by language as readers see them: the stored picks of items still in the story, those derived
- * from its items for languages the record has none for (`derived`), and the editor's headline, which wins for the
- * desk's language.
+ * A story's headlines by language as a reader of `desk`'s desk sees them: the story's own (`StoryFacets.headlines`,
+ * standfirsts included), with the editor's headline, which wins for the desk's language.
  */
-export function readerHeadlines(story: Story, derived: Readonly<Record<string, StoryHeadline>>, desk: string): Record<string, ReaderHeadline> {
-  const out: Record<string, ReaderHeadline> = {};
-  const members = story.headlines ? new Set(story.itemIds) : undefined;
-  const add = (lang: string, h: StoryHeadline) => {
-    out[lang] = { headline: h.headline, standfirst: h.standfirst ?? null, itemId: h.itemId };
-  };
-  for (const [lang, h] of Object.entries(story.headlines ?? {})) if (members!.has(h.itemId)) add(lang, h);
-  for (const [lang, h] of Object.entries(derived)) if (!out[lang]) add(lang, h);
-  if (story.headlineByEditor) out[desk] = { headline: story.headline, standfirst: story.summary?.trim() || null, itemId: null };
+export function readerHeadlines(story: Story, own: Readonly<Record<string, ReaderHeadline>>, desk: string): Record<string, ReaderHeadline> {
+  if (!story.headlineByEditor) return { ...own };
+  const out = { ...own, [desk]: { headline: story.headline, standfirst: story.summary?.trim() || null, itemId: null } };
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 

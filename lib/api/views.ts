@@ -1,6 +1,6 @@
 // Reader-facing shapes of stories: facets, perspectives grouped by outlet, coverage breakdown and verbatim excerpts.
-import { pickHeadlines } from '../group/headlines.ts';
-import type { Item, Outlet, Story, StoryHeadline } from '../types.ts';
+import { candidateOf, pickHeadlines, standfirstOf } from '../group/headlines.ts';
+import type { Item, Outlet, Story } from '../types.ts';
 import { chooseHeadline, readerHeadlines, type ReaderHeadline } from './languages.ts';
 import { UNKNOWN_COUNTRY, UNKNOWN_REGION } from './vocabulary.ts';
 
@@ -15,10 +15,11 @@ export interface StoryFacets {
   languages: string[];
   itemCount: number;
   /**
-   * Headlines derived from the items for languages the story record has no headline for (records written before
-   * per-language headlines, stories an editor split off); usually empty.
+   * The story's headline per language with its standfirst (the summary of the item it comes from): the record's picks,
+   * and picks made from the items for languages the record has none for (records written before per-language
+   * headlines, stories an editor split off). Editor copy is applied per reader (lib/api/languages.ts).
    */
-  headlines: Record<string, StoryHeadline>;
+  headlines: Record<string, ReaderHeadline>;
 }
 
 /** Which headline a reader gets: their languages, most wanted first, and the desk's language. */
@@ -129,18 +130,26 @@ export function outletFacets(outletIds: readonly string[], outlets: ReadonlyMap<
 export function storyFacets(story: Story, items: readonly Item[], outlets: ReadonlyMap<string, Outlet>): StoryFacets {
   const outletIds = storyOutletIds(story, items);
   const languages = new Set(items.map((i) => itemLanguage(i, outlets.get(i.outletId))));
-  return { outletIds, ...outletFacets(outletIds, outlets), languages: [...languages].sort(), itemCount: items.length, headlines: derivedHeadlines(story, items, outlets) };
+  return { outletIds, ...outletFacets(outletIds, outlets), languages: [...languages].sort(), itemCount: items.length, headlines: storyHeadlines(story, items, outlets) };
 }
 
-// Headlines for the languages whose items have none in the record, picked the way the group stage picks them (the
-// grouping scores are not at hand here: the story's own headline counts as the central item).
-function derivedHeadlines(story: Story, items: readonly Item[], outlets: ReadonlyMap<string, Outlet>): Record<string, StoryHeadline> {
-  const members = new Set(story.itemIds);
-  const have = new Set(Object.entries(story.headlines ?? {}).filter(([, h]) => members.has(h.itemId)).map(([l]) => l));
-  const missing = items
-    .map((i) => ({ itemId: i.id, title: i.title, summary: i.summary, language: itemLanguage(i, outlets.get(i.outletId)), score: 0, publishedAt: i.publishedAt }))
-    .filter((c) => !have.has(c.language));
-  return missing.length ? pickHeadlines(missing, { central: items.find((i) => i.title === story.headline)?.id }) : {};
+// The record's picks of items still in the story, then picks made the way the group stage makes them for the
+// languages left (the grouping scores are not at hand here: the story's own headline counts as the central item).
+function storyHeadlines(story: Story, items: readonly Item[], outlets: ReadonlyMap<string, Outlet>): Record<string, ReaderHeadline> {
+  const byId = new Map(items.map((i) => [i.id, i]));
+  const out: Record<string, ReaderHeadline> = {};
+  const add = (lang: string, headline: string, item: Item) => {
+    out[lang] = { headline, standfirst: standfirstOf(item.summary, headline) ?? null, itemId: item.id };
+  };
+  for (const [lang, h] of Object.entries(story.headlines ?? {})) {
+    const item = byId.get(h.itemId);
+    if (item) add(lang, h.headline, item);
+  }
+  const missing = items.map((i) => candidateOf(i, itemLanguage(i, outlets.get(i.outletId)), 0)).filter((c) => !out[c.language]);
+  if (missing.length) {
+    for (const [lang, h] of Object.entries(pickHeadlines(missing, { central: items.find((i) => i.title === story.headline)?.id }))) add(lang, h.headline, byId.get(h.itemId)!);
+  }
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /** Whether coverage comes from one known region only. */

@@ -1,11 +1,13 @@
-// Per-language headlines of a story: one headline and standfirst per language, picked from its member items (pure).
+// Per-language headlines of a story: one headline per language (the item's summary is its standfirst), picked from
+// its member items (pure).
 import type { Item, StoryHeadline } from '../types.ts';
 
 /** A member item as the picker sees it. */
 export interface HeadlineCandidate {
   itemId: string;
   title: string;
-  summary?: string;
+  /** Whether the item has a summary (a standfirst). */
+  summarized: boolean;
   /** BCP 47 primary subtag; items in `und` (undetected) or another special code are never picked. */
   language: string;
   /** How central the item is to its story: its grouping similarity when it joined (0 for the item that founded it). */
@@ -13,8 +15,11 @@ export interface HeadlineCandidate {
   publishedAt: string;
 }
 
-/** Longest standfirst kept, in characters: a feed summary can be a whole article. */
-export const STANDFIRST_MAX = 600;
+/**
+ * Longest standfirst kept, in characters: a standfirst is a sentence or two, and a feed summary can be a whole
+ * article; every language's standfirst is written with each story write, so its length is paid in write units.
+ */
+export const STANDFIRST_MAX = 300;
 
 /** ISO 639 codes that name no language: undetermined, multiple, uncoded, no linguistic content. */
 const NOT_A_LANGUAGE = new Set(['und', 'mul', 'mis', 'zxx']);
@@ -38,9 +43,7 @@ export function pickHeadlines(candidates: readonly HeadlineCandidate[], opts: { 
   }
   const out: Record<string, StoryHeadline> = {};
   for (const [lang, c] of [...best.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const headline = c.title.trim();
-    const standfirst = standfirstOf(c.summary, headline);
-    out[lang] = { headline, ...(standfirst ? { standfirst } : {}), itemId: c.itemId, score: c.score, publishedAt: c.publishedAt };
+    out[lang] = { headline: c.title.trim(), itemId: c.itemId, ...(c.summarized ? { summarized: true as const } : {}), score: c.score, publishedAt: c.publishedAt };
   }
   return out;
 }
@@ -62,11 +65,8 @@ export function updateHeadlines(
   const members = new Set(memberIds);
   const candidates: HeadlineCandidate[] = Object.entries(previous ?? {})
     .filter(([, h]) => members.has(h.itemId))
-    .map(([language, h]) => ({ itemId: h.itemId, title: h.headline, summary: h.standfirst, language, score: h.score, publishedAt: h.publishedAt }));
-  for (const it of joined) {
-    if (!members.has(it.id)) continue;
-    candidates.push({ itemId: it.id, title: it.title, summary: it.summary, language: it.language, score: scoreOf(it.id), publishedAt: it.publishedAt });
-  }
+    .map(([language, h]) => ({ itemId: h.itemId, title: h.headline, summarized: h.summarized === true, language, score: h.score, publishedAt: h.publishedAt }));
+  for (const it of joined) if (members.has(it.id)) candidates.push(candidateOf(it, it.language, scoreOf(it.id)));
   const picked = pickHeadlines(candidates, { central });
   return Object.keys(picked).length ? picked : undefined;
 }
@@ -75,12 +75,21 @@ function better(a: HeadlineCandidate, b: HeadlineCandidate, central: string | un
   if ((a.itemId === central) !== (b.itemId === central)) return a.itemId === central;
   const ha = headlineLike(a.title);
   if (ha !== headlineLike(b.title)) return ha;
-  const sa = !!a.summary?.trim();
-  if (sa !== !!b.summary?.trim()) return sa;
+  if (a.summarized !== b.summarized) return a.summarized;
   if (a.publishedAt !== b.publishedAt) return a.publishedAt < b.publishedAt;
   if (a.score !== b.score) return a.score > b.score;
   return a.itemId < b.itemId;
 }
+
+/** An item as a candidate, in `language` (the item's own, or its outlet's when undetected). */
+export const candidateOf = (it: Item, language: string, score: number): HeadlineCandidate => ({
+  itemId: it.id,
+  title: it.title,
+  summarized: !!it.summary?.trim(),
+  language,
+  score,
+  publishedAt: it.publishedAt,
+});
 
 // A statement of a few words at least: "Mali", "Live updates" or "Mali : la France plie bagage, et après ?" make
 // weaker headlines for a roundup than a report's title.
@@ -90,7 +99,7 @@ const headlineLike = (title: string): boolean =>
 const sentences = new Intl.Segmenter(undefined, { granularity: 'sentence' });
 
 /**
- * The standfirst from an item's summary: whole sentences up to {@link STANDFIRST_MAX} characters; a first sentence
+ * The standfirst from an item's summary (cut when served, never stored): whole sentences up to {@link STANDFIRST_MAX} characters; a first sentence
  * longer than that is cut at the last space before it, with an ellipsis. None when the summary only repeats the title.
  */
 export function standfirstOf(summary: string | undefined, title = ''): string | undefined {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import Parser from 'rss-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../lib/api/app.ts';
@@ -153,7 +153,7 @@ describe('public API on the local stack', () => {
     expect(detail.coverage.blindspot).toBe(detail.coverage.regions.length === 1);
   });
 
-  it('speaks HTTP over the real socket: ETag/304, gzip by Accept-Encoding, HEAD, CORS', async () => {
+  it('speaks HTTP over the real socket: ETag/304, Brotli or gzip by Accept-Encoding, HEAD, CORS', async () => {
     // The feed is comfortably above the 1 KiB compression threshold.
     const plain = await raw('/feed.json');
     expect(plain.status).toBe(200);
@@ -167,6 +167,11 @@ describe('public API on the local stack', () => {
     expect(gz.headers.vary).toMatch(/Accept-Encoding/);
     expect(gunzipSync(gz.body).equals(plain.body)).toBe(true);
     expect(gz.headers.etag).toBe(etag);
+    const br = await raw('/feed.json', { 'accept-encoding': 'gzip, deflate, br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+    expect(Number(br.headers['content-length'])).toBe(br.body.length);
+    expect(br.headers.etag).toBe(etag);
     const notModified = await raw('/feed.json', { 'if-none-match': etag, 'accept-encoding': 'gzip' });
     expect(notModified.status).toBe(304);
     expect(notModified.body.length).toBe(0);

@@ -17,6 +17,7 @@ import {
   storyDetailSchema,
   storyListSchema,
 } from '../../lib/api/schemas.ts';
+import { standfirstOf } from '../../lib/group/headlines.ts';
 import { silentLogger } from '../../lib/log.ts';
 import type { Store } from '../../lib/store/store.ts';
 import type { Item, Outlet, Story } from '../../lib/types.ts';
@@ -486,7 +487,10 @@ describe('public API on dynalite', () => {
     expect(mali.language).toBe('en');
     expect(mali.title).toBe('BBC News on mali');
     const fr = jsonFeedSchema.parse(await (await get('/feed.json?limit=10&lang=fr')).json()).items[0]!;
-    expect(fr).toMatchObject({ id: 'mali', title: 'La France quitte le Mali', language: 'fr', summary: LONG_SUMMARY });
+    // The standfirst: the article's summary in whole sentences up to 300 characters.
+    expect(fr).toMatchObject({ id: 'mali', title: 'La France quitte le Mali', language: 'fr', summary: standfirstOf(LONG_SUMMARY) });
+    expect(fr.summary!.length).toBeLessThanOrEqual(300);
+    expect(LONG_SUMMARY.startsWith(fr.summary!)).toBe(true);
     const next = await get(feed.next_url!.replace('https://api.roundup.test', ''));
     const page2 = jsonFeedSchema.parse(await next.json());
     expect(page2.items.map((i) => i.id)).toEqual(expectedPublic().slice(10, 20));

@@ -1,6 +1,7 @@
-// Per-language headline picking (lib/group/headlines.ts) and the reader's choice among them (lib/api/languages.ts).
+// Per-language headline picking (lib/group/headlines.ts) and what readers get of them (lib/api/views.ts, languages.ts).
 import { describe, expect, it } from 'vitest';
 import { acceptedLanguages, chooseHeadline, readerHeadlines, readerLanguages } from '../../lib/api/languages.ts';
+import { storyFacets } from '../../lib/api/views.ts';
 import { STANDFIRST_MAX, pickHeadlines, standfirstOf, updateHeadlines, type HeadlineCandidate } from '../../lib/group/headlines.ts';
 import type { Item, Story } from '../../lib/types.ts';
 
@@ -8,7 +9,7 @@ const at = (h: number) => new Date(Date.UTC(2026, 11, 4, h)).toISOString();
 const cand = (itemId: string, language: string, title: string, over: Partial<HeadlineCandidate> = {}): HeadlineCandidate => ({
   itemId,
   title,
-  summary: `Summary of ${itemId}.`,
+  summarized: true,
   language,
   score: 0.4,
   publishedAt: at(Number(itemId.replace(/\D/g, '')) || 0),
@@ -24,12 +25,12 @@ describe('pickHeadlines', () => {
       cand('i4', 'ar', 'فرنسا تسحب آخر جنودها من مالي بعد 13 عاما'),
     ]);
     expect(Object.keys(picked)).toEqual(['ar', 'en', 'fr']);
-    expect(picked.en).toEqual({
-      headline: 'France completes military withdrawal from Mali after 13 years',
-      standfirst: 'Summary of i2.',
-      itemId: 'i2',
+    expect(picked.en).toEqual({ headline: 'France completes military withdrawal from Mali after 13 years', itemId: 'i2', summarized: true, score: 0.4, publishedAt: at(2) });
+    expect(pickHeadlines([cand('i1', 'fr', 'Au Mali, les militaires français partent', { summarized: false })]).fr).toEqual({
+      headline: 'Au Mali, les militaires français partent',
+      itemId: 'i1',
       score: 0.4,
-      publishedAt: at(2),
+      publishedAt: at(1),
     });
   });
 
@@ -39,7 +40,7 @@ describe('pickHeadlines', () => {
     expect(en([report, cand('i9', 'en', 'Mali, as Russia extends its reach in the Sahel region')], 'i9')).toBe('i9');
     expect(en([cand('i1', 'en', 'Mali'), report])).toBe('i5');
     expect(en([cand('i1', 'en', 'What does the French withdrawal mean for Mali?'), report])).toBe('i5');
-    expect(en([cand('i1', 'en', 'Last French troops leave Mali today', { summary: undefined }), report])).toBe('i5');
+    expect(en([cand('i1', 'en', 'Last French troops leave Mali today', { summarized: false }), report])).toBe('i5');
     expect(en([report, cand('i7', 'en', 'Last French troops leave Mali, ending a decade', { score: 0.9 })])).toBe('i5');
     expect(en([cand('i5', 'en', 'Last French troops leave Mali, ending a decade', { score: 0.9 }), report])).toBe('i5');
   });
@@ -81,11 +82,14 @@ describe('updateHeadlines', () => {
     expect(updateHeadlines(undefined, ['a'], [item('z', 'de', 'Frankreich verlässt Mali endgültig heute', 1)], () => 1)).toBeUndefined();
   });
 
-  it('round-trips stored picks unchanged (their standfirst is already cut)', () => {
-    const long = item('a', 'en', 'France completes military withdrawal from Mali', 1);
-    long.summary = 'A sentence about the withdrawal. '.repeat(40);
-    const once = updateHeadlines(undefined, ['a'], [long], () => 0.3)!;
+  it('round-trips stored picks unchanged, and keeps preferring a pick with a summary over a later one without', () => {
+    const once = updateHeadlines(undefined, ['a'], [item('a', 'en', 'France completes military withdrawal from Mali', 1)], () => 0.3)!;
     expect(updateHeadlines(once, ['a'], [], () => 0)).toEqual(once);
+    const bare = { ...item('b', 'en', 'Last French troops leave Mali for good', 0), summary: undefined };
+    expect(updateHeadlines(once, ['a', 'b'], [bare], () => 0.9)!.en!.itemId).toBe('a');
+    const first = updateHeadlines(undefined, ['b'], [bare], () => 0.9)!;
+    expect(first.en!.summarized).toBeUndefined();
+    expect(updateHeadlines(first, ['a', 'b'], [item('a', 'en', 'France completes military withdrawal from Mali', 1)], () => 0.3)!.en!.itemId).toBe('a');
   });
 });
 
@@ -121,26 +125,51 @@ describe('reader languages', () => {
     expect(readerLanguages(undefined, undefined, 'fr')).toEqual(['fr']);
   });
 
-  it('chooses the first language the story has, else its own headline, and lets the editor win for the desk', () => {
+  it("serves the record's picks with their items' summaries as standfirsts, picking from the items for the rest", () => {
+    const mk = (id: string, language: string, title: string, summary?: string): Item => ({
+      id, feedId: 'f', outletId: language === 'und' ? 'le-monde' : 'o', title, summary, language, publishedAt: at(Number(id.slice(1))), firstSeenAt: at(0), contentHash: id,
+    });
+    const items = [
+      mk('i1', 'fr', 'Au Mali, les derniers militaires français ont quitté Bamako', `${'Le retrait est terminé. '.repeat(30)}`),
+      mk('i2', 'en', 'France leaves Mali'),
+      mk('i3', 'und', 'Mali : ce que laisse Barkhane derrière elle', 'Analyse.'),
+      mk('i4', 'es', 'Francia retira sus últimos militares de Malí', 'La salida.'),
+    ];
     const story = {
       id: 's',
-      headline: 'Au Mali, les derniers militaires français ont quitté Bamako',
-      summary: 'Le retrait.',
-      itemIds: ['a', 'b'],
+      headline: items[0]!.title,
+      itemIds: ['i1', 'i2', 'i3', 'i4'],
+      outletIds: ['o', 'le-monde'],
       headlines: {
-        fr: { headline: 'Au Mali, les derniers militaires français ont quitté Bamako', standfirst: 'Le retrait.', itemId: 'a', score: 0, publishedAt: at(1) },
-        en: { headline: 'France leaves Mali', itemId: 'b', score: 0.3, publishedAt: at(2) },
+        en: { headline: 'France leaves Mali', itemId: 'i2', score: 0.3, publishedAt: at(2) },
         de: { headline: 'Frankreich verlässt Mali', itemId: 'gone', score: 0.3, publishedAt: at(2) },
+        fr: { headline: items[0]!.title, itemId: 'i1', summarized: true, score: 0, publishedAt: at(1) },
       },
     } as unknown as Story;
-    const hs = readerHeadlines(story, {}, 'en');
-    expect(Object.keys(hs)).toEqual(['en', 'fr']);
+    const outlets = new Map([['le-monde', { id: 'le-monde', languages: ['fr'] } as never]]);
+    const hs = storyFacets(story, items, outlets).headlines;
+    expect(Object.keys(hs)).toEqual(['en', 'es', 'fr']);
+    expect(hs.en).toEqual({ headline: 'France leaves Mali', standfirst: null, itemId: 'i2' });
+    expect(hs.es).toEqual({ headline: 'Francia retira sus últimos militares de Malí', standfirst: 'La salida.', itemId: 'i4' });
+    expect(hs.fr!.standfirst!.length).toBeLessThanOrEqual(300);
+    expect(hs.fr!.standfirst!.startsWith('Le retrait est terminé.')).toBe(true);
+  });
+
+  it('chooses the first language the story has, else its own headline, and lets the editor win for the desk', () => {
+    const story = { id: 's', headline: 'Au Mali, les derniers militaires français ont quitté Bamako', summary: 'Le retrait.' } as unknown as Story;
+    const own = {
+      en: { headline: 'France leaves Mali', standfirst: null, itemId: 'b' },
+      fr: { headline: story.headline, standfirst: 'Le retrait.', itemId: 'a' },
+    };
+    const hs = readerHeadlines(story, own, 'en');
     expect(chooseHeadline(story, hs, ['de', 'en'])).toEqual({ headline: 'France leaves Mali', standfirst: null, itemId: 'b', language: 'en' });
     expect(chooseHeadline(story, hs, ['ja'])).toMatchObject({ headline: story.headline, language: 'fr', itemId: 'a' });
     const edited = { ...story, headline: 'France pulls out of Mali', summary: 'Desk copy.', headlineByEditor: true } as Story;
-    const eh = readerHeadlines(edited, {}, 'en');
+    const eh = readerHeadlines(edited, own, 'en');
     expect(eh.en).toEqual({ headline: 'France pulls out of Mali', standfirst: 'Desk copy.', itemId: null });
     expect(chooseHeadline(edited, eh, ['fr', 'en']).headline).toBe('Au Mali, les derniers militaires français ont quitté Bamako');
     expect(chooseHeadline(edited, eh, ['ja', 'en']).headline).toBe('France pulls out of Mali');
+    // A French desk's editor writes French: English readers keep the English article's headline.
+    expect(chooseHeadline(edited, readerHeadlines(edited, own, 'fr'), ['en']).headline).toBe('France leaves Mali');
   });
 });
