@@ -217,28 +217,35 @@ export async function benchApi(opts: { seconds?: number; stories?: number } = {}
     }
     await (await fetch(`${api.url}/feed.json`, { headers: { ...gzip, ...french } })).arrayBuffer();
     const feedTag = (await fetch(`${api.url}/feed.json`, { headers: gzip })).headers.get('etag')!;
-    // Hello-world runs first, between the stories and the feeds, and last: on a shared machine load drifts, and
-    // each endpoint's ratio is taken against the mean of those runs.
+    // Hello-world runs before and after every endpoint: on a shared machine load drifts within seconds, and each
+    // endpoint's ratio is taken against the mean of the two hello-world runs around it.
     const hello = async () => ({ ...(await measure(cannon, helloSrv.url, '/hello', seconds)), path: 'hello-world /hello' });
+    const runs: [string | string[], Load?][] = [
+      ['/stories'],
+      ['/stories', { identity: true }],
+      ['/stories?country=FR,DE&limit=50'],
+      ['/stories?lang=fr'],
+      [ids],
+      ['/feed.json'],
+      ['/feed.json?lang=fr'],
+      ['/feed.json', { name: '/feed.json (Accept-Language: fr-CA,fr;q=0.9,en;q=0.8)', headers: french }],
+      ['/feed.xml'],
+      ['/feed.json', { name: '/feed.json (If-None-Match → 304)', headers: { 'if-none-match': feedTag } }],
+    ];
     const results: EndpointResult[] = [];
-    results.push(await hello());
-    results.push(await measure(cannon, api.url, '/stories', seconds));
-    results.push(await measure(cannon, api.url, '/stories', seconds, { identity: true }));
-    results.push(await measure(cannon, api.url, '/stories?country=FR,DE&limit=50', seconds));
-    results.push(await measure(cannon, api.url, '/stories?lang=fr', seconds));
-    results.push(await measure(cannon, api.url, ids, seconds));
-    results.push(await hello());
-    results.push(await measure(cannon, api.url, '/feed.json', seconds));
-    results.push(await measure(cannon, api.url, '/feed.json?lang=fr', seconds));
-    results.push(await measure(cannon, api.url, '/feed.json', seconds, { name: '/feed.json (Accept-Language: fr-CA,fr;q=0.9,en;q=0.8)', headers: french }));
-    results.push(await measure(cannon, api.url, '/feed.xml', seconds));
-    results.push(await measure(cannon, api.url, '/feed.json', seconds, { name: '/feed.json (If-None-Match → 304)', headers: { 'if-none-match': feedTag } }));
-    results.push(await hello());
+    let before = await hello();
+    results.push(before);
+    for (const [path, load] of runs) {
+      const r = await measure(cannon, api.url, path, seconds, load);
+      const after = await hello();
+      r.vsHello = Number((r.requestsPerSec / ((before.requestsPerSec + after.requestsPerSec) / 2)).toFixed(2));
+      results.push(r, after);
+      before = after;
+    }
     const cold = await measure(cannon, uncached.url, '/stories', Math.min(seconds, 3));
     results.push({ ...cold, path: '/stories (response cache off)' });
     const hellos = results.filter((r) => r.path.startsWith('hello-world'));
     const helloMean = hellos.reduce((a, r) => a + r.requestsPerSec, 0) / hellos.length;
-    for (const r of results) if (!r.path.startsWith('hello-world')) r.vsHello = Number((r.requestsPerSec / helloMean).toFixed(2));
     const ratio = (name: string) => results.find((r) => r.path === name)!.vsHello!;
     const feeds = results.filter((r) => r.path.startsWith('/feed.') && !r.path.includes('304'));
     return {
