@@ -47,9 +47,30 @@ export class ForbiddenError extends RoundupError {
   }
 }
 
-/** Configuration could not be parsed or is inconsistent; raised at the edge on start-up. */
+/** Configuration (environment or CDK context) could not be parsed or is inconsistent; raised at the edge on start-up. */
 export class ConfigError extends RoundupError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** Every problem found, one per setting, so one run reports all bad settings at once. */
+  readonly problems: string[];
+  constructor(message: string, problems: string[] = [], options?: { cause?: unknown }) {
     super('config', message, options);
+    this.problems = problems;
+  }
+}
+
+/**
+ * A service Roundup depends on (DynamoDB, SQS) did not answer usefully within the retry budget or the caller's
+ * deadline (maps to HTTP 503 with Retry-After). Nothing is known to have been applied; retrying later is safe.
+ */
+export class UnavailableError extends RoundupError {
+  /** Service and operation, e.g. `DynamoDB` and `GetItem`: string literals, so they survive minification. */
+  readonly service: string;
+  readonly operation: string;
+  /** Attempts made, the first included. */
+  readonly attempts?: number;
+  constructor(service: string, operation: string, message: string, options?: { cause?: unknown; attempts?: number }) {
+    super('unavailable', message, options);
+    this.service = service;
+    this.operation = operation;
+    this.attempts = options?.attempts;
   }
 }

@@ -5,7 +5,8 @@ import { Hono } from 'hono';
 import { ResponseCache, entryBytes, etagMatches, preferredEncoding, rendered, send } from '../../lib/api/http.ts';
 import { listQuerySchema, parseQuery } from '../../lib/api/params.ts';
 import { isPublic } from '../../lib/api/publication.ts';
-import { filterFingerprint, fold } from '../../lib/api/queries.ts';
+import { filterFingerprint } from '../../lib/api/queries.ts';
+import { foldText } from '../../lib/text/fold.ts';
 import { REGIONS, UNKNOWN_COUNTRY, UNKNOWN_REGION } from '../../lib/api/vocabulary.ts';
 import { EXCERPT_MAX, excerpt } from '../../lib/api/views.ts';
 import * as z from 'zod/mini';
@@ -164,7 +165,7 @@ describe('vocabulary', () => {
   });
 
   it('folds case and accents for search', () => {
-    expect(fold('Québec ÉLYSÉE')).toBe('quebec elysee');
+    expect(foldText('Québec ÉLYSÉE')).toBe('quebec elysee');
   });
 });
 
