@@ -34,8 +34,10 @@ type Cannon = (opts: Record<string, unknown>) => Promise<CannonResult>;
 export interface EndpointResult {
   path: string;
   requestsPerSec: number;
-  /** Requests per second as a share of hello-world's (mean of the hello-world runs of the same bench). */
+  /** Requests per second as a share of hello-world's: the median round's (see benchApi). */
   vsHello?: number;
+  /** Every round's share, lowest first. */
+  vsHelloRounds?: number[];
   p50Ms: number;
   p99Ms: number;
   /** Response bytes per request on the wire (headers and body). */
@@ -188,8 +190,9 @@ async function measure(cannon: Cannon, url: string, path: string | string[], sec
 }
 
 /** Seeds, serves and measures; returns requests/s and p50/p99 latency per endpoint, side by side with hello-world. */
-export async function benchApi(opts: { seconds?: number; stories?: number } = {}): Promise<Record<string, unknown>> {
-  const seconds = opts.seconds ?? 5;
+export async function benchApi(opts: { seconds?: number; rounds?: number; stories?: number } = {}): Promise<Record<string, unknown>> {
+  const seconds = opts.seconds ?? 2;
+  opts = { ...opts, rounds: opts.rounds ?? 5 };
   const startLoad = loadavg().map((x) => Number(x.toFixed(2)));
   const cannon = require('autocannon') as Cannon;
   const db = await startDynalite();
@@ -217,8 +220,9 @@ export async function benchApi(opts: { seconds?: number; stories?: number } = {}
     }
     await (await fetch(`${api.url}/feed.json`, { headers: { ...gzip, ...french } })).arrayBuffer();
     const feedTag = (await fetch(`${api.url}/feed.json`, { headers: gzip })).headers.get('etag')!;
-    // Hello-world runs before and after every endpoint: on a shared machine load drifts within seconds, and each
-    // endpoint's ratio is taken against the mean of the two hello-world runs around it.
+    // On a shared machine load swings within seconds. Each endpoint runs `rounds` short runs, each between two
+    // hello-world runs; its ratio is the median over rounds of its requests per second against the mean of the two
+    // hello-world runs around it, and its figures are those of its median round.
     const hello = async () => ({ ...(await measure(cannon, helloSrv.url, '/hello', seconds)), path: 'hello-world /hello' });
     const runs: [string | string[], Load?][] = [
       ['/stories'],
@@ -233,19 +237,26 @@ export async function benchApi(opts: { seconds?: number; stories?: number } = {}
       ['/feed.json', { name: '/feed.json (If-None-Match → 304)', headers: { 'if-none-match': feedTag } }],
     ];
     const results: EndpointResult[] = [];
+    const hellos: number[] = [];
     let before = await hello();
-    results.push(before);
+    hellos.push(before.requestsPerSec);
     for (const [path, load] of runs) {
-      const r = await measure(cannon, api.url, path, seconds, load);
-      const after = await hello();
-      r.vsHello = Number((r.requestsPerSec / ((before.requestsPerSec + after.requestsPerSec) / 2)).toFixed(2));
-      results.push(r, after);
-      before = after;
+      const rounds: EndpointResult[] = [];
+      for (let i = 0; i < opts.rounds!; i++) {
+        const r = await measure(cannon, api.url, path, seconds, load);
+        const after = await hello();
+        hellos.push(after.requestsPerSec);
+        r.vsHello = Number((r.requestsPerSec / ((before.requestsPerSec + after.requestsPerSec) / 2)).toFixed(2));
+        rounds.push(r);
+        before = after;
+      }
+      rounds.sort((a, b) => a.vsHello! - b.vsHello!);
+      const median = rounds[Math.floor(rounds.length / 2)]!;
+      results.push({ ...median, vsHelloRounds: rounds.map((r) => r.vsHello!) });
     }
+    const helloMean = hellos.reduce((a, n) => a + n, 0) / hellos.length;
     const cold = await measure(cannon, uncached.url, '/stories', Math.min(seconds, 3));
     results.push({ ...cold, path: '/stories (response cache off)' });
-    const hellos = results.filter((r) => r.path.startsWith('hello-world'));
-    const helloMean = hellos.reduce((a, r) => a + r.requestsPerSec, 0) / hellos.length;
     const ratio = (name: string) => results.find((r) => r.path === name)!.vsHello!;
     const feeds = results.filter((r) => r.path.startsWith('/feed.') && !r.path.includes('304'));
     return {
@@ -253,7 +264,8 @@ export async function benchApi(opts: { seconds?: number; stories?: number } = {}
       connections: 10,
       secondsEach: seconds,
       loadAverage: { start: startLoad, end: loadavg().map((x) => Number(x.toFixed(2))) },
-      helloMean: Math.round(helloMean),
+      rounds: opts.rounds,
+      hello: { mean: Math.round(helloMean), min: Math.min(...hellos), max: Math.max(...hellos), runs: hellos.length },
       endpoints: results,
       storiesVsHello: ratio('/stories'),
       feedJsonVsHello: ratio('/feed.json'),
@@ -268,6 +280,7 @@ export async function benchApi(opts: { seconds?: number; stories?: number } = {}
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const seconds = Number(process.argv[2] ?? 5);
-  console.log(JSON.stringify(await benchApi({ seconds }), null, 2));
+  // node bin/run-ts.mjs bench/api.ts [seconds per run] [rounds per endpoint]
+  const [seconds, rounds] = process.argv.slice(2).map(Number);
+  console.log(JSON.stringify(await benchApi({ seconds: seconds || undefined, rounds: rounds || undefined }), null, 2));
 }
