@@ -19,7 +19,7 @@ import type { ListQuery } from './params.ts';
 import { MethodNotAllowedError, problemResponse } from './problem.ts';
 import { honoPath, publicRoutes, type RouteRequest } from './route.ts';
 import { FacetCache, getPublicStory, listPublicStories, loadItems, type QueryDeps } from './queries.ts';
-import { coverage, perspectives, storyFacets, storySummary } from './views.ts';
+import { coverage, perspectives, storyDetail, storySummary } from './views.ts';
 
 /** What the API needs from the outside world. */
 export interface AppDeps {
@@ -122,12 +122,7 @@ export function createApp(deps: AppDeps): Hono {
     const found = await getPublicStory(qd, params.id);
     // Relative to /…/stories/<id>, so it still resolves when a CDN serves the API under a path prefix.
     if (found.kind === 'merged') return { redirect: encodeURIComponent(found.to) };
-    const { story, items, outlets } = found;
-    return JSON.stringify({
-      ...storySummary(story, storyFacets(story, items, outlets), b, reader),
-      perspectives: perspectives(items, outlets),
-      coverage: coverage(story, items, outlets),
-    });
+    return JSON.stringify(storyDetail(found.story, found.items, found.outlets, b, reader));
   });
 
   const sortedOutlets = async () => [...(await catalog.get()).values()].sort((a, b) => a.id.localeCompare(b.id));

@@ -16,6 +16,8 @@ export const countsSchema = z.strictObject({
   languages: count.check(d('Distinct article languages.')),
 });
 
+const itemId = nstr.check(d('The article the headline comes from (its summary is the standfirst); null for a headline an editor wrote.'));
+
 /** A story in listings. */
 export const storySummarySchema = z.strictObject({
   id: str,
@@ -25,15 +27,8 @@ export const storySummarySchema = z.strictObject({
   summary: nstr.check(d('Standfirst in the language of `headline`.')),
   headlineLanguage: nstr.check(d('Language of `headline` and `summary` (BCP 47 primary subtag); null when the story\'s own headline is in no known language.')),
   headlines: z
-    .record(
-      z.string(),
-      z.strictObject({
-        headline: str,
-        standfirst: nstr,
-        itemId: nstr.check(d('The article the headline comes from; null for a headline an editor wrote.')),
-      }),
-    )
-    .check(d('The story\'s headline and standfirst in every language it has one in, keyed by language. An editor-written headline is the desk language\'s.')),
+    .record(z.string(), z.strictObject({ headline: str, itemId }))
+    .check(d('The story\'s headline in every language it has one in, keyed by language (standfirsts: `GET /stories/{id}`). An editor-written headline is the desk language\'s.')),
   firstSeenAt: date.check(d('When the first article was seen.')),
   lastSeenAt: date.check(d('Time of the newest article.')),
   updatedAt: date.check(d('Last change (article joined or editor edit); the listing order and `updatedSince` key.')),
@@ -87,6 +82,9 @@ export const coverageSchema = z.strictObject({
 /** `GET /stories/{id}`. */
 export const storyDetailSchema = z.strictObject({
   ...storySummarySchema.shape,
+  headlines: z
+    .record(z.string(), z.strictObject({ headline: str, standfirst: nstr, itemId }))
+    .check(d('The story\'s headline and standfirst in every language it has one in, keyed by language. An editor-written headline is the desk language\'s.')),
   perspectives: z.array(perspectiveSchema),
   coverage: coverageSchema,
 });

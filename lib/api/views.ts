@@ -38,8 +38,8 @@ export interface StorySummary {
   summary: string | null;
   /** Language of `headline` and `summary`. */
   headlineLanguage: string | null;
-  /** Every language's headline and standfirst. */
-  headlines: Record<string, ReaderHeadline>;
+  /** Every language's headline (standfirsts are in the story's own answer: listings stay small). */
+  headlines: Record<string, HeadlineRef>;
   firstSeenAt: string;
   lastSeenAt: string;
   updatedAt: string;
@@ -86,8 +86,13 @@ export interface Coverage {
   blindspot: boolean;
 }
 
+/** A headline in a listing: the text and the article it comes from. */
+export type HeadlineRef = Omit<ReaderHeadline, 'standfirst'>;
+
 /** A story with everything an app shows on its page. */
-export interface StoryDetail extends StorySummary {
+export interface StoryDetail extends Omit<StorySummary, 'headlines'> {
+  /** Every language's headline and standfirst. */
+  headlines: Record<string, ReaderHeadline>;
   perspectives: Perspective[];
   coverage: Coverage;
 }
@@ -157,6 +162,25 @@ export const isBlindspot = (regions: readonly string[]): boolean => regions.leng
 
 /** The list/feed shape of a story, headlined for `reader`. */
 export function storySummary(story: Story, facets: StoryFacets, baseUrl: string, reader: Reader): StorySummary {
+  return summaryOf(story, facets, baseUrl, reader, (h) => ({ headline: h.headline, itemId: h.itemId }));
+}
+
+/** A story's page: its summary with every language's standfirst, its perspectives and coverage. */
+export function storyDetail(story: Story, items: readonly Item[], outlets: ReadonlyMap<string, Outlet>, baseUrl: string, reader: Reader): StoryDetail {
+  return {
+    ...summaryOf(story, storyFacets(story, items, outlets), baseUrl, reader, (h) => h),
+    perspectives: perspectives(items, outlets),
+    coverage: coverage(story, items, outlets),
+  };
+}
+
+function summaryOf<H>(
+  story: Story,
+  facets: StoryFacets,
+  baseUrl: string,
+  reader: Reader,
+  shown: (h: ReaderHeadline) => H,
+): Omit<StorySummary, 'headlines'> & { headlines: Record<string, H> } {
   const headlines = readerHeadlines(story, facets.headlines, reader.desk);
   const chosen = chooseHeadline(story, headlines, reader.languages);
   return {
@@ -166,7 +190,7 @@ export function storySummary(story: Story, facets: StoryFacets, baseUrl: string,
     headline: chosen.headline,
     summary: chosen.standfirst,
     headlineLanguage: chosen.language,
-    headlines,
+    headlines: Object.fromEntries(Object.entries(headlines).map(([lang, h]) => [lang, shown(h)])),
     firstSeenAt: story.firstSeenAt,
     lastSeenAt: story.lastItemAt,
     updatedAt: story.updatedAt,

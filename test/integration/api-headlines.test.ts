@@ -79,7 +79,10 @@ describe.each(BACKENDS)('headlines per language on the sample day ($name)', (bac
     expect(en.headlines.fr).toEqual({ headline: fr.headline, standfirst: fr.summary, itemId: mali.headlines!.fr!.itemId });
     // The list, both feeds and the detail agree.
     const list = storyListSchema.parse(await (await app.request('/stories?lang=fr&limit=100')).json());
-    expect(list.stories.find((s) => s.id === mali.id)).toMatchObject({ headline: fr.headline, headlineLanguage: 'fr' });
+    const listed = list.stories.find((s) => s.id === mali.id)!;
+    expect(listed).toMatchObject({ headline: fr.headline, summary: fr.summary, headlineLanguage: 'fr' });
+    // Listings name every language's headline without its standfirst (the story's own answer has them).
+    expect(listed.headlines).toEqual(Object.fromEntries(Object.entries(en.headlines).map(([l, h]) => [l, { headline: h.headline, itemId: h.itemId }])));
     const feed = jsonFeedSchema.parse(await (await app.request('/feed.json?lang=fr&limit=100')).json());
     expect(feed.items.find((i) => i.id === mali.id)).toMatchObject({ title: fr.headline, language: 'fr' });
     const rss = await new Parser().parseString(await (await app.request('/feed.xml?limit=100', { headers: { 'accept-language': 'fr' } })).text());
