@@ -1,9 +1,10 @@
 // API throughput bench: seeds dynalite with realistic stories, serves the app over loopback and drives it with autocannon
 // (stories, feeds and their per-language variants against a hello-world, with the server's busy share per run).
+import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -20,7 +21,7 @@ import type { Item, Outlet, Story } from '../lib/types.ts';
 const require = createRequire(import.meta.url);
 
 interface CannonResult {
-  requests: { average: number };
+  requests: { average: number; total: number };
   throughput: { average: number };
   latency: { p50: number; p99: number; average: number };
   non2xx: number;
@@ -44,6 +45,10 @@ export interface EndpointResult {
   bytesPerRequest: number;
   /** Share of the run the server's event loop was busy: near 1, the server is the bottleneck; well below, the client. */
   serverBusy: number;
+  /** CPU time of the server process per answered request (µs): barely moved by other work on the machine. */
+  serverCpuUsPerRequest: number;
+  /** Hello-world's CPU time per request ÷ this endpoint's: the share of hello-world's requests per second it can serve. */
+  capacityVsHello?: number;
   /** Answers that were not 2xx (a conditional request's 304s count here). */
   non2xx: number;
   errors: number;
@@ -51,6 +56,8 @@ export interface EndpointResult {
 
 /** Per-connection setup of autocannon (a file, as worker threads require): bodies are counted, never decoded. */
 const CLIENT_SETUP = fileURLToPath(new URL('./autocannon-client.cjs', import.meta.url));
+/** Runs a TypeScript file (the bench's server process). */
+const RUN_TS = fileURLToPath(new URL('../bin/run-ts.mjs', import.meta.url));
 
 const REGIONS: [string, string, string, string][] = [
   ['CA', 'americas', 'Montreal', 'fr'],
@@ -152,6 +159,53 @@ const listen = (app: Hono): Promise<{ server: ServerType; url: string }> =>
     );
   });
 
+/** What the server process reports: its CPU time so far and its event loop's busy time. */
+interface ServerClock {
+  cpu: NodeJS.CpuUsage;
+  elu: EventLoopUtilization;
+}
+
+/** The server process's answer once it serves. */
+interface Serving {
+  api: string;
+  uncached: string;
+  hello: string;
+  storyIds: string[];
+  publicIds: string[];
+  seedMs: number;
+}
+
+/**
+ * The server side of the bench, run in its own process (`bench/api.ts --serve`) so that its CPU time is the servers'
+ * alone: dynalite seeded with stories, the API with and without its response cache, and a hello-world.
+ */
+async function serveForBench(stories: number): Promise<void> {
+  const db = await startDynalite();
+  const client = createDynamoClient({ endpoint: db.endpoint, region: 'us-east-1' });
+  const table = 'bench-api';
+  await ensureTable(client, table);
+  const store = new DynamoStore({ client, table, retentionDays: 3650 });
+  const seedStart = Date.now();
+  const { storyIds, publicIds } = await seedApiData(store, { stories });
+  const seedMs = Date.now() - seedStart;
+  const deps = { store, config: { publish: { mode: 'outlets' as const, minOutlets: 2 }, stage: 'bench' }, log: silentLogger };
+  // The served configuration: entries expire after the default TTL and the change marker runs, as in production.
+  const api = await listen(createApp(deps));
+  const uncached = await listen(createApp({ ...deps, cache: false }));
+  const hello = new Hono();
+  hello.get('/hello', (c) => c.text('Hello, world!'));
+  const helloSrv = await listen(hello);
+  process.on('message', (m: { cmd: 'clock' | 'stop' }) => {
+    if (m.cmd === 'clock') process.send!({ cpu: process.cpuUsage(), elu: performance.eventLoopUtilization() } satisfies ServerClock);
+    else {
+      for (const s of [api, uncached, helloSrv]) s.server.close();
+      client.destroy();
+      void db.close().then(() => process.exit(0));
+    }
+  });
+  process.send!({ api: api.url, uncached: uncached.url, hello: helloSrv.url, storyIds, publicIds, seedMs } satisfies Serving);
+}
+
 /** How one endpoint is driven. */
 interface Load {
   /** Row name; defaults to the path. */
@@ -162,68 +216,82 @@ interface Load {
   identity?: boolean;
 }
 
-async function measure(cannon: Cannon, url: string, path: string | string[], seconds: number, load: Load = {}): Promise<EndpointResult> {
-  const paths = Array.isArray(path) ? path : [path];
-  const elu = performance.eventLoopUtilization();
-  const r = await cannon({
-    url,
-    connections: 10,
-    duration: seconds,
-    // Apps, browsers and CDNs all send Accept-Encoding; identity is measured separately for comparison.
-    headers: { ...(load.identity ? {} : { 'accept-encoding': 'gzip, deflate, br' }), ...load.headers },
-    // The load generator runs in a worker thread so it does not share the server's event loop.
-    workers: 1,
-    setupClient: CLIENT_SETUP,
-    // Each connection cycles through the paths: story ids exercise many cache keys rather than one hot entry.
-    requests: paths.map((p) => ({ method: 'GET', path: p })),
-  });
-  return {
-    path: load.name ?? (paths.length > 1 ? `${paths[0]!.replace(/[^/]+$/, ':id')} (${paths.length} ids)` : paths[0]!) + (load.identity ? ' (identity)' : ''),
-    requestsPerSec: Math.round(r.requests.average),
-    p50Ms: r.latency.p50,
-    p99Ms: r.latency.p99,
-    bytesPerRequest: r.requests.average ? Math.round(r.throughput.average / r.requests.average) : 0,
-    serverBusy: Number(performance.eventLoopUtilization(elu).utilization.toFixed(2)),
-    non2xx: r.non2xx,
-    errors: r.errors + r.timeouts,
-  };
-}
+/** Median of numbers. */
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Seeds, serves and measures; returns requests/s and p50/p99 latency per endpoint, side by side with hello-world. */
+/**
+ * Seeds, serves (in a child process) and measures. Per endpoint: requests per second and their ratio to hello-world's
+ * (median of rounds, each between two hello-world runs), p50/p99 latency, bytes per answer, and the server process's
+ * CPU time per request with the capacity ratio it gives (hello-world's CPU per request ÷ the endpoint's): on a
+ * loaded machine throughput swings with other work, while CPU time per request barely moves.
+ */
 export async function benchApi(opts: { seconds?: number; rounds?: number; stories?: number } = {}): Promise<Record<string, unknown>> {
   const seconds = opts.seconds ?? 2;
-  opts = { ...opts, rounds: opts.rounds ?? 5 };
+  const rounds = opts.rounds ?? 5;
   const startLoad = loadavg().map((x) => Number(x.toFixed(2)));
   const cannon = require('autocannon') as Cannon;
-  const db = await startDynalite();
-  const client = createDynamoClient({ endpoint: db.endpoint, region: 'us-east-1' });
-  const table = 'bench-api';
-  await ensureTable(client, table);
-  const store = new DynamoStore({ client, table, retentionDays: 3650 });
-  const seedStart = Date.now();
-  const { storyIds, publicIds } = await seedApiData(store, { stories: opts.stories ?? 300 });
-  const seedMs = Date.now() - seedStart;
+  const child = fork(RUN_TS, [fileURLToPath(import.meta.url), '--serve', String(opts.stories ?? 300)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  // One question at a time: each message answers the one pending request.
+  let pending: ((m: unknown) => void) | undefined;
+  child.on('message', (m) => {
+    const answer = pending;
+    pending = undefined;
+    answer?.(m);
+  });
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`bench server exited (${code})`))));
+  exited.catch(() => undefined);
+  const next = <T>() => Promise.race([new Promise<T>((resolve) => (pending = resolve as (m: unknown) => void)), exited]);
+  const clock = () => {
+    const p = next<ServerClock>();
+    child.send({ cmd: 'clock' });
+    return p;
+  };
+  const srv = await next<Serving>();
 
-  const deps = { store, config: { publish: { mode: 'outlets' as const, minOutlets: 2 }, stage: 'bench' }, log: silentLogger };
-  const api = await listen(createApp(deps));
-  const uncached = await listen(createApp({ ...deps, cache: false }));
-  const hello = new Hono();
-  hello.get('/hello', (c) => c.text('Hello, world!'));
-  const helloSrv = await listen(hello);
+  async function measure(url: string, path: string | string[], load: Load = {}): Promise<EndpointResult> {
+    const paths = Array.isArray(path) ? path : [path];
+    const before = await clock();
+    const r = await cannon({
+      url,
+      connections: 10,
+      duration: seconds,
+      // Apps, browsers and CDNs all send Accept-Encoding; identity is measured separately for comparison.
+      headers: { ...(load.identity ? {} : { 'accept-encoding': 'gzip, deflate, br' }), ...load.headers },
+      // The load generator runs in a worker thread of this process; the servers run in another process.
+      workers: 1,
+      setupClient: CLIENT_SETUP,
+      // Each connection cycles through the paths: story ids exercise many cache keys rather than one hot entry.
+      requests: paths.map((p) => ({ method: 'GET', path: p })),
+    });
+    const after = await clock();
+    const cpuUs = after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system;
+    return {
+      path: load.name ?? (paths.length > 1 ? `${paths[0]!.replace(/[^/]+$/, ':id')} (${paths.length} ids)` : paths[0]!) + (load.identity ? ' (identity)' : ''),
+      requestsPerSec: Math.round(r.requests.average),
+      p50Ms: r.latency.p50,
+      p99Ms: r.latency.p99,
+      bytesPerRequest: r.requests.average ? Math.round(r.throughput.average / r.requests.average) : 0,
+      serverCpuUsPerRequest: r.requests.total ? Math.round(cpuUs / r.requests.total) : 0,
+      serverBusy: Number(performance.eventLoopUtilization(after.elu, before.elu).utilization.toFixed(2)),
+      non2xx: r.non2xx,
+      errors: r.errors + r.timeouts,
+    };
+  }
+
   try {
-    const ids = publicIds.slice(0, 100).map((id) => `/stories/${id}`);
+    const ids = srv.publicIds.slice(0, 100).map((id) => `/stories/${id}`);
     const french = { 'accept-language': 'fr-CA,fr;q=0.9,en;q=0.8' };
     // Warm the caches the way a running service is warm; the cold path is measured separately below.
     const gzip = { 'accept-encoding': 'gzip, deflate, br' };
     for (const p of ['/stories', '/stories?country=FR,DE&limit=50', '/stories?lang=fr', '/feed.json', '/feed.json?lang=fr', '/feed.xml', ...ids]) {
-      await (await fetch(api.url + p, { headers: gzip })).arrayBuffer();
+      await (await fetch(srv.api + p, { headers: gzip })).arrayBuffer();
     }
-    await (await fetch(`${api.url}/feed.json`, { headers: { ...gzip, ...french } })).arrayBuffer();
-    const feedTag = (await fetch(`${api.url}/feed.json`, { headers: gzip })).headers.get('etag')!;
+    await (await fetch(`${srv.api}/feed.json`, { headers: { ...gzip, ...french } })).arrayBuffer();
+    const feedTag = (await fetch(`${srv.api}/feed.json`, { headers: gzip })).headers.get('etag')!;
     // On a shared machine load swings within seconds. Each endpoint runs `rounds` short runs, each between two
     // hello-world runs; its ratio is the median over rounds of its requests per second against the mean of the two
     // hello-world runs around it, and its figures are those of its median round.
-    const hello = async () => ({ ...(await measure(cannon, helloSrv.url, '/hello', seconds)), path: 'hello-world /hello' });
+    const hello = async () => ({ ...(await measure(srv.hello, '/hello')), path: 'hello-world /hello' });
     const runs: [string | string[], Load?][] = [
       ['/stories'],
       ['/stories', { identity: true }],
@@ -237,50 +305,64 @@ export async function benchApi(opts: { seconds?: number; rounds?: number; storie
       ['/feed.json', { name: '/feed.json (If-None-Match → 304)', headers: { 'if-none-match': feedTag } }],
     ];
     const results: EndpointResult[] = [];
-    const hellos: number[] = [];
+    const hellos: EndpointResult[] = [];
     let before = await hello();
-    hellos.push(before.requestsPerSec);
+    hellos.push(before);
     for (const [path, load] of runs) {
-      const rounds: EndpointResult[] = [];
-      for (let i = 0; i < opts.rounds!; i++) {
-        const r = await measure(cannon, api.url, path, seconds, load);
+      const each: EndpointResult[] = [];
+      for (let i = 0; i < rounds; i++) {
+        const r = await measure(srv.api, path, load);
         const after = await hello();
-        hellos.push(after.requestsPerSec);
+        hellos.push(after);
         r.vsHello = Number((r.requestsPerSec / ((before.requestsPerSec + after.requestsPerSec) / 2)).toFixed(2));
-        rounds.push(r);
+        each.push(r);
         before = after;
       }
-      rounds.sort((a, b) => a.vsHello! - b.vsHello!);
-      const median = rounds[Math.floor(rounds.length / 2)]!;
-      results.push({ ...median, vsHelloRounds: rounds.map((r) => r.vsHello!) });
+      each.sort((a, b) => a.vsHello! - b.vsHello!);
+      results.push({
+        ...each[Math.floor(each.length / 2)]!,
+        vsHelloRounds: each.map((r) => r.vsHello!),
+        serverCpuUsPerRequest: median(each.map((r) => r.serverCpuUsPerRequest)),
+      });
     }
-    const helloMean = hellos.reduce((a, n) => a + n, 0) / hellos.length;
-    const cold = await measure(cannon, uncached.url, '/stories', Math.min(seconds, 3));
+    const helloCpu = median(hellos.map((h) => h.serverCpuUsPerRequest));
+    for (const r of results) r.capacityVsHello = Number((helloCpu / r.serverCpuUsPerRequest).toFixed(2));
+    const cold = await measure(srv.uncached, '/stories', {});
     results.push({ ...cold, path: '/stories (response cache off)' });
-    const ratio = (name: string) => results.find((r) => r.path === name)!.vsHello!;
+    const rps = hellos.map((h) => h.requestsPerSec);
+    const row = (name: string) => results.find((r) => r.path === name)!;
     const feeds = results.filter((r) => r.path.startsWith('/feed.') && !r.path.includes('304'));
     return {
-      seeded: { stories: storyIds.length, public: publicIds.length, outlets: 40, seedMs },
+      seeded: { stories: srv.storyIds.length, public: srv.publicIds.length, outlets: 40, seedMs: srv.seedMs },
       connections: 10,
       secondsEach: seconds,
+      rounds,
       loadAverage: { start: startLoad, end: loadavg().map((x) => Number(x.toFixed(2))) },
-      rounds: opts.rounds,
-      hello: { mean: Math.round(helloMean), min: Math.min(...hellos), max: Math.max(...hellos), runs: hellos.length },
+      hello: { requestsPerSec: { median: median(rps), min: Math.min(...rps), max: Math.max(...rps), runs: rps.length }, serverCpuUsPerRequest: helloCpu },
       endpoints: results,
-      storiesVsHello: ratio('/stories'),
-      feedJsonVsHello: ratio('/feed.json'),
+      storiesVsHello: row('/stories').vsHello,
+      feedJsonVsHello: row('/feed.json').vsHello,
       slowestFeedVsHello: Math.min(...feeds.map((r) => r.vsHello!)),
-      targetMet: ratio('/stories') >= 0.5 && feeds.every((r) => r.vsHello! >= 0.5),
+      targetMet: row('/stories').vsHello! >= 0.5 && feeds.every((r) => r.vsHello! >= 0.5),
+      capacity: {
+        stories: row('/stories').capacityVsHello,
+        feedJson: row('/feed.json').capacityVsHello,
+        slowestFeed: Math.min(...feeds.map((r) => r.capacityVsHello!)),
+        targetMet: row('/stories').capacityVsHello! >= 0.5 && feeds.every((r) => r.capacityVsHello! >= 0.5),
+      },
     };
   } finally {
-    for (const s of [api, uncached, helloSrv]) await new Promise<void>((r) => s.server.close(() => r()));
-    client.destroy();
-    await db.close();
+    const gone = new Promise((r) => child.once('exit', r));
+    child.send({ cmd: 'stop' });
+    await gone;
   }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  // node bin/run-ts.mjs bench/api.ts [seconds per run] [rounds per endpoint]
-  const [seconds, rounds] = process.argv.slice(2).map(Number);
-  console.log(JSON.stringify(await benchApi({ seconds: seconds || undefined, rounds: rounds || undefined }), null, 2));
+  if (process.argv[2] === '--serve') await serveForBench(Number(process.argv[3]));
+  else {
+    // node bin/run-ts.mjs bench/api.ts [seconds per run] [rounds per endpoint]
+    const [seconds, rounds] = process.argv.slice(2).map(Number);
+    console.log(JSON.stringify(await benchApi({ seconds: seconds || undefined, rounds: rounds || undefined }), null, 2));
+  }
 }
