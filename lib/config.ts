@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { ConfigError } from './errors.ts';
+import { DEFAULT_MAX_ITEMS } from './ingest/limits.ts';
 
 // zod/mini rather than classic zod: it tree-shakes, and every Lambda bundle parses its configuration at cold
 // start (classic zod kept ~375 KB of every bundle). Mini ships no messages, hence the English locale below.
@@ -27,6 +28,7 @@ const schema = z.object({
   ROUNDUP_FETCH_MAX_BYTES: z._default(int(1, Number.MAX_SAFE_INTEGER), 15 * 1024 * 1024),
   ROUNDUP_FETCH_CONCURRENCY: z._default(int(1, 256), 16),
   ROUNDUP_FETCH_PER_HOST: z._default(int(1, 32), 2),
+  ROUNDUP_FETCH_MAX_ITEMS: z._default(int(1, 100_000), DEFAULT_MAX_ITEMS),
   ROUNDUP_USER_AGENT: z.optional(z.string().check(z.minLength(1))),
   ROUNDUP_CONTACT_URL: z._default(z.url(), 'https://github.com/roundup-news/roundup'),
   ROUNDUP_ALLOW_PRIVATE_NETWORK: z._default(bool, false),
@@ -36,6 +38,7 @@ const schema = z.object({
   ROUNDUP_GROUP_QUEUE_URL: z.optional(z.string()),
   ROUNDUP_EDITOR_SECRET_ARN: z.optional(z.string()),
   ROUNDUP_EDITOR_PEPPER: z.optional(z.string()),
+  ROUNDUP_PUBLIC_URL: z.optional(z.url({ protocol: /^https?$/ })),
   PORT: z._default(int(0, 65535), 8787),
 });
 
@@ -60,6 +63,8 @@ export interface Config {
     maxBytes: number;
     concurrency: number;
     perHost: number;
+    /** Items taken from one fetched feed, newest first (the rest are never parsed into items). */
+    maxItems: number;
     userAgent: string;
     allowPrivateNetwork: boolean;
   };
@@ -68,6 +73,11 @@ export interface Config {
   deskLanguage: string;
   queues: { fetch?: string; group?: string };
   editor: { secretArn?: string; pepper?: string };
+  /**
+   * Public base URL of the site and API (`https://news.example.org`, no trailing slash) for absolute links in pages,
+   * feeds and API bodies; undefined means each request's own origin.
+   */
+  publicUrl?: string;
   port: number;
 }
 
@@ -102,6 +112,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       maxBytes: e.ROUNDUP_FETCH_MAX_BYTES,
       concurrency: e.ROUNDUP_FETCH_CONCURRENCY,
       perHost: e.ROUNDUP_FETCH_PER_HOST,
+      maxItems: e.ROUNDUP_FETCH_MAX_ITEMS,
       userAgent: e.ROUNDUP_USER_AGENT ?? `Roundup/${ROUNDUP_VERSION} (+${e.ROUNDUP_CONTACT_URL})`,
       allowPrivateNetwork: e.ROUNDUP_ALLOW_PRIVATE_NETWORK,
     },
@@ -109,6 +120,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     deskLanguage: e.ROUNDUP_DESK_LANGUAGE,
     queues: { fetch: e.ROUNDUP_FETCH_QUEUE_URL, group: e.ROUNDUP_GROUP_QUEUE_URL },
     editor: { secretArn: e.ROUNDUP_EDITOR_SECRET_ARN, pepper: e.ROUNDUP_EDITOR_PEPPER },
+    publicUrl: e.ROUNDUP_PUBLIC_URL?.replace(/\/+$/, ''),
     port: e.PORT,
   };
 }

@@ -9,7 +9,8 @@ import type { Config } from '../config.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { errorFields } from '../log.ts';
-import type { Store } from '../store/store.ts';
+import { StorySearch, type StorySearchOptions } from '../search/story-search.ts';
+import type { FeedStore, OutletStore, SearchStore } from '../store/store.ts';
 import type { FeedState, Outlet } from '../types.ts';
 import { OutletCatalog } from './catalog.ts';
 import { jsonFeed, rssFeed, type FeedMeta, type FeedStory } from './feeds.ts';
@@ -18,12 +19,15 @@ import { ROUTES, ROUTE_DOCS, openApiDocument } from './openapi.ts';
 import type { ListQuery } from './params.ts';
 import { MethodNotAllowedError, problemResponse } from './problem.ts';
 import { honoPath, publicRoutes, type RouteRequest } from './route.ts';
-import { FacetCache, getPublicStory, listPublicStories, loadItems, type QueryDeps } from './queries.ts';
+import { FacetCache, getPublicStory, listPublicStories, loadItems, type QueryDeps, type StoryReader } from './queries.ts';
 import { coverage, perspectives, storyDetail, storySummary } from './views.ts';
+import { notFoundPage, pageError, siteRoutes, wantsPage } from '../site/routes.ts';
+import { frontQuery } from '../site/urls.ts';
 
 /** What the API needs from the outside world. */
 export interface AppDeps {
-  store: Store;
+  /** Read-only: stories, their items, outlets and feed health. */
+  store: StoryReader & Pick<OutletStore, 'listOutlets'> & Pick<FeedStore, 'listFeeds'> & Pick<SearchStore, 'listSearchBatches'>;
   /** `deskLanguage` defaults to `en`. */
   config: Pick<Config, 'publish' | 'stage'> & Partial<Pick<Config, 'deskLanguage'>>;
   log: Logger;
@@ -34,6 +38,8 @@ export interface AppDeps {
   cache?: Partial<ResponseCacheOptions> | false;
   /** How long outlet metadata is kept in the process before it is re-read (default 60 s). */
   outletsTtlMs?: number;
+  /** Story search tuning (`q`): days searched, refresh interval. */
+  search?: StorySearchOptions;
   /**
    * Editor desk routes (lib/api/editor.ts `editorRoutes(…)`, built at the edge): mounted on the app when given.
    * They bring their own auth and CORS; the public CORS policy (GET/HEAD/OPTIONS) only covers the public paths.
@@ -53,7 +59,8 @@ export const PUBLIC_PATHS = ROUTE_DOCS.map((r) => honoPath(r.path));
 export function createApp(deps: AppDeps): Hono {
   const now = deps.now ?? (() => new Date());
   const catalog = new OutletCatalog(deps.store, deps.log, deps.outletsTtlMs ?? 60_000);
-  const qd: QueryDeps = { store: deps.store, catalog, policy: deps.config.publish, facets: new FacetCache() };
+  const search = new StorySearch(deps.store, deps.search);
+  const qd: QueryDeps = { store: deps.store, catalog, policy: deps.config.publish, facets: new FacetCache(), search };
   const cache =
     deps.cache === false
       ? undefined
@@ -73,6 +80,8 @@ export function createApp(deps: AppDeps): Hono {
     methods ??= methodsByPath(app);
     const allow = methods(c.req.path);
     if (allow.length) throw new MethodNotAllowedError(allow, c.req.method, c.req.path);
+    // A reader who mistypes an address gets the site's 404 page; programs get problem+json.
+    if (wantsPage(c)) return notFoundPage(c, base(c));
     throw new NotFoundError(`No route for ${c.req.method} ${clip(c.req.path)}`);
   });
 
@@ -105,7 +114,7 @@ export function createApp(deps: AppDeps): Hono {
   // Preflights only: simple responses get their CORS headers from send() (see CORS_HEADERS for why).
   for (const p of PUBLIC_PATHS) app.use(p, (c, next) => (c.req.method === 'OPTIONS' ? publicCors(c, next) : next()));
 
-  const route = publicRoutes(app, { cache, base, desk: deps.config.deskLanguage ?? 'en' });
+  const route = publicRoutes(app, { cache, base, desk: deps.config.deskLanguage ?? 'en', pageError: pageError(deps.log) });
 
   route(ROUTES.listStories, async ({ c, query, base: b, reader }) => {
     const page = await listPublicStories(qd, query);
@@ -122,7 +131,7 @@ export function createApp(deps: AppDeps): Hono {
     const found = await getPublicStory(qd, params.id);
     // Relative to /…/stories/<id>, so it still resolves when a CDN serves the API under a path prefix.
     if (found.kind === 'merged') return { redirect: encodeURIComponent(found.to) };
-    return JSON.stringify(storyDetail(found.story, found.items, found.outlets, b, reader));
+    return JSON.stringify(storyDetail(found.story, found.items, found.outlets, b, reader, found.headlineItems));
   });
 
   const sortedOutlets = async () => [...(await catalog.get()).values()].sort((a, b) => a.id.localeCompare(b.id));
@@ -155,7 +164,8 @@ export function createApp(deps: AppDeps): Hono {
     const meta: FeedMeta = {
       title: feedTitle(query),
       description: 'News stories with what each outlet said, grouped by Roundup.',
-      homePageUrl: `${b}/stories`,
+      homePageUrl: `${b}/${frontQuery({ region: query.region, lang: query.lang, q: query.q })}`,
+      siteUrl: b,
       feedUrl: `${b}${path}${new URL(c.req.url).search}`,
       nextUrl: page.nextCursor ? pageUrl(b, path, c.req.url, page.nextCursor) : undefined,
       language: query.lang?.length === 1 ? query.lang[0] : undefined,
@@ -168,6 +178,9 @@ export function createApp(deps: AppDeps): Hono {
 
   let openapi: string | undefined;
   route(ROUTES.openapi, () => (openapi ??= JSON.stringify(openApiDocument(deps.publicUrl))));
+
+  // The reader site (`/`, `/s/:id/:slug?`): HTML pages over the same queries, cache and conditional requests.
+  siteRoutes(route, qd);
 
   // Editor desk mount point: lib/api/editor*.ts provides the routes (auth, audit), wired in through deps.editor.
   if (deps.editor) app.route('/', deps.editor);
@@ -215,7 +228,7 @@ const isPublicPath = (path: string) => PUBLIC_PATTERNS.some((re) => re.test(path
  * The cheap change marker of the response cache: the newest row of the story index. Every story write (item joined,
  * editor action) sets `updatedAt` and bumps `version`, which moves this row.
  */
-async function changeMarker(store: Store): Promise<string> {
+async function changeMarker(store: StoryReader): Promise<string> {
   const page = await store.listStories({ limit: 1 });
   const s = page.items[0];
   return s ? `${s.updatedAt}#${s.id}#${s.version}` : '';

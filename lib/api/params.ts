@@ -69,7 +69,11 @@ export const listQuerySchema = z.strictObject({
       .check(
         z.minLength(1),
         z.maxLength(200),
-        z.meta({ description: 'Text search in label, headline and summary: every word must appear (case and accents ignored).', examples: ['mali'] }),
+        z.meta({
+          description:
+            'Search in the title and summary of every item of the story, and its label, headline and summary: every word must appear (case and accents ignored, other forms of a word found through its stem); results by relevance, then recency.',
+          examples: ['mali'],
+        }),
       ),
   ),
   minOutlets: z.optional(
@@ -100,6 +104,22 @@ export const idSchema = z.string().check(
 export const storyPathSchema = z.strictObject({
   id: idSchema.check(z.meta({ description: `Story id (1–${MAX_ID_LENGTH} letters, digits, _ . : or -).` })),
 });
+
+/**
+ * Validates a reader page's query string: only the schema's own parameters are read, and empty values count as
+ * absent (a form's "All regions" sends `region=`). Other parameters (`utm_source`, …) are ignored rather than
+ * refused, since pages are opened from links people share.
+ * @throws ValidationError with one issue per bad parameter
+ */
+export function parsePageQuery<S extends z.ZodMiniObject>(schema: S, url: string): z.infer<S> {
+  const params = new URL(url).searchParams;
+  const own = new URLSearchParams();
+  for (const k of Object.keys(schema.shape)) {
+    const v = params.get(k)?.trim();
+    if (v) own.set(k, v);
+  }
+  return parseQuery(schema, `http://page/?${own}`);
+}
 
 /**
  * Validates a request's query string against a route schema.

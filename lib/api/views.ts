@@ -1,5 +1,6 @@
 // Reader-facing shapes of stories: facets, perspectives grouped by outlet, coverage breakdown and verbatim excerpts.
 import { candidateOf, pickHeadlines, standfirstOf } from '../group/headlines.ts';
+import { bylineOf } from '../text/attribution.ts';
 import type { Item, Outlet, Story } from '../types.ts';
 import { chooseHeadline, readerHeadlines, type ReaderHeadline } from './languages.ts';
 import { UNKNOWN_COUNTRY, UNKNOWN_REGION } from './vocabulary.ts';
@@ -57,6 +58,8 @@ export interface PerspectiveItem {
   id: string;
   title: string;
   author: string | null;
+  /** The person to credit: `author` cleaned, null when the byline is the outlet itself or absent. */
+  byline: string | null;
   link: string | null;
   excerpt: string | null;
   language: string;
@@ -131,17 +134,40 @@ export function outletFacets(outletIds: readonly string[], outlets: ReadonlyMap<
   return { countries: [...countries].sort(), regions: [...regions].sort() };
 }
 
-/** All facets of a story from its loaded items. */
-export function storyFacets(story: Story, items: readonly Item[], outlets: ReadonlyMap<string, Outlet>): StoryFacets {
+/**
+ * All facets of a story from its loaded items. `headlineItems` are the items its headlines come from that are not
+ * among `items`: a paged story is read with its newest items per outlet, and its headlines may come from older ones.
+ */
+export function storyFacets(
+  story: Story,
+  items: readonly Item[],
+  outlets: ReadonlyMap<string, Outlet>,
+  headlineItems: readonly Item[] = [],
+): StoryFacets {
   const outletIds = storyOutletIds(story, items);
   const languages = new Set(items.map((i) => itemLanguage(i, outlets.get(i.outletId))));
-  return { outletIds, ...outletFacets(outletIds, outlets), languages: [...languages].sort(), itemCount: items.length, headlines: storyHeadlines(story, items, outlets) };
+  // A runaway story is read with its shown items only: its size comes from the story.
+  const itemCount = story.itemCount ?? (story.shownItemIds ? story.itemIds.length : items.length);
+  return { outletIds, ...outletFacets(outletIds, outlets), languages: [...languages].sort(), itemCount, headlines: storyHeadlines(story, items, headlineItems, outlets) };
+}
+
+/**
+ * Ids of the items a story's stored headlines come from that are not among `loaded`, and that may still be in the
+ * story: a paged story's members beyond those it shows (all of them are in `itemIds` when the story was read whole;
+ * a listed paged story names only its shown items, so its record is trusted). An unpaged story's items are all
+ * loaded: a pick outside them has left the story.
+ */
+export function headlineItemIdsOutside(story: Story, loaded: ReadonlySet<string>): string[] {
+  const paged = story.shownItemIds !== undefined || story.itemCount !== undefined;
+  if (!paged || !story.headlines) return [];
+  const members = story.shownItemIds ? new Set(story.itemIds) : undefined;
+  return [...new Set(Object.values(story.headlines).map((h) => h.itemId))].filter((id) => !loaded.has(id) && (!members || members.has(id)));
 }
 
 // The record's picks of items still in the story, then picks made the way the group stage makes them for the
 // languages left (the grouping scores are not at hand here: the story's own headline counts as the central item).
-function storyHeadlines(story: Story, items: readonly Item[], outlets: ReadonlyMap<string, Outlet>): Record<string, ReaderHeadline> {
-  const byId = new Map(items.map((i) => [i.id, i]));
+function storyHeadlines(story: Story, items: readonly Item[], headlineItems: readonly Item[], outlets: ReadonlyMap<string, Outlet>): Record<string, ReaderHeadline> {
+  const byId = new Map([...headlineItems, ...items].map((i) => [i.id, i]));
   const out: Record<string, ReaderHeadline> = {};
   const add = (lang: string, headline: string, item: Item) => {
     out[lang] = { headline, standfirst: standfirstOf(item.summary, headline) ?? null, itemId: item.id };
@@ -165,10 +191,17 @@ export function storySummary(story: Story, facets: StoryFacets, baseUrl: string,
   return summaryOf(story, facets, baseUrl, reader, (h) => ({ headline: h.headline, itemId: h.itemId }));
 }
 
-/** A story's page: its summary with every language's standfirst, its perspectives and coverage. */
-export function storyDetail(story: Story, items: readonly Item[], outlets: ReadonlyMap<string, Outlet>, baseUrl: string, reader: Reader): StoryDetail {
+/** The body of `GET /stories/{id}` and of the story page: its summary with every language's standfirst, its perspectives and coverage. */
+export function storyDetail(
+  story: Story,
+  items: readonly Item[],
+  outlets: ReadonlyMap<string, Outlet>,
+  baseUrl: string,
+  reader: Reader,
+  headlineItems: readonly Item[] = [],
+): StoryDetail {
   return {
-    ...summaryOf(story, storyFacets(story, items, outlets), baseUrl, reader, (h) => h),
+    ...summaryOf(story, storyFacets(story, items, outlets, headlineItems), baseUrl, reader, (h) => h),
     perspectives: perspectives(items, outlets),
     coverage: coverage(story, items, outlets),
   };
@@ -230,6 +263,7 @@ export function perspectives(items: readonly Item[], outlets: ReadonlyMap<string
         id: i.id,
         title: i.title,
         author: i.author?.trim() || null,
+        byline: bylineOf(i.author, o) ?? null,
         link: i.url ?? null,
         excerpt: i.summary ? excerpt(i.summary) : null,
         language: langs[n]!,

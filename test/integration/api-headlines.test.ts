@@ -87,6 +87,12 @@ describe.each(BACKENDS)('headlines per language on the sample day ($name)', (bac
     expect(feed.items.find((i) => i.id === mali.id)).toMatchObject({ title: fr.headline, language: 'fr' });
     const rss = await new Parser().parseString(await (await app.request('/feed.xml?limit=100', { headers: { 'accept-language': 'fr' } })).text());
     expect(rss.items.find((i) => i.guid?.endsWith(mali.id))?.title).toBe(fr.headline);
+    // The reader site's story page and front page headline the story the same way.
+    const h1 = async (path: string) => /<h1 id="story-title" lang="(\w+)"[^>]*>([^<]*)<\/h1>/.exec(await (await app.request(path)).text())?.slice(1);
+    const escaped = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+    expect(await h1(`/s/${mali.id}?lang=en`)).toEqual(['en', escaped(en.headline)]);
+    expect(await h1(`/s/${mali.id}?lang=fr`)).toEqual(['fr', escaped(fr.headline)]);
+    expect(await (await app.request('/?lang=fr')).text()).toContain(escaped(fr.headline));
   });
 
   it('follows Accept-Language when there is no lang, then the desk language, varying the cached answer', async () => {
@@ -113,7 +119,7 @@ describe.each(BACKENDS)('headlines per language on the sample day ($name)', (bac
     const body = storyDetailSchema.parse(await (await frDesk.request(`/stories/${mali.id}`)).json());
     expect(body.headlineLanguage).toBe('fr');
     const edited: Story = { ...mali, headline: 'France leaves Mali', summary: 'Written at the desk.', headlineByEditor: true, version: mali.version + 1 };
-    await db.store.putStory(edited, mali.version);
+    await db.store.putStory(edited, mali);
     const enDesk = createApp({ store: db.store, config: { publish, stage: 'test' }, log: silentLogger, cache: false });
     const en = storyDetailSchema.parse(await (await enDesk.request(`/stories/${mali.id}`)).json());
     expect(en).toMatchObject({ headline: 'France leaves Mali', summary: 'Written at the desk.', headlineLanguage: 'en' });

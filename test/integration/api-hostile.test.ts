@@ -6,7 +6,7 @@ import { editorRoutes } from '../../lib/api/editor.ts';
 import { SESSION_COOKIE } from '../../lib/api/editor-pages.tsx';
 import { problemSchema } from '../../lib/api/schemas.ts';
 import { csrfToken, newEditorKey } from '../../lib/editor/auth.ts';
-import { DynamoEditorStore } from '../../lib/editor/store.ts';
+import { createEditorStore } from '../../lib/editor/store.ts';
 import { silentLogger } from '../../lib/log.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
 import { seedDesk } from './editor-fixtures.ts';
@@ -33,7 +33,7 @@ describe.each(BACKENDS)('API under hostile requests ($name)', (backend) => {
   beforeAll(async () => {
     db = await openTestDb(backend);
     await seedDesk(db.store);
-    const editorStore = new DynamoEditorStore(db.client, db.table);
+    const editorStore = createEditorStore({ client: db.client, table: db.table });
     const admin = newEditorKey('Ada Admin', 'admin', PEPPER, new Date().toISOString());
     await editorStore.putKey(admin.record);
     adminKey = admin.key;
