@@ -169,6 +169,7 @@ export function createApp(deps: AppDeps): Hono {
       feedUrl: `${b}${path}${new URL(c.req.url).search}`,
       nextUrl: page.nextCursor ? pageUrl(b, path, c.req.url, page.nextCursor) : undefined,
       language: query.lang?.length === 1 ? query.lang[0] : undefined,
+      readerLanguage: reader.languages[0] !== reader.desk ? reader.languages[0] : undefined,
       updatedAt: page.stories[0]?.story.updatedAt ?? now().toISOString(),
     };
     return path === '/feed.json' ? jsonFeed(meta, stories) : rssFeed(meta, stories);

@@ -108,6 +108,15 @@ describe.each(BACKENDS)('headlines per language on the sample day ($name)', (bac
     const again = await app.request(`/stories/${mali.id}`, { headers: { 'accept-language': 'fr', 'if-none-match': fr.res.headers.get('etag')! } });
     expect(again.status).toBe(304);
     expect((await app.request(`/stories/${mali.id}`, { headers: { 'if-none-match': fr.res.headers.get('etag')! } })).status).toBe(200);
+    // A feed read in French links to the story pages in French and writes its attributions in French.
+    const feed = jsonFeedSchema.parse(await (await app.request('/feed.json?limit=100', { headers: { 'accept-language': 'fr-CA,fr;q=0.9' } })).json());
+    const entry = feed.items.find((i) => i.id === mali.id)!;
+    expect(entry).toMatchObject({ title: fr.body.headline, language: 'fr' });
+    expect(entry.url).toMatch(new RegExp(`/s/${mali.id}/[a-z0-9-]+\\?lang=fr$`));
+    expect(entry.content_text).toMatch(/a (déclaré|rapporté)/);
+    const english = jsonFeedSchema.parse(await (await app.request('/feed.json?limit=100')).json()).items.find((i) => i.id === mali.id)!;
+    expect(english.url).not.toContain('?lang=');
+    expect(english.content_text).not.toMatch(/a (déclaré|rapporté)/);
     // An explicit lang wins over Accept-Language, and then the answer does not vary with it.
     const explicit = await detail('?lang=en', { 'accept-language': 'fr' });
     expect(explicit.body.headlineLanguage).toBe('en');

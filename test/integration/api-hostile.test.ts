@@ -202,6 +202,40 @@ describe.each(BACKENDS)('API under hostile requests ($name)', (backend) => {
     expect(problemSchema.parse(await res.json()).detail).toBe('Invalid query: limit: Stories per page, 1–100. (got "0x10")');
   });
 
+  it('answers hostile queries on the reader pages with an HTML page, never a 500', async () => {
+    // The pages are routed like the API, from their documentation.
+    expect(routes.filter((r) => r.method === 'GET').map((r) => r.path)).toEqual(expect.arrayContaining(['/', '/s/:id', '/s/:id/:slug']));
+    const bogusCursor = Buffer.from(JSON.stringify({ s: Buffer.from('{"pk":{"N":"x"}}').toString('base64url'), f: 'x' })).toString('base64url');
+    const queries = [
+      `q=${'q'.repeat(300)}`,
+      `cursor=${'c'.repeat(2000)}`,
+      `cursor=${bogusCursor}`,
+      'region=mars',
+      'lang=%FF',
+      'lang=EN',
+      `lang=${'fr,'.repeat(30)}en`,
+      'hl=de',
+      '%FF=1',
+      `${'k'.repeat(5000)}=1`,
+      'region=europe&region=africa',
+      Array.from({ length: 2000 }, (_, i) => `p${i}=1`).join('&'),
+    ];
+    const bad: string[] = [];
+    for (const path of ['/', '/s/s_kenya', '/s/s_kenya/slug']) {
+      for (const q of queries) {
+        const res = await app.request(`${path}?${q}`, { headers: { accept: 'text/html' } });
+        const body = await res.text();
+        const ok = res.status === 200 || (res.status === 400 && body.includes('<h1 id="error-title">'));
+        if (!ok || !res.headers.get('content-type')?.startsWith('text/html')) bad.push(`${path}?${q.slice(0, 40)}: ${res.status} ${body.slice(0, 100)}`);
+      }
+    }
+    expect(bad).toEqual([]);
+    // What was wrong is said on the page, cut short.
+    const res = await app.request(`/?region=mars`);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('region: Outlet regions');
+  });
+
   it('treats a hostile Accept-Language as a hint, never an error, and refuses a malformed lang', async () => {
     const values = [`${'fr-FR,'.repeat(2000)}en`, '*;q=abc', 'ü-ß, äö;q=0.5', ';;;,,,q=1', `${'x'.repeat(8000)}`, 'en;q=1e309, fr;q=-1, de;q=NaN'];
     for (const path of ['/stories', '/stories/s_kenya', '/feed.json', '/feed.xml']) {
