@@ -34,6 +34,8 @@ export interface AppDeps {
   now?: () => Date;
   /** Public base URL for absolute links in bodies and feeds (e.g. `https://api.roundup.news`); defaults to the request origin. */
   publicUrl?: string;
+  /** Build links from `X-Forwarded-Host` when `publicUrl` is unset (behind CloudFront's viewer-host function). */
+  trustForwardedHost?: boolean;
   /** Response cache tuning; `false` turns it off (tests that write between requests). */
   cache?: Partial<ResponseCacheOptions> | false;
   /** How long outlet metadata is kept in the process before it is re-read (default 60 s). */
@@ -65,7 +67,8 @@ export function createApp(deps: AppDeps): Hono {
     deps.cache === false
       ? undefined
       : new ResponseCache({ ...DEFAULT_CACHE, ...deps.cache }, () => changeMarker(deps.store), deps.log);
-  const base = (c: Context) => deps.publicUrl?.replace(/\/+$/, '') ?? new URL(c.req.url).origin;
+  const base = (c: Context) =>
+    deps.publicUrl?.replace(/\/+$/, '') ?? (deps.trustForwardedHost ? forwardedOrigin(c) : undefined) ?? new URL(c.req.url).origin;
 
   const app = new Hono();
   app.onError((err, c) => {
@@ -233,6 +236,15 @@ async function changeMarker(store: StoryReader): Promise<string> {
   const page = await store.listStories({ limit: 1 });
   const s = page.items[0];
   return s ? `${s.updatedAt}#${s.id}#${s.version}` : '';
+}
+
+/** A host name with an optional port: anything else in X-Forwarded-Host is ignored. */
+const HOST = /^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?(?::\d{1,5})?$/i;
+
+/** `https://<X-Forwarded-Host>` when the header holds one well-formed host (the first, if a proxy chain added more). */
+function forwardedOrigin(c: Context): string | undefined {
+  const host = c.req.header('x-forwarded-host')?.split(',')[0]?.trim();
+  return host && HOST.test(host) ? `https://${host.toLowerCase()}` : undefined;
 }
 
 function pageUrl(base: string, path: string, requestUrl: string, cursor: string): string {

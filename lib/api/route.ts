@@ -84,7 +84,8 @@ export function publicRoutes(
         return r;
       };
       if (!cache) return send(c, await compute());
-      const key = negotiated ? `${cacheKey(c)}#${acceptedLanguagesOf(acceptLanguage).join(',')}` : cacheKey(c);
+      const plain = cacheKey(c, opts.base(c));
+      const key = negotiated ? `${plain}#${acceptedLanguagesOf(acceptLanguage).join(',')}` : plain;
       return send(c, await cache.get(key, compute));
     };
     const pageError = doc.page ? opts.pageError : undefined;
@@ -107,13 +108,15 @@ export function publicRoutes(
 const LANG_PARAM = /[?&]lang=/;
 
 /**
- * Response-cache key of a request: the same query in any parameter order is the same entry; the origin is part of the
- * key because bodies embed absolute links. Runs on every request, so the common no-query case skips URL parsing.
+ * Response-cache key of a request: the same query in any parameter order is the same entry; the link base is part of
+ * the key because bodies embed absolute links (so a request forging X-Forwarded-Host only ever gets, and fills,
+ * entries of its own host). Runs on every request, so the common no-query case skips URL parsing.
  */
-export function cacheKey(c: Context): string {
+export function cacheKey(c: Context, base: string): string {
+  const path = c.req.path;
   const raw = c.req.url;
   const q = raw.indexOf('?');
-  if (q < 0) return raw;
+  if (q < 0) return `${base}${path}`;
   const params = raw.slice(q + 1).split('&').filter(Boolean).sort();
-  return `${raw.slice(0, q)}?${params.join('&')}`;
+  return `${base}${path}?${params.join('&')}`;
 }
