@@ -17,6 +17,7 @@ import {
   storyDetailSchema,
   storyListSchema,
 } from '../../lib/api/schemas.ts';
+import { standfirstOf } from '../../lib/group/headlines.ts';
 import { silentLogger } from '../../lib/log.ts';
 import { StorySearch } from '../../lib/search/story-search.ts';
 import { storyPagePath } from '../../lib/site/urls.ts';
@@ -520,7 +521,14 @@ describe('public API on dynalite', () => {
     expect(mali.content_html).toContain('said <span class="person">François Brousseau</span> in <cite>Le Devoir</cite> (Montreal).');
     expect(mali.content_html).toContain('<span class="q" lang="fr" dir="ltr">Les derniers soldats français');
     expect(mali.authors.map((a) => a.name)).toEqual(['Le Devoir', 'Le Monde', 'BBC News']);
-    expect(mali.language).toBe('fr');
+    // The desk's language (English) by default: the story has an English article, so its title leads the entry.
+    expect(mali.language).toBe('en');
+    expect(mali.title).toBe('BBC News on mali');
+    const fr = jsonFeedSchema.parse(await (await get('/feed.json?limit=10&lang=fr')).json()).items[0]!;
+    // The standfirst: the article's summary in whole sentences up to 300 characters.
+    expect(fr).toMatchObject({ id: 'mali', title: 'La France quitte le Mali', language: 'fr', summary: standfirstOf(LONG_SUMMARY) });
+    expect(fr.summary!.length).toBeLessThanOrEqual(300);
+    expect(LONG_SUMMARY.startsWith(fr.summary!)).toBe(true);
     const next = await get(feed.next_url!.replace('https://api.roundup.test', ''));
     const page2 = jsonFeedSchema.parse(await next.json());
     expect(page2.items.map((i) => i.id)).toEqual(expectedPublic().slice(10, 20));
@@ -536,7 +544,7 @@ describe('public API on dynalite', () => {
       mkItem('hostile', 'bbc', { title: 'Tom & Jerry <script>alert(1)</script>', summary: 'Quotes "double" and \'single\' ]]> \u0001 end' }),
       mkItem('hostile', 'le-monde'),
     ];
-    await seedStory(db.store, { id: 'hostile', updatedAt: t(6000), headline: 'A <b>bold</b> & "quoted" claim]]>\u0007', label: 'x & y' }, hostileItems, seeded);
+    await seedStory(db.store, { id: 'hostile', updatedAt: t(6000), headline: 'A <b>bold</b> & "quoted" claim]]>\u0007', headlineByEditor: true, label: 'x & y' }, hostileItems, seeded);
     const res = await get('/feed.xml?limit=5');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/rss+xml; charset=utf-8');
