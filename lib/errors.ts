@@ -53,3 +53,10 @@ export class ConfigError extends RoundupError {
     super('config', message, options);
   }
 }
+
+/** A file given as input is missing, unreadable or not what it should be (CLI exit status 3). */
+export class InputError extends RoundupError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('input', message, options);
+  }
+}

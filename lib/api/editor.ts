@@ -6,8 +6,9 @@ import en from 'zod/v4/locales/en.js';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
-import type { Item, Membership, Outlet, Story } from '../types.ts';
-import { fromOpml } from '../outlets/opml.ts';
+import type { Item, Membership, Story } from '../types.ts';
+import type { AddressPolicy } from '../ingest/address-guard.ts';
+import { outletsForImport } from '../outlets/import.ts';
 import { registerOutlets } from '../outlets/register.ts';
 import { EditorActions } from '../editor/actions.ts';
 import { bearerKey, newEditorKey, parseKey, requireRole, verifyKey, type Actor, type EditorKeyRecord, type EditorRole } from '../editor/auth.ts';
@@ -29,6 +30,8 @@ export interface EditorDeps {
   publish: PublicationPolicy;
   now?: () => Date;
   review?: Partial<ReviewOptions>;
+  /** Which feed hosts an OPML import may register (default: public addresses only). */
+  importAddresses?: AddressPolicy;
 }
 
 /** Shared services of the API and page routes. */
@@ -294,13 +297,8 @@ export function editorRoutes(deps: EditorDeps): Hono<EditorEnv> {
   desk.post('/outlets', admin, async (c) => {
     const text = await c.req.text();
     if (!text.trim()) throw new ValidationError('Send an OPML document as the request body', ['body']);
-    let outlets: Outlet[];
-    try {
-      outlets = fromOpml(text);
-    } catch (err) {
-      throw new ValidationError(`Not a readable OPML document: ${(err as Error).message}`, ['body'], { cause: err });
-    }
-    if (outlets.length === 0) throw new ValidationError('The OPML document lists no feeds', ['body']);
+    // Checked whole before anything is written: feed URLs (http/https, no private hosts), ids, homepages.
+    const outlets = outletsForImport(text, deps.importAddresses ?? { allowPrivateNetwork: false });
     const written = await registerOutlets(deps.store, outlets, svc.deps.now().toISOString());
     deps.log.info('outlets imported', { outlets: outlets.length, outletsWritten: written.outlets, feedsAdded: written.feeds, by: c.get('actor').keyId });
     return c.json({ outlets: outlets.length, feeds: outlets.reduce((n, o) => n + o.feeds.length, 0), outletsWritten: written.outlets, feedsAdded: written.feeds });

@@ -60,7 +60,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.stdout(HELP);
     return 0;
   }
-  const db = await openDb(io, { dataDir: values.data, aws: values.aws });
+  const db = await openDb(io, { command: 'feeds', dataDir: values.data, aws: values.aws });
   try {
     let feeds = (await db.store.listFeeds()).sort((a, b) => a.feedId.localeCompare(b.feedId));
     if (values.failing) feeds = feeds.filter((f) => f.errorClass);
