@@ -510,7 +510,7 @@ const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const LANGUAGE = /^[a-z]{2,3}$/;
 
 // Dotted host names only (domains or IPv4): catches typos such as `https:/example.com` or `http://localhost`.
-const httpUrl = z.url({ protocol: /^https?$/, hostname: /^(?:[a-z0-9-]+\.)+[a-z0-9-]+$/i });
+const httpUrl = z.url({ protocol: /^https?$/, hostname: /^(?:[a-z0-9-]+\.)+[a-z0-9-]+$/i, error: 'not an http(s) URL with a dotted host name' });
 
 /** Options for {@link validateOutlets}. */
 export interface ValidateOptions {
