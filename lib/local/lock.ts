@@ -207,7 +207,11 @@ export async function acquireDataLock<T>(
   }
 }
 
-/** Per-folder identity: claims and leases of the folder's processes are owned under `local-<id>-`. */
+/**
+ * Per-folder identity. The folder's processes own claims and leases as `local-<id>-<role>`, the same across
+ * restarts: only one process holds the folder at a time, so whatever that owner holds when a new process takes
+ * the folder was left by a dead one, and is released at once.
+ */
 export interface FolderIdentity {
   id: string;
   /** Feed list the last stack on the folder registered, so `ingest --once` can serve the samples again. */
@@ -236,8 +240,8 @@ export function saveFolderIdentity(dataDir: string, identity: FolderIdentity): v
   renameSync(scratch(path, JSON.stringify(identity)), path);
 }
 
-/** Prefix of every claim and lease owner of the folder's processes. */
-export const ownerPrefix = (identity: FolderIdentity) => `local-${identity.id}-`;
+/** Roles of the processes that hold a data folder and own claims and leases on its database. */
+export const FOLDER_ROLES = ['stack', 'cli'] as const;
 
-/** A claim/lease owner for one process on the folder. */
-export const folderOwner = (identity: FolderIdentity, role: string) => `${ownerPrefix(identity)}${role}-${randomUUID().slice(0, 8)}`;
+/** The claim/lease owner of the folder's process in `role`. */
+export const folderOwner = (identity: FolderIdentity, role: (typeof FOLDER_ROLES)[number]) => `local-${identity.id}-${role}`;
