@@ -1,6 +1,7 @@
 // CDK app entry (cdk.json "app"): reads and validates context, builds RoundupStack, applies cdk-nag.
 import { App, Validations } from 'aws-cdk-lib';
-import { CONTEXT_KEYS, ConfigError, parseConfig, type RoundupConfig } from './config.ts';
+import { ConfigError } from '../lib/errors.ts';
+import { CONTEXT_KEYS, parseConfig, type RoundupConfig } from './config.ts';
 import { AwsSolutionsChecks } from './nag.ts';
 import { RoundupStack } from './stack.ts';
 

@@ -1,4 +1,5 @@
 // Parses and validates the CDK context (`-c key=value`) into typed RoundupStack configuration.
+import { ConfigError } from '../lib/errors.ts';
 
 /** How stories become public: once enough outlets cover them, or only after an editor approves. */
 export type PublishMode = 'outlets' | 'editor';
@@ -51,13 +52,6 @@ export const CONTEXT_KEYS = [
   'tracing',
 ] as const;
 
-/** Raised with every problem found, so one synth run reports all bad keys at once. */
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid Roundup context:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'ConfigError';
-  }
-}
 
 const RATE = /^rate\((1 (minute|hour|day)|[1-9]\d* (minutes|hours|days))\)$/;
 // Six space-separated fields inside cron(...); EventBridge validates the fields themselves at deploy time.
@@ -123,7 +117,7 @@ export function parseConfig(get: (key: (typeof CONTEXT_KEYS)[number]) => unknown
     problems.push(`tracing: expected true or false, got "${tracingRaw}"`);
   }
 
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ConfigError(`Invalid Roundup context:\n  - ${problems.join('\n  - ')}`, problems);
   return {
     stage,
     schedule,

@@ -78,7 +78,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const res = schema.safeParse(clean, { error: english });
   if (!res.success) {
     const issues = res.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration: ${issues.join('; ')}`);
+    throw new ConfigError(`Invalid configuration: ${issues.join('; ')}`, issues);
   }
   const e = res.data;
   return {

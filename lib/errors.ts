@@ -47,10 +47,13 @@ export class ForbiddenError extends RoundupError {
   }
 }
 
-/** Configuration could not be parsed or is inconsistent; raised at the edge on start-up. */
+/** Configuration (environment or CDK context) could not be parsed or is inconsistent; raised at the edge on start-up. */
 export class ConfigError extends RoundupError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** Every problem found, one per setting, so one run reports all bad settings at once. */
+  readonly problems: string[];
+  constructor(message: string, problems: string[] = [], options?: { cause?: unknown }) {
     super('config', message, options);
+    this.problems = problems;
   }
 }
 

@@ -1,4 +1,5 @@
 // Reader queries over the Store interface: filtered, cursor-paged public story listings and single-story lookups.
+import { foldText } from '../text/fold.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import type { Item, Outlet, Story } from '../types.ts';
@@ -214,9 +215,6 @@ async function loadFacets(deps: QueryDeps, stories: readonly Story[], outlets: R
   for (const s of missing) deps.facets.set(s, storyFacets(s, items.get(s.id) ?? [], outlets));
 }
 
-/** Folds case and accents so `quebec` finds `Québec`. */
-export const fold = (s: string): string => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-
 // Filters answerable from the story record and outlet metadata, run before any item is read.
 function cheapFilter(q: ListQuery, outlets: ReadonlyMap<string, Outlet>): (s: Story) => boolean {
   const tests: ((s: Story) => boolean)[] = [];
@@ -234,9 +232,9 @@ function cheapFilter(q: ListQuery, outlets: ReadonlyMap<string, Outlet>): (s: St
     });
   }
   if (q.q) {
-    const terms = fold(q.q).split(/\s+/u).filter(Boolean);
+    const terms = foldText(q.q).split(/\s+/u).filter(Boolean);
     tests.push((s) => {
-      const text = fold(`${s.label}\n${s.headline}\n${s.summary ?? ''}`);
+      const text = foldText(`${s.label}\n${s.headline}\n${s.summary ?? ''}`);
       return terms.every((t) => text.includes(t));
     });
   }

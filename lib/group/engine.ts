@@ -1,7 +1,7 @@
 // Incremental, time-windowed, explainable story grouping engine with editor constraints (pure: no I/O).
 import { hash48 } from '../ids.ts';
-import { analyzeInto, FeatureBuffer, kindOfKey, newEpoch, type FeatureSpace, type TextOptions } from './text.ts';
-import { Vocabulary } from './index.ts';
+import { analyzeInto, FeatureBuffer, kindOfKey, newEpoch, type FeatureSpace, type TextOptions } from './features.ts';
+import { Vocabulary } from './vocabulary.ts';
 import { emptyOf, grown } from './arrays.ts';
 import { storyLabel, type ProfileEntry } from './label.ts';
 

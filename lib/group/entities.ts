@@ -1,6 +1,6 @@
 // Cross-lingual country entities: CLDR country names (i18n-iso-countries) with derived demonyms, mapped to ISO codes.
 import countries from 'i18n-iso-countries';
-import { foldToken } from './fold.ts';
+import { foldToken } from '../text/fold.ts';
 
 /**
  * Locales whose CLDR names feed the gazetteer. All locales would add rare collisions with common words of

@@ -1,6 +1,6 @@
 // Story labels ("Mali withdrawal") and representative headlines, computed from a story's feature profile.
-import { foldToken } from './fold.ts';
-import type { FeatureKind } from './text.ts';
+import { foldToken } from '../text/fold.ts';
+import type { FeatureKind } from './features.ts';
 
 /** Per-story aggregate of one feature over the story's member items. */
 export interface ProfileEntry {

@@ -4,7 +4,7 @@ import { canonicalEncoding } from './decode.ts';
 import { IngestError } from './errors.ts';
 import { canonicalUrl, formatAuthor, normalizeFeed, parseFeedDate, toPlain } from './normalize.ts';
 import { parseFeed, type ParsedEntry, type ParsedFeed } from './parse.ts';
-import { collapse, htmlToText } from './text.ts';
+import { collapse, htmlToText } from '../text/html.ts';
 
 /** One clause of feedparser's manifest.json. */
 export type Clause =

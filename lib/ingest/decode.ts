@@ -2,7 +2,7 @@
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
 import { DecodeError } from './errors.ts';
-import { demoronize } from './text.ts';
+import { demoronize } from '../text/html.ts';
 
 /** Where the chosen encoding came from. */
 export type EncodingSource = 'bom' | 'http' | 'xml' | 'sniff' | 'detect' | 'fallback';

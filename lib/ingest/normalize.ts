@@ -1,9 +1,9 @@
 // Turns parsed entries into stored items: stable ids, canonical URLs, plain text, dates, language, image.
 import { createHash } from 'node:crypto';
 import type { FeedDef, Item, Outlet } from '../types.ts';
-import { detectLanguage, normalizeLanguageTag } from './language.ts';
+import { detectLanguage, normalizeLanguageTag } from '../text/language.ts';
 import type { ParsedEntry, ParsedFeed, TextKind } from './parse.ts';
-import { firstImageSrc, htmlToText, plainText } from './text.ts';
+import { firstImageSrc, htmlToText, plainText } from '../text/html.ts';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 22);
 
@@ -161,7 +161,7 @@ export function normalizeFeed(parsed: ParsedFeed, ctx: NormalizeContext): Item[]
       normalizeLanguageTag(e.language) ??
       feedLang ??
       (outletLangs.length === 1 ? outletLangs[0] : undefined) ??
-      detectLanguage(`${title}. ${summary ?? ''}`, outletLangs) ??
+      detectLanguage(`${title}. ${summary ?? ''}`, { candidates: outletLangs }) ??
       outletLangs[0] ??
       'und';
     const image = imageUrl(e, url ?? ctx.feedUrl);

@@ -4,7 +4,7 @@ import { escapeXml } from '../../lib/api/feeds.ts';
 import { ResponseCache, acceptsGzip, etagMatches, rendered } from '../../lib/api/http.ts';
 import { listQuerySchema, parseQuery } from '../../lib/api/params.ts';
 import { isPublic } from '../../lib/api/publication.ts';
-import { fold } from '../../lib/api/queries.ts';
+import { foldText } from '../../lib/text/fold.ts';
 import { REGIONS, UNKNOWN_COUNTRY, UNKNOWN_REGION } from '../../lib/api/vocabulary.ts';
 import { EXCERPT_MAX, excerpt } from '../../lib/api/views.ts';
 import { ValidationError } from '../../lib/errors.ts';
@@ -133,7 +133,7 @@ describe('vocabulary', () => {
   });
 
   it('folds case and accents for search', () => {
-    expect(fold('Québec ÉLYSÉE')).toBe('quebec elysee');
+    expect(foldText('Québec ÉLYSÉE')).toBe('quebec elysee');
   });
 });
 

@@ -1,6 +1,6 @@
 // Tests of the grouping vocabulary: document frequencies, O(1) posting removal and bounded decay.
 import { describe, expect, it } from 'vitest';
-import { Vocabulary, type PostingEntry } from '../../lib/group/index.ts';
+import { Vocabulary, type PostingEntry } from '../../lib/group/vocabulary.ts';
 
 const entry = (slot: number): PostingEntry => ({ slot, w: slot / 2, pi: -1, ti: -1 });
 const slots = (v: Vocabulary<PostingEntry>, id: number): number[] =>

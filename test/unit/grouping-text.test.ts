@@ -1,7 +1,9 @@
 // Tests of the grouping engine's text layer: folding, multilingual stems and stop words, cross-lingual entities.
 import { describe, expect, it } from 'vitest';
-import { foldToken } from '../../lib/group/fold.ts';
-import { analyze, detectLanguage, slugText, stem, type TextOptions } from '../../lib/group/text.ts';
+import { analyze, slugText, type TextOptions } from '../../lib/group/features.ts';
+import { foldText, foldToken } from '../../lib/text/fold.ts';
+import { detectLanguage, languageOf } from '../../lib/text/language.ts';
+import { stem } from '../../lib/text/stem.ts';
 import { countryOfAbbreviation, countryOfPhrase, countryOfToken } from '../../lib/group/entities.ts';
 
 const OPTS: TextOptions = {
@@ -42,7 +44,14 @@ describe('multilingual tokens', () => {
     expect(stem('withdrawals', 'xx')).toBe('withdr');
     expect(detectLanguage('Le président annonce le retrait des soldats français du pays')).toBe('fr');
     expect(detectLanguage('The president announces the withdrawal of the soldiers from the country')).toBe('en');
-    expect(detectLanguage('anything', 'fr-CA')).toBe('fr');
+    expect(languageOf('anything', 'fr-CA')).toBe('fr');
+    expect(languageOf('The president announces the withdrawal of the soldiers', 'eng')).toBe('en');
+    expect(languageOf('Mali', undefined)).toBe('und');
+    expect(detectLanguage('انسحاب القوات الفرنسية من مالي', { candidates: ['en', 'fr', 'ar'] })).toBe('ar');
+  });
+
+  it('folds running text as it folds tokens, keeping punctuation', () => {
+    expect(foldText('Retrait du Mali: l’armée française, Straße — بِسْمِ')).toBe('retrait du mali: l’armee francaise, strasse — بسم');
   });
 
   it('keeps numbers and entities as their own signals', () => {

@@ -1,9 +1,9 @@
 // Normalization: stable ids, canonical URLs, plain text, authors, languages, dates, images.
 import { describe, expect, it } from 'vitest';
 import { canonicalUrl, formatAuthor, normalizeFeed, parseFeedDate, type NormalizeContext } from '../../lib/ingest/normalize.ts';
-import { normalizeLanguageTag } from '../../lib/ingest/language.ts';
+import { normalizeLanguageTag } from '../../lib/text/language.ts';
 import type { ParsedEntry, ParsedFeed } from '../../lib/ingest/parse.ts';
-import { htmlToText } from '../../lib/ingest/text.ts';
+import { htmlToText } from '../../lib/text/html.ts';
 
 const NOW = '2026-11-26T10:00:00.000Z';
 const ctx = (over: Partial<NormalizeContext> = {}): NormalizeContext => ({

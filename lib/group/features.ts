@@ -1,8 +1,7 @@
 // Multilingual text analysis: language, tokens, stop words, stems, entities and numbers as weighted features.
-import snowball, { type Stemmer } from 'snowball-stemmers';
-import stopwordsJson from 'stopwords-iso' with { type: 'json' };
-import { franc } from 'franc-min';
-import { foldToken } from './fold.ts';
+import { foldToken } from '../text/fold.ts';
+import { languageOf } from '../text/language.ts';
+import { stem, stopwords } from '../text/stem.ts';
 import { emptyOf, grown } from './arrays.ts';
 import { countryOfAbbreviation, countryOfName, countryOfToken, MAX_NAME_TOKENS, phraseLengths } from './entities.ts';
 
@@ -152,110 +151,8 @@ export interface TextOptions {
 /** Learned capitalization evidence: folded token → (capitalized mid-sentence) − (lower-case) occurrences. */
 export type ProperLexicon = Map<string, number>;
 
-/** Snowball algorithm per ISO 639-1 code. */
-const SNOWBALL: Record<string, string> = {
-  en: 'english', fr: 'french', es: 'spanish', de: 'german', pt: 'portuguese', it: 'italian', ar: 'arabic',
-  nl: 'dutch', ru: 'russian', sv: 'swedish', da: 'danish', no: 'norwegian', nb: 'norwegian', nn: 'norwegian',
-  fi: 'finnish', ro: 'romanian', tr: 'turkish', ca: 'catalan', hu: 'hungarian', cs: 'czech', eu: 'basque',
-  ga: 'irish', hy: 'armenian', sl: 'slovene', ta: 'tamil',
-};
-/** franc's ISO 639-3 answers mapped back to 639-1 (franc-min knows the 82 most spoken languages). */
-const FRANC_TO_ISO1: Record<string, string> = {
-  eng: 'en', fra: 'fr', spa: 'es', deu: 'de', por: 'pt', ita: 'it', arb: 'ar', nld: 'nl', rus: 'ru', swe: 'sv',
-  dan: 'da', nob: 'no', fin: 'fi', ron: 'ro', tur: 'tr', cat: 'ca', hun: 'hu', ces: 'cs', pol: 'pl', ukr: 'uk',
-};
-const FRANC_ONLY = Object.keys(FRANC_TO_ISO1);
-/** stopwords-iso ships as a JSON main entry, imported as a JSON module. */
-const stopwordsIso = stopwordsJson as unknown as Record<string, string[]>;
-/** Languages whose stop words are all applied when the language is unknown. */
-const CORE_LANGS = ['en', 'fr', 'es', 'de', 'pt', 'it', 'ar'];
-
-const stemmers = new Map<string, Stemmer | null>();
-const stemCaches = new Map<string, Map<string, string>>();
-const stopSets = new Map<string, Set<string>>();
-
-function stemmerFor(lang: string): Stemmer | null {
-  let s = stemmers.get(lang);
-  if (s === undefined) {
-    const algo = SNOWBALL[lang];
-    s = algo ? snowball.newStemmer(algo) : null;
-    stemmers.set(lang, s);
-  }
-  return s;
-}
-
-/**
- * Stem of a folded token in a language. Unknown Latin-script languages fall back to a 6-letter prefix, a
- * crude but language-neutral stemmer; other scripts keep the token. Memoized (bounded) since headline
- * vocabulary repeats heavily and Snowball in JS is the costliest step.
- */
-export function stem(folded: string, lang: string): string {
-  let cache = stemCaches.get(lang);
-  if (!cache) stemCaches.set(lang, (cache = new Map()));
-  const hit = cache.get(folded);
-  if (hit !== undefined) return hit;
-  const s = stemmerFor(lang);
-  let out: string;
-  if (s) out = s.stem(folded) || folded;
-  else if (/^[a-z0-9]+$/u.test(folded)) out = folded.length > 6 ? folded.slice(0, 6) : folded;
-  else out = folded;
-  if (cache.size > 200_000) cache.clear();
-  cache.set(folded, out);
-  return out;
-}
-
-/** Folded stop words of a language (stopwords-iso); the union of the core languages for `und`. */
-export function stopwords(lang: string): Set<string> {
-  let set = stopSets.get(lang);
-  if (set) return set;
-  const lists = stopwordsIso;
-  const langs = lang === 'und' ? CORE_LANGS : [lang];
-  set = new Set<string>();
-  for (const l of langs) {
-    for (const w of lists[l] ?? []) set.add(foldToken(w));
-    for (const w of calendarWords(l)) set.add(w);
-  }
-  stopSets.set(lang, set);
-  return set;
-}
-
-/**
- * Folded names of the weekdays and months in a language, from the runtime's CLDR data (Intl). They say when,
- * not what: "Monday" or "juin" shared by two headlines is no evidence of one story, and on a news day they
- * are common enough to glue unrelated items together.
- */
-export function calendarWords(lang: string): string[] {
-  const out: string[] = [];
-  try {
-    const day = new Intl.DateTimeFormat(lang, { weekday: 'long', timeZone: 'UTC' });
-    const month = new Intl.DateTimeFormat(lang, { month: 'long', timeZone: 'UTC' });
-    for (let i = 0; i < 7; i++) out.push(day.format(Date.UTC(2024, 0, 1 + i)));
-    for (let m = 0; m < 12; m++) out.push(month.format(Date.UTC(2024, m, 15)));
-  } catch {
-    return []; // a tag the runtime does not know
-  }
-  // Multi-word forms are not single tokens; folded like the text they are compared with.
-  return out.filter((w) => !/\s/u.test(w)).map((w) => foldToken(w));
-}
-
-/** Normalized primary subtags of given language tags (a handful of distinct values: `en`, `fr-CA`, …). */
-const givenLangs = new Map<string, string>();
-
-/** Primary language subtag: the given one normalized, else detected with franc-min, else `und`. */
-export function detectLanguage(text: string, given?: string): string {
-  if (given) {
-    let primary = givenLangs.get(given);
-    if (primary === undefined) {
-      primary = given.toLowerCase().split(/[-_]/u)[0] ?? '';
-      if (!/^[a-z]{2,3}$/u.test(primary) || primary === 'und') primary = '';
-      if (givenLangs.size < 1000) givenLangs.set(given, primary);
-    }
-    if (primary) return primary;
-  }
-  if (/[\u0600-\u06FF]/u.test(text)) return 'ar';
-  const code = franc(text, { only: FRANC_ONLY, minLength: 12 });
-  return FRANC_TO_ISO1[code] ?? 'und';
-}
+/** Languages the grouping engine detects among when an item declares none (Arabic script is told directly). */
+const DETECTABLE = ['en', 'fr', 'es', 'de', 'pt', 'it', 'ar', 'nl', 'ru', 'sv', 'da', 'nb', 'fi', 'ro', 'tr', 'ca', 'hu', 'cs', 'pl', 'uk'];
 
 /**
  * Tokens of the text being analysed, as parallel arrays reused across calls (no object per token: this runs
@@ -421,7 +318,7 @@ export function analyzeInto(
   buf: FeatureBuffer,
   url?: string,
 ): string {
-  const lang = detectLanguage(summary ? `${title} ${summary}` : title, givenLang);
+  const lang = languageOf(summary ? `${title} ${summary}` : title, givenLang, { candidates: DETECTABLE, minLength: 12 });
   buf.begin();
   addText(title, lang, opts.titleWeight, true, opts, space, buf);
   if (summary) addText(summary, lang, 1, false, opts, space, buf);
