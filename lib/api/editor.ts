@@ -7,7 +7,7 @@ import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import type { Item, Membership, Story } from '../types.ts';
-import type { AddressPolicy } from '../ingest/address-guard.ts';
+import type { AddressPolicy } from '../addresses.ts';
 import { outletsForImport } from '../outlets/import.ts';
 import { registerOutlets } from '../outlets/register.ts';
 import { EditorActions } from '../editor/actions.ts';

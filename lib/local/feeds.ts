@@ -1,7 +1,7 @@
 // The `--feeds` choice of `roundup start` and `roundup ingest --once`: the samples, the built-in list or an OPML file.
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.ts';
-import type { AddressPolicy } from '../ingest/address-guard.ts';
+import type { AddressPolicy } from '../addresses.ts';
 import { outletsForImport } from '../outlets/import.ts';
 import { fromOpml } from '../outlets/opml.ts';
 import { DEFAULT_OUTLETS } from '../outlets/registry.ts';

@@ -1,9 +1,9 @@
 // Outlets for import (CLI `outlets import`, `--feeds FILE`, admin `POST /editor/api/outlets`): read and checked first.
 import { ValidationError } from '../errors.ts';
-import type { AddressPolicy } from '../ingest/address-guard.ts';
+import type { AddressPolicy } from '../addresses.ts';
 import type { Outlet } from '../types.ts';
 import { OpmlError, readOpml } from './opml.ts';
-import { validateOutlets } from './registry.ts';
+import { validateOutlets } from './validate.ts';
 
 /** Most problems one refusal lists. */
 const MAX_PROBLEMS = 50;

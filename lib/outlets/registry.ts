@@ -1,17 +1,9 @@
-// Curated default list of international outlets and their public feeds, with lookup and validation helpers.
-import countries from 'i18n-iso-countries';
-import { z } from 'zod';
-import { urlAddressProblem, type AddressPolicy } from '../ingest/address-guard.ts';
+// Curated default list of international outlets and their public feeds, with lookup helpers.
 import type { FeedDef, Outlet } from '../types.ts';
-import { UNKNOWN_COUNTRY, UNKNOWN_REGION } from './register.ts';
 
-/** Continent-level regions an outlet may belong to (where the newsroom is, not what it covers). */
-export const REGIONS = ['africa', 'americas', 'asia', 'europe', 'middle-east', 'oceania'] as const;
-
-/** One of {@link REGIONS}. */
-export type Region = (typeof REGIONS)[number];
-
-export { UNKNOWN_COUNTRY, UNKNOWN_REGION };
+export { UNKNOWN_COUNTRY, UNKNOWN_REGION } from './register.ts';
+// Validation lives apart (no registry data in the bundles that only validate); re-exported for the registry's users.
+export { REGIONS, validateOutlets, type Region, type ValidateOptions } from './validate.ts';
 
 type FeedSpec = [slug: string, url: string, title?: string, language?: string];
 
@@ -503,99 +495,4 @@ export interface FeedWithOutlet {
 /** Flattens outlets to one entry per feed, in registry order. */
 export function feedsOf(outlets: readonly Outlet[] = DEFAULT_OUTLETS): FeedWithOutlet[] {
   return outlets.flatMap((outlet) => outlet.feeds.map((feed) => ({ feed, outlet })));
-}
-
-const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-// BCP 47 primary language subtag (ISO 639 two/three letters), plus `und` which is itself valid.
-const LANGUAGE = /^[a-z]{2,3}$/;
-
-// Dotted host names only (domains or IPv4): catches typos such as `https:/example.com` or `http://localhost`.
-const httpUrl = z.url({ protocol: /^https?$/, hostname: /^(?:[a-z0-9-]+\.)+[a-z0-9-]+$/i, error: 'not an http(s) URL with a dotted host name' });
-
-/** Options for {@link validateOutlets}. */
-export interface ValidateOptions {
-  /** Accept `ZZ` / `unknown` placeholders that OPML import gives outlets without metadata. */
-  allowUnknown?: boolean;
-  /**
-   * Judge feed URLs by this address policy (imports: no private, loopback or link-local hosts unless allowed)
-   * rather than by the registry's plain http(s) rule.
-   */
-  addresses?: AddressPolicy;
-}
-
-// Ids become table keys and URL paths, names and titles page text: bounded so no input makes an oversized record.
-const MAX_ID = 64;
-const MAX_TEXT = 300;
-
-function outletSchema(allowUnknown: boolean, addresses: AddressPolicy | undefined) {
-  const feed = z.object({
-    id: z.string().max(2 * MAX_ID + 1),
-    url: addresses
-      ? z.string().superRefine((url, ctx) => {
-          const problem = urlAddressProblem(url, addresses);
-          if (problem) ctx.addIssue({ code: 'custom', message: `${problem}: ${url.slice(0, 200)}` });
-        })
-      : httpUrl,
-    title: z.string().min(1).max(MAX_TEXT).optional(),
-    language: z.string().regex(LANGUAGE, 'not a BCP 47 primary subtag').optional(),
-  });
-  return z
-    .object({
-      id: z.string().max(MAX_ID).regex(SLUG, 'not a kebab-case slug'),
-      name: z.string().trim().min(1).max(MAX_TEXT),
-      city: (allowUnknown ? z.string() : z.string().trim().min(1)).max(MAX_TEXT),
-      country: z.string().refine(
-        (c) => (allowUnknown && c === UNKNOWN_COUNTRY) || (/^[A-Z]{2}$/.test(c) && countries.isValid(c)),
-        'not an ISO 3166-1 alpha-2 code',
-      ),
-      region: z.string().refine(
-        (r) => (REGIONS as readonly string[]).includes(r) || (allowUnknown && r === UNKNOWN_REGION),
-        `not one of ${REGIONS.join(', ')}`,
-      ),
-      languages: z.array(z.string().regex(LANGUAGE, 'not a BCP 47 primary subtag')).min(1),
-      homepage: httpUrl,
-      feeds: z.array(feed).min(1).max(1000),
-    })
-    .superRefine((o, ctx) => {
-      o.feeds.forEach((f, i) => {
-        // The prefix is what lets an item's feed id name its outlet without a lookup.
-        if (!f.id.startsWith(`${o.id}/`) || !SLUG.test(f.id.slice(o.id.length + 1)) || f.id.length > o.id.length + 1 + MAX_ID) {
-          ctx.addIssue({ code: 'custom', path: ['feeds', i, 'id'], message: `feed id must be "${o.id.slice(0, 80)}/<slug>" (slug: kebab-case, at most ${MAX_ID} characters)` });
-        }
-      });
-    });
-}
-
-/**
- * Checks outlets for problems that would break fetching or attribution: duplicate outlet or
- * feed ids, bad country codes, unknown regions, non-http(s) URLs, malformed ids and languages.
- * @returns human-readable problems, one per line-worthy string; empty when all is well.
- */
-export function validateOutlets(outlets: readonly Outlet[], options: ValidateOptions = {}): string[] {
-  const schema = outletSchema(options.allowUnknown ?? false, options.addresses);
-  const problems: string[] = [];
-  const outletIds = new Set<string>();
-  const feedIds = new Set<string>();
-  const feedUrls = new Map<string, string>();
-  outlets.forEach((o, index) => {
-    // Problems quote ids, and an id may be what is wrong with the input: long ones are cut.
-    const label = typeof o?.id === 'string' && o.id ? (o.id.length > 80 ? `${o.id.slice(0, 80)}…` : o.id) : `#${index}`;
-    const parsed = schema.safeParse(o);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        problems.push(`${label}: ${issue.path.join('.') || '(outlet)'}: ${issue.message}`);
-      }
-    }
-    if (outletIds.has(o.id)) problems.push(`${label}: duplicate outlet id`);
-    outletIds.add(o.id);
-    for (const f of o.feeds ?? []) {
-      if (feedIds.has(f.id)) problems.push(`${label}: duplicate feed id ${f.id.slice(0, 200)}`);
-      feedIds.add(f.id);
-      // The same URL twice would be fetched twice and its items attributed to two feeds.
-      const owner = feedUrls.get(f.url);
-      if (owner !== undefined) problems.push(`${label}: feed ${f.id.slice(0, 200)} has the same URL as ${owner.slice(0, 200)}`);
-      else feedUrls.set(f.url, f.id);
-    }
-  });
-  return problems;
 }

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { Outlet } from '../../lib/types.ts';
 import { DEFAULT_OUTLETS, REGIONS, feedsOf, findOutlet, validateOutlets } from '../../lib/outlets/registry.ts';
 import { fromOpml, OpmlError, toOpml } from '../../lib/outlets/opml.ts';
+import countries from 'i18n-iso-countries';
 import { outletsForImport } from '../../lib/outlets/import.ts';
+import { COUNTRY_CODES } from '../../lib/outlets/validate.ts';
 import { ValidationError } from '../../lib/errors.ts';
 
 const clone = (o: Outlet[]): Outlet[] => structuredClone(o);
@@ -244,5 +246,11 @@ describe('outletsForImport', () => {
   it('says so when the document is not OPML or lists no feeds', () => {
     expect(refusal('<rss version="2.0"><channel/></rss>').message).toMatch(/^Not a readable OPML document: root element is <rss>/);
     expect(refusal('<opml version="2.0"><body/></opml>').message).toBe('The OPML document lists no feeds');
+  });
+});
+
+describe('COUNTRY_CODES', () => {
+  it('is exactly the ISO 3166-1 alpha-2 list of i18n-iso-countries', () => {
+    expect([...COUNTRY_CODES].sort()).toEqual(Object.keys(countries.getAlpha2Codes()).sort());
   });
 });
