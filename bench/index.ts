@@ -1,10 +1,11 @@
-// `npm run bench [-- name...]`: runs the benchmarks (grouping, ingest, cost, api, bundles) and prints their numbers.
+// `npm run bench [-- name...]`: runs the benchmarks (grouping, ingest, cost, api, bundles, lexicon) and prints their numbers.
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   grouping: async () => (await import('./grouping.ts')).benchGrouping(),
   ingest: async () => (await import('./ingest.ts')).benchIngest(),
   cost: async () => (await import('./cost.ts')).benchCost(),
   api: async () => (await import('./api.ts')).benchApi(),
   bundles: async () => (await import('./bundles.ts')).benchBundles(),
+  lexicon: async () => (await import('./lexicon.ts')).benchLexicon(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,11 +1,16 @@
 // Lambda entry of the HTTP API: the Hono app (public API + editor desk) behind a Function URL via hono/aws-lambda.
-import { handle } from 'hono/aws-lambda';
+import type { Context } from 'aws-lambda';
+import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import { createApp } from '../lib/api/app.ts';
 import { editorRoutes } from '../lib/api/editor.ts';
+import { withDeadline } from '../lib/aws/deadline.ts';
 import { pepperFromSecret } from '../lib/editor/auth.ts';
 import { readSecretViaExtension } from '../lib/editor/secret.ts';
 import { DynamoEditorStore } from '../lib/editor/store.ts';
-import { config, dynamo, log, store } from './runtime.ts';
+import { lambdaRuntime } from './runtime.ts';
+
+const rt = lambdaRuntime('api');
+const { config, dynamo, log, store } = rt;
 
 // Read once per container at cold start; without a configured secret the desk stays unmounted.
 const pepper = config.editor.secretArn
@@ -14,6 +19,11 @@ const pepper = config.editor.secretArn
 const editor = pepper
   ? editorRoutes({ store, editorStore: new DynamoEditorStore(dynamo, config.table), pepper, log, publish: config.publish })
   : undefined;
+const app = handle(createApp({ store, config, log, editor }));
 
-/** Lambda handler. */
-export const handler = handle(createApp({ store, config, log, editor }));
+/**
+ * Lambda handler. Every DynamoDB call of a request stops at the invocation's deadline (the 10 s timeout less
+ * the API's reserve), so a database that is down or throttling is answered with 503 problem+json and
+ * Retry-After instead of a Lambda timeout.
+ */
+export const handler = (event: LambdaEvent, context: Context) => withDeadline(rt.begin(context), () => app(event, context));

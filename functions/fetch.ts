@@ -1,31 +1,41 @@
 // Lambda entry consuming the fetch queue: fetch, parse, normalize and store each feed; partial batch failures.
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createLiteSqsClient } from '../lib/aws/sqs.ts';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createSqsClient } from '../lib/aws/clients.ts';
+import { METRICS } from '../lib/aws/metrics.ts';
 import { fetchBatch } from '../lib/pipeline/distributed.ts';
 import { SqsQueue } from '../lib/pipeline/queue.ts';
-import { aws, config, log, store } from './runtime.ts';
+import { lambdaRuntime, withinDeadline } from './runtime.ts';
 
-const groupQueue = config.queues.group ? new SqsQueue(createLiteSqsClient(aws), config.queues.group) : undefined;
+const rt = lambdaRuntime('fetch');
+const { config, log, metrics, store } = rt;
+const groupQueue = config.queues.group
+  ? new SqsQueue(createSqsClient({ region: rt.region, endpoint: config.sqsEndpoint, budget: rt.budget }), config.queues.group, rt.budget)
+  : undefined;
 
-/** Lambda handler. */
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
-  const { failedMessageIds, outcomes } = await fetchBatch(
-    event.Records.map((r) => ({ messageId: r.messageId, body: r.body })),
-    { store, log, fetch: config.fetch, pollMinutes: config.pollMinutes, now: () => new Date(), groupQueue },
+/**
+ * Lambda handler. Messages that failed come back as partial batch failures, so SQS redelivers only those. A
+ * batch still running at the deadline (the timeout less the reserve), or cut short by DynamoDB/SQS being
+ * unavailable, is reported failed as a whole rather than killed by the timeout: its feeds are fetched again
+ * on redelivery, and writes are idempotent.
+ */
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  const run = await withinDeadline(log, rt.begin(context), event.Records.length, () =>
+    fetchBatch(
+      event.Records.map((r) => ({ messageId: r.messageId, body: r.body })),
+      { store, log, fetch: config.fetch, pollMinutes: config.pollMinutes, now: () => new Date(), groupQueue },
+    ),
   );
-  // CloudWatch Embedded Metric Format: feeds fetched and failed, for the failing-feeds alarm.
-  console.log(
-    JSON.stringify({
-      _aws: {
-        Timestamp: Date.now(),
-        CloudWatchMetrics: [
-          { Namespace: 'Roundup', Dimensions: [['Stage']], Metrics: [{ Name: 'FeedsFetched', Unit: 'Count' }, { Name: 'FeedsFailed', Unit: 'Count' }] },
-        ],
-      },
-      Stage: config.stage,
-      FeedsFetched: outcomes.length,
-      FeedsFailed: outcomes.filter((o) => o.status === 'failed').length,
-    }),
-  );
-  return { batchItemFailures: failedMessageIds.map((itemIdentifier) => ({ itemIdentifier })) };
+  let failed: string[];
+  if (run) {
+    const { outcomes } = run;
+    failed = run.failedMessageIds;
+    metrics.addMetric(METRICS.feedsFetched, MetricUnit.Count, outcomes.length);
+    metrics.addMetric(METRICS.feedsFailed, MetricUnit.Count, outcomes.filter((o) => o.status === 'failed').length);
+    metrics.addMetric(METRICS.itemsIngested, MetricUnit.Count, outcomes.reduce((n, o) => n + o.newItems, 0));
+  } else {
+    failed = event.Records.map((r) => r.messageId);
+  }
+  metrics.publishStoredMetrics();
+  return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
 };

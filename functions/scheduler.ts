@@ -1,13 +1,20 @@
 // Lambda entry on the EventBridge schedule: claim every due feed and enqueue it to the fetch queue.
-import { createLiteSqsClient } from '../lib/aws/sqs.ts';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { createSqsClient } from '../lib/aws/clients.ts';
+import { withDeadline } from '../lib/aws/deadline.ts';
 import { enqueueDueFeeds } from '../lib/pipeline/enqueue.ts';
 import { SqsQueue } from '../lib/pipeline/queue.ts';
-import { aws, config, log, store } from './runtime.ts';
+import { lambdaRuntime } from './runtime.ts';
 
-const sqs = createLiteSqsClient(aws);
-const fetchQueue = new SqsQueue(sqs, config.queues.fetch ?? '');
-const groupQueue = config.queues.group ? new SqsQueue(sqs, config.queues.group) : undefined;
+const rt = lambdaRuntime('scheduler');
+const { config, log, store } = rt;
+const sqs = createSqsClient({ region: rt.region, endpoint: config.sqsEndpoint, budget: rt.budget });
+const fetchQueue = new SqsQueue(sqs, config.queues.fetch ?? '', rt.budget);
+const groupQueue = config.queues.group ? new SqsQueue(sqs, config.queues.group, rt.budget) : undefined;
 
-/** Lambda handler. */
-export const handler = async (): Promise<{ enqueued: number }> =>
-  enqueueDueFeeds({ store, queue: fetchQueue, groupQueue, now: () => new Date(), log });
+/**
+ * Lambda handler. Its AWS calls stop at the deadline; a run that fails throws, and EventBridge retries it
+ * (claims already taken are skipped: they are not due any more).
+ */
+export const handler = async (_event: ScheduledEvent, context: Context): Promise<{ enqueued: number }> =>
+  withDeadline(rt.begin(context), () => enqueueDueFeeds({ store, queue: fetchQueue, groupQueue, now: () => new Date(), log }));

@@ -28,16 +28,16 @@ export interface RoundupBundleOptions {
   /** JS banner prepended to the bundle. */
   readonly banner: string;
   readonly minify: boolean;
+  /**
+   * Keep function and class names through minification: error classes name themselves from `new.target.name`
+   * and logs report `errorClass`, which would otherwise read `so` or `q`.
+   */
+  readonly keepNames: boolean;
   /** Linked (external `.map`) source maps. */
   readonly sourcemap: boolean;
   /** Modules left out of the bundle; empty so `@aws-sdk/*` ships pinned with the code. */
   readonly externalModules: string[];
   readonly charset: 'utf8';
-  /**
-   * Packages replaced at bundle time (absolute paths): the SDK clients' command classes become stand-ins that
-   * carry only `input`, since the functions send through the lite client (lib/aws/lite-client.ts).
-   */
-  readonly alias: Record<string, string>;
 }
 
 /**
@@ -56,13 +56,10 @@ export function bundleOptions(): RoundupBundleOptions {
     banner:
       "import { createRequire as roundupCreateRequire } from 'node:module'; const require = roundupCreateRequire(import.meta.url);",
     minify: true,
+    keepNames: true,
     sourcemap: true,
     externalModules: [],
     charset: 'utf8',
-    alias: {
-      '@aws-sdk/client-dynamodb': join(REPO_ROOT, 'lib/aws/bundle/client-dynamodb.ts'),
-      '@aws-sdk/client-sqs': join(REPO_ROOT, 'lib/aws/bundle/client-sqs.ts'),
-    },
   };
 }
 
@@ -74,22 +71,20 @@ export function nodejsBundling(options: RoundupBundleOptions = bundleOptions()):
     mainFields: options.mainFields,
     banner: options.banner,
     minify: options.minify,
+    keepNames: options.keepNames,
     sourceMap: options.sourcemap,
     sourceMapMode: nodejs.SourceMapMode.DEFAULT,
     externalModules: options.externalModules,
     // Via esbuildArgs: this aws-cdk-lib accepts `charset` but never passes it to esbuild, which then escapes
     // every non-ASCII character (stemmer and country tables grow ~20%).
-    esbuildArgs: {
-      '--charset': options.charset,
-      ...Object.fromEntries(Object.entries(options.alias).map(([from, to]) => [`--alias:${from}`, to])),
-    },
+    esbuildArgs: { '--charset': options.charset },
     forceDockerBundling: false,
   };
 }
 
 /**
  * Maps the shared options onto esbuild's JS API the way NodejsFunction maps them onto its CLI
- * (`--bundle --platform --target --format --main-fields --banner:js --minify --sourcemap --charset`).
+ * (`--bundle --platform --target --format --main-fields --banner:js --minify --keep-names --sourcemap --charset`).
  */
 export function esbuildOptions(entry: string, outfile: string, options: RoundupBundleOptions = bundleOptions()): BuildOptions {
   return {
@@ -102,10 +97,10 @@ export function esbuildOptions(entry: string, outfile: string, options: RoundupB
     mainFields: options.mainFields,
     banner: { js: options.banner },
     minify: options.minify,
+    keepNames: options.keepNames,
     sourcemap: options.sourcemap,
     external: options.externalModules,
     charset: options.charset,
-    alias: options.alias,
     absWorkingDir: REPO_ROOT,
   };
 }

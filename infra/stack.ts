@@ -16,6 +16,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { METRICS } from '../lib/aws/metrics.ts';
 import { CONTEXT_KEYS, parseConfig, type RoundupConfig } from './config.ts';
 import { RoundupFunction } from './function.ts';
 import { acknowledge } from './nag.ts';
@@ -25,8 +26,8 @@ export const FUNCTION_NAMES = ['api', 'scheduler', 'fetch', 'group'] as const;
 /** One of {@link FUNCTION_NAMES}. */
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
-/** CloudWatch namespace of the custom metrics the fetch function emits through Embedded Metric Format. */
-export const METRICS_NAMESPACE = 'Roundup';
+/** CloudWatch namespace of the custom metrics the functions emit through Embedded Metric Format (Powertools). */
+export const METRICS_NAMESPACE = METRICS.namespace;
 
 /** Path patterns served uncached with every viewer header, cookie and method forwarded. */
 export const UNCACHED_PATHS = ['/editor*', '/review*'] as const;
@@ -394,15 +395,16 @@ export class RoundupStack extends Stack {
       );
     }
 
-    // FeedsFetched counts every fetch attempt, FeedsFailed the failed ones (both EMF, dimension Stage).
-    const feedMetric = (metricName: string): cloudwatch.Metric =>
+    // Powertools Metrics (EMF) from the fetch and group functions; dimensions service + Stage on every metric.
+    const metric = (metricName: string, statistic: string, period: Duration): cloudwatch.Metric =>
       new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
+        namespace: METRICS.namespace,
         metricName,
-        dimensionsMap: { Stage: this.config.stage },
-        statistic: 'Sum',
-        period: Duration.hours(1),
+        dimensionsMap: { service: METRICS.service, Stage: this.config.stage },
+        statistic,
+        period,
       });
+    // FeedsFetched counts every fetch attempt, FeedsFailed the failed ones.
     alarm(
       'FeedFailureRatioAlarm',
       {
@@ -417,10 +419,43 @@ export class RoundupStack extends Stack {
       },
       new cloudwatch.MathExpression({
         expression: 'failed / fetched',
-        usingMetrics: { failed: feedMetric('FeedsFailed'), fetched: feedMetric('FeedsFetched') },
+        usingMetrics: {
+          failed: metric(METRICS.feedsFailed, 'Sum', Duration.hours(1)),
+          fetched: metric(METRICS.feedsFetched, 'Sum', Duration.hours(1)),
+        },
         label: 'Share of failed feed fetches',
         period: Duration.hours(1),
       }),
+    );
+    // Outlets publish around the clock: three hours without a single new item means the pipeline is stuck
+    // somewhere no error alarm sees (schedule disabled, claims never expiring, every feed 304 by a bug).
+    alarm(
+      'IngestStalledAlarm',
+      {
+        alarmName: `${prefix}-ingest-stalled`,
+        alarmDescription: 'No new item was stored for three consecutive hours',
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        // No data is the symptom itself here: fetch publishes ItemsIngested after every batch.
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      },
+      metric(METRICS.itemsIngested, 'Sum', Duration.hours(1)),
+    );
+    // Stories should follow items within minutes; a backlog in the FIFO queue or slow passes show up here.
+    alarm(
+      'GroupingLagAlarm',
+      {
+        alarmName: `${prefix}-grouping-lag`,
+        alarmDescription: 'Grouping finished more than 15 minutes after its trigger, in 3 of the last 4 five-minute periods',
+        threshold: 15 * 60_000,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 4,
+        datapointsToAlarm: 3,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+      metric(METRICS.groupingLag, 'Maximum', Duration.minutes(5)),
     );
   }
 }

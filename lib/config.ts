@@ -15,6 +15,7 @@ const positive = (max: number) => z.coerce.number().check(z.positive(), z.maximu
 const schema = z.object({
   ROUNDUP_TABLE: z._default(z.string().check(z.minLength(3)), 'roundup'),
   ROUNDUP_DYNAMODB_ENDPOINT: z.optional(z.url()),
+  ROUNDUP_SQS_ENDPOINT: z.optional(z.url()),
   ROUNDUP_REGION: z._default(z.string(), 'us-east-1'),
   ROUNDUP_STAGE: z._default(z.string(), 'local'),
   ROUNDUP_RETENTION_DAYS: z._default(int(1, 3650), 30),
@@ -45,6 +46,8 @@ export interface Config {
   table: string;
   /** Custom DynamoDB endpoint (dynalite, DynamoDB Local); undefined means AWS. */
   dynamodbEndpoint?: string;
+  /** Custom SQS endpoint (an emulator); undefined means the host of each queue URL, i.e. AWS. */
+  sqsEndpoint?: string;
   region: string;
   stage: string;
   retentionDays: number;
@@ -84,6 +87,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     table: e.ROUNDUP_TABLE,
     dynamodbEndpoint: e.ROUNDUP_DYNAMODB_ENDPOINT,
+    sqsEndpoint: e.ROUNDUP_SQS_ENDPOINT,
     region: e.ROUNDUP_REGION,
     stage: e.ROUNDUP_STAGE,
     retentionDays: e.ROUNDUP_RETENTION_DAYS,

@@ -63,3 +63,21 @@ export class InputError extends RoundupError {
     super('input', message, options);
   }
 }
+
+/**
+ * A service Roundup depends on (DynamoDB, SQS) did not answer usefully within the retry budget or the caller's
+ * deadline (maps to HTTP 503 with Retry-After). Nothing is known to have been applied; retrying later is safe.
+ */
+export class UnavailableError extends RoundupError {
+  /** Service and operation, e.g. `DynamoDB` and `GetItem`: string literals, so they survive minification. */
+  readonly service: string;
+  readonly operation: string;
+  /** Attempts made, the first included. */
+  readonly attempts?: number;
+  constructor(service: string, operation: string, message: string, options?: { cause?: unknown; attempts?: number }) {
+    super('unavailable', message, options);
+    this.service = service;
+    this.operation = operation;
+    this.attempts = options?.attempts;
+  }
+}

@@ -2,7 +2,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AuthError, ConflictError, ForbiddenError, NotFoundError, RoundupError, ValidationError } from '../errors.ts';
+import { AuthError, ConflictError, ForbiddenError, NotFoundError, RoundupError, UnavailableError, ValidationError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { errorFields } from '../log.ts';
 
@@ -34,6 +34,7 @@ export function statusOf(err: unknown): number {
   if (err instanceof ForbiddenError) return 403;
   if (err instanceof NotFoundError) return 404;
   if (err instanceof ConflictError) return 409;
+  if (err instanceof UnavailableError) return 503;
   if (err instanceof HTTPException) return err.status;
   return 500;
 }
@@ -49,6 +50,8 @@ export function problemResponse(c: Context, err: unknown, log: Logger): Response
   };
   // Our own HTTPExceptions (405, 503) carry messages written for clients; other 5xx details could leak internals.
   if (status < 500 || err instanceof HTTPException) problem.detail = (err as Error).message;
+  // The store gave up within the request's deadline: say when to come back, not which call failed.
+  else if (err instanceof UnavailableError) problem.detail = 'The story database is not answering right now; retry after the Retry-After delay';
   if (err instanceof ValidationError && err.issues.length) problem.errors = err.issues;
   if (status >= 500) log.error('request failed', { path: c.req.path, ...errorFields(err) });
   const headers: Record<string, string> = { 'content-type': 'application/problem+json', 'cache-control': 'no-store' };

@@ -1,6 +1,7 @@
 // Message queue port for the scale-out stages, with an SQS adapter and an in-process one with SQS semantics.
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, type SQSClient, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
+import { RETRY_BUDGETS, drainUnprocessed, type RetryBudget } from '../aws/retry.ts';
 
 /** One message to send. */
 export interface OutMessage {
@@ -16,36 +17,39 @@ export interface MessageQueue {
   send(messages: OutMessage[]): Promise<void>;
 }
 
-/**
- * What SqsQueue needs of an SQS client: SQSClient fits, and so does the lite client of lib/aws/sqs.ts that
- * Lambda bundles use instead of the SDK runtime.
- */
+/** What SqsQueue needs of an SQS client (the SDK's SQSClient, made by createSqsClient in lib/aws/clients.ts). */
 export type SqsSender = Pick<SQSClient, 'send'>;
 
-/** SQS adapter: batches of 10, retrying entries SQS reports as failed. */
+/**
+ * SQS adapter: batches of 10. Entries SQS reports as failed in a successful response are sent again within the
+ * client's retry budget (lib/aws/retry.ts); everything else is retried by the SDK.
+ */
 export class SqsQueue implements MessageQueue {
-  constructor(private readonly client: SqsSender, private readonly url: string) {}
+  constructor(
+    private readonly client: SqsSender,
+    private readonly url: string,
+    private readonly budget: Pick<RetryBudget, 'maxAttempts'> = RETRY_BUDGETS.local,
+  ) {}
 
   async send(messages: OutMessage[]): Promise<void> {
     for (let i = 0; i < messages.length; i += 10) {
-      let batch = messages.slice(i, i + 10);
-      for (let attempt = 0; batch.length > 0; attempt++) {
-        const r = await this.client.send(
-          new SendMessageBatchCommand({
-            QueueUrl: this.url,
-            Entries: batch.map((m) => ({
-              Id: m.id,
-              MessageBody: m.body,
-              MessageGroupId: m.groupId,
-              MessageDeduplicationId: m.dedupId,
-            })),
-          }),
-        );
-        const failed = new Set((r.Failed ?? []).map((f) => f.Id));
-        batch = batch.filter((m) => failed.has(m.id));
-        if (batch.length && attempt >= 5) throw new Error(`SQS refused ${batch.length} messages`);
-        if (batch.length) await new Promise((res) => setTimeout(res, Math.random() * 100 * 2 ** attempt));
-      }
+      const entries: SendMessageBatchRequestEntry[] = messages.slice(i, i + 10).map((m) => ({
+        Id: m.id,
+        MessageBody: m.body,
+        MessageGroupId: m.groupId,
+        MessageDeduplicationId: m.dedupId,
+      }));
+      await drainUnprocessed(
+        'SQS',
+        'SendMessageBatch',
+        entries,
+        async (batch) => {
+          const r = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.url, Entries: batch }));
+          const failed = new Set((r.Failed ?? []).map((f) => f.Id));
+          return batch.filter((e) => failed.has(e.Id));
+        },
+        this.budget,
+      );
     }
   }
 }

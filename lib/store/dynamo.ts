@@ -35,7 +35,7 @@ import {
   type Keys,
 } from './keys.ts';
 import type { DynamoSender } from './client.ts';
-import { DEFAULT_RETRY, StoreRetryExhaustedError, backoff, withRetry, type RetryPolicy } from './retry.ts';
+import { RETRY_BUDGETS, drainUnprocessed, type RetryBudget } from '../aws/retry.ts';
 import type { Arrival, FeedItems, FeedItemsWrite, ItemWrite, Page, PutStoryOptions, Store } from './store.ts';
 
 /** Options of the DynamoDB store. */
@@ -44,8 +44,11 @@ export interface DynamoStoreOptions {
   table: string;
   /** Days after which items and quiet stories expire through DynamoDB TTL. */
   retentionDays: number;
-  /** Retry policy for throttling and transient errors (on top of, or instead of, the SDK's own retries). */
-  retry?: RetryPolicy;
+  /**
+   * Attempts for items a batch call leaves unprocessed (the SDK retries everything else itself, see
+   * lib/aws/retry.ts); the client's budget, default `local`.
+   */
+  retry?: Pick<RetryBudget, 'maxAttempts'>;
 }
 
 /** Items missing from a feed's seen set before it is rewritten (see putFeedItems). */
@@ -103,13 +106,13 @@ export class DynamoStore implements Store {
   private readonly client: DynamoSender;
   private readonly table: string;
   private readonly retentionDays: number;
-  private readonly retry: RetryPolicy;
+  private readonly retry: Pick<RetryBudget, 'maxAttempts'>;
 
   constructor(opts: DynamoStoreOptions) {
     this.client = opts.client;
     this.table = opts.table;
     this.retentionDays = opts.retentionDays;
-    this.retry = opts.retry ?? DEFAULT_RETRY;
+    this.retry = opts.retry ?? RETRY_BUDGETS.local;
   }
 
   // ---- outlets and feeds -------------------------------------------------------------------------------
@@ -582,9 +585,9 @@ export class DynamoStore implements Store {
 
   // ---- internals ----------------------------------------------------------------------------------------
 
-  /** Sends one command through the retry policy (same typing as the client's `send`). */
-  private readonly send = ((command: Parameters<DynamoDBClient['send']>[0]) =>
-    withRetry(command.constructor.name.replace(/Command$/, ''), () => this.client.send(command), this.retry)) as DynamoDBClient['send'];
+  /** Sends one command; retries, timeouts and the deadline are the client's (lib/aws/clients.ts). */
+  private readonly send: DynamoDBClient['send'] = ((command: Parameters<DynamoDBClient['send']>[0]) =>
+    this.client.send(command)) as DynamoDBClient['send'];
 
   /** Writes new items (announced first) and edited ones (conditional on the content hash); used by putItem. */
   private async writeItems(feedId: string, items: Item[], fresh: Item[], opts: { dedupeUrls?: boolean }): Promise<ItemWrite[]> {
@@ -712,28 +715,29 @@ export class DynamoStore implements Store {
     const limit = pLimit(4);
     await Promise.all(
       chunks.map((chunk) =>
-        limit(async () => {
-          let pending = chunk;
-          for (let attempt = 0; pending.length > 0; attempt++) {
-            if (attempt >= this.retry.attempts) {
-              throw new StoreRetryExhaustedError('BatchGetItem', attempt, { cause: new Error(`${pending.length} keys unprocessed`) });
-            }
-            if (attempt > 0) await backoff(attempt - 1, this.retry);
-            const r = await this.send(
-              new BatchGetItemCommand({
-                RequestItems: {
-                  [this.table]: {
-                    Keys: pending,
-                    ConsistentRead: opts.consistent,
-                    ...(names ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names } : {}),
+        limit(() =>
+          drainUnprocessed(
+            'DynamoDB',
+            'BatchGetItem',
+            chunk,
+            async (pending) => {
+              const r = await this.send(
+                new BatchGetItemCommand({
+                  RequestItems: {
+                    [this.table]: {
+                      Keys: pending,
+                      ConsistentRead: opts.consistent,
+                      ...(names ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names } : {}),
+                    },
                   },
-                },
-              }),
-            );
-            out.push(...((r.Responses?.[this.table] ?? []) as Attrs[]));
-            pending = (r.UnprocessedKeys?.[this.table]?.Keys as Attrs[] | undefined) ?? [];
-          }
-        }),
+                }),
+              );
+              out.push(...((r.Responses?.[this.table] ?? []) as Attrs[]));
+              return (r.UnprocessedKeys?.[this.table]?.Keys as Attrs[] | undefined) ?? [];
+            },
+            this.retry,
+          ),
+        ),
       ),
     );
     return out;
@@ -742,15 +746,13 @@ export class DynamoStore implements Store {
   /** BatchWriteItem in chunks of 25, retrying UnprocessedItems with jittered backoff. */
   private async batchWrite(requests: WriteRequest[]): Promise<void> {
     for (let i = 0; i < requests.length; i += 25) {
-      let pending = requests.slice(i, i + 25);
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt >= this.retry.attempts) {
-          throw new StoreRetryExhaustedError('BatchWriteItem', attempt, { cause: new Error(`${pending.length} writes unprocessed`) });
-        }
-        if (attempt > 0) await backoff(attempt - 1, this.retry);
-        const r = await this.send(new BatchWriteItemCommand({ RequestItems: { [this.table]: pending } }));
-        pending = r.UnprocessedItems?.[this.table] ?? [];
-      }
+      await drainUnprocessed(
+        'DynamoDB',
+        'BatchWriteItem',
+        requests.slice(i, i + 25),
+        async (pending) => (await this.send(new BatchWriteItemCommand({ RequestItems: { [this.table]: pending } }))).UnprocessedItems?.[this.table] ?? [],
+        this.retry,
+      );
     }
   }
 

@@ -10,7 +10,6 @@ import { attachCapacityMeter } from '../../lib/store/capacity.ts';
 import { storyKeys } from '../../lib/store/keys.ts';
 import { createDynamoClient } from '../../lib/store/client.ts';
 import { DynamoStore } from '../../lib/store/dynamo.ts';
-import { StoreRetryExhaustedError, withRetry } from '../../lib/store/retry.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
 import { item, story } from '../support/records.ts';
 
@@ -180,28 +179,6 @@ describe.each(BACKENDS)('store on $name', (backend) => {
     await db.store.releaseLease('grouping', 'one');
     expect(await db.store.acquireLease('grouping', 'two', 60_000)).toBe(true);
     expect(await db.store.renewLease('grouping', 'one', 60_000)).toBe(false);
-  });
-});
-
-describe('store retry wrapper', () => {
-  const throttle = () => Object.assign(new Error('slow down'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
-  const policy = { attempts: 4, baseMs: 1, capMs: 2 };
-
-  it('retries throttling until the call succeeds', async () => {
-    let calls = 0;
-    const r = await withRetry('PutItem', async () => (++calls < 4 ? Promise.reject(throttle()) : 'ok'), policy);
-    expect(r).toBe('ok');
-    expect(calls).toBe(4);
-  });
-
-  it('passes conditional failures through at once and gives up with a typed error', async () => {
-    let calls = 0;
-    const cond = Object.assign(new Error('no'), { name: 'ConditionalCheckFailedException' });
-    await expect(withRetry('PutItem', async () => Promise.reject((calls++, cond)), policy)).rejects.toBe(cond);
-    expect(calls).toBe(1);
-    const err = await withRetry('Query', async () => Promise.reject(throttle()), policy).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(StoreRetryExhaustedError);
-    expect((err as Error).cause).toMatchObject({ name: 'ThrottlingException' });
   });
 });
 

@@ -12,6 +12,7 @@ import { ConfigError } from '../../lib/errors.ts';
 import { importOnce } from '../../bench/bundles.ts';
 import { RoundupFunction, esbuildOptions } from '../../infra/function.ts';
 import { AwsSolutionsChecks } from '../../infra/nag.ts';
+import { METRICS } from '../../lib/aws/metrics.ts';
 import { FUNCTION_NAMES, METRICS_NAMESPACE, RoundupStack, scheduleMinutes, type FunctionName } from '../../infra/stack.ts';
 
 type Json = Record<string, any>;
@@ -106,6 +107,12 @@ describe('cdk.json', () => {
     expect(json.context['cli-telemetry']).toBe(false);
   });
 });
+
+/** Dimensions Powertools Metrics puts on every metric the functions publish (as CDK sorts them; order is not significant). */
+const POWERTOOLS_DIMENSIONS = [
+  { Name: 'Stage', Value: 'test' },
+  { Name: 'service', Value: METRICS.service },
+];
 
 describe('RoundupStack (bundled with esbuild)', () => {
   let outdir: string;
@@ -536,7 +543,7 @@ describe('RoundupStack (bundled with esbuild)', () => {
         expect((a.Metrics as Json[]).find((m) => m.Id === id)).toMatchObject({
           ReturnData: false,
           MetricStat: {
-            Metric: { Namespace: METRICS_NAMESPACE, MetricName: name, Dimensions: [{ Name: 'Stage', Value: 'test' }] },
+            Metric: { Namespace: METRICS_NAMESPACE, MetricName: name, Dimensions: POWERTOOLS_DIMENSIONS },
             Period: 3600,
             Stat: 'Sum',
           },
@@ -544,8 +551,33 @@ describe('RoundupStack (bundled with esbuild)', () => {
       }
     });
 
-    it('has exactly 2 DLQ + 8 function + 1 feed-failure alarms', () => {
-      expect(alarms()).toHaveLength(11);
+    it('alarms when no item was ingested for three hours, and when grouping lags 15 minutes behind its triggers', () => {
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'roundup-test-ingest-stalled',
+        Namespace: METRICS_NAMESPACE,
+        MetricName: METRICS.itemsIngested,
+        Dimensions: POWERTOOLS_DIMENSIONS,
+        Statistic: 'Sum',
+        Period: 3600,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        EvaluationPeriods: 3,
+        TreatMissingData: 'breaching',
+      });
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'roundup-test-grouping-lag',
+        Namespace: METRICS_NAMESPACE,
+        MetricName: METRICS.groupingLag,
+        Dimensions: POWERTOOLS_DIMENSIONS,
+        Statistic: 'Maximum',
+        Period: 300,
+        Threshold: 900_000,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+    });
+
+    it('has exactly 2 DLQ + 8 function + 3 pipeline-metric alarms', () => {
+      expect(alarms()).toHaveLength(13);
     });
   });
 
