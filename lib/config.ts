@@ -37,6 +37,7 @@ const schema = z.object({
   ROUNDUP_GROUP_QUEUE_URL: z.optional(z.string()),
   ROUNDUP_EDITOR_SECRET_ARN: z.optional(z.string()),
   ROUNDUP_EDITOR_PEPPER: z.optional(z.string()),
+  ROUNDUP_PUBLIC_URL: z.optional(z.url({ protocol: /^https?$/ })),
   PORT: z._default(int(0, 65535), 8787),
 });
 
@@ -69,6 +70,11 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   queues: { fetch?: string; group?: string };
   editor: { secretArn?: string; pepper?: string };
+  /**
+   * Public base URL of the site and API (`https://news.example.org`, no trailing slash) for absolute links in pages,
+   * feeds and API bodies; undefined means each request's own origin.
+   */
+  publicUrl?: string;
   port: number;
 }
 
@@ -110,6 +116,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.ROUNDUP_LOG_LEVEL,
     queues: { fetch: e.ROUNDUP_FETCH_QUEUE_URL, group: e.ROUNDUP_GROUP_QUEUE_URL },
     editor: { secretArn: e.ROUNDUP_EDITOR_SECRET_ARN, pepper: e.ROUNDUP_EDITOR_PEPPER },
+    publicUrl: e.ROUNDUP_PUBLIC_URL?.replace(/\/+$/, ''),
     port: e.PORT,
   };
 }

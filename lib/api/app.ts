@@ -8,7 +8,8 @@ import type { Config } from '../config.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { errorFields } from '../log.ts';
-import type { Store } from '../store/store.ts';
+import { StorySearch, type StorySearchOptions } from '../search/story-search.ts';
+import type { FeedStore, OutletStore, SearchStore } from '../store/store.ts';
 import type { FeedState, Outlet } from '../types.ts';
 import { OutletCatalog } from './catalog.ts';
 import { jsonFeed, rssFeed, type FeedMeta, type FeedStory } from './feeds.ts';
@@ -26,12 +27,15 @@ import {
 import { ROUTE_DOCS, openApiDocument } from './openapi.ts';
 import { emptyQuerySchema, listQuerySchema, parsePath, parseQuery, storyPathSchema, type ListQuery } from './params.ts';
 import { problemResponse } from './problem.ts';
-import { FacetCache, getPublicStory, listPublicStories, loadItems, type QueryDeps } from './queries.ts';
-import { coverage, perspectives, storyFacets, storySummary } from './views.ts';
+import { FacetCache, getPublicStory, listPublicStories, loadItems, type QueryDeps, type StoryReader } from './queries.ts';
+import { coverage, perspectives, storyDetail, storyFacets, storySummary } from './views.ts';
+import { notFoundPage, siteRoutes, wantsPage } from '../site/routes.ts';
+import { frontQuery } from '../site/urls.ts';
 
 /** What the API needs from the outside world. */
 export interface AppDeps {
-  store: Store;
+  /** Read-only: stories, their items, outlets and feed health. */
+  store: StoryReader & Pick<OutletStore, 'listOutlets'> & Pick<FeedStore, 'listFeeds'> & Pick<SearchStore, 'listSearchBatches'>;
   config: Pick<Config, 'publish' | 'stage'>;
   log: Logger;
   now?: () => Date;
@@ -41,6 +45,8 @@ export interface AppDeps {
   cache?: Partial<ResponseCacheOptions> | false;
   /** How long outlet metadata is kept in the process before it is re-read (default 60 s). */
   outletsTtlMs?: number;
+  /** Story search tuning (`q`): days searched, refresh interval. */
+  search?: StorySearchOptions;
   /**
    * Editor desk routes (lib/api/editor.ts `editorRoutes(…)`, built at the edge): mounted on the app when given.
    * They bring their own auth and CORS; the public CORS policy (GET/HEAD/OPTIONS) only covers the public paths.
@@ -59,7 +65,8 @@ export const PUBLIC_PATHS = ROUTE_DOCS.map((r) => r.path.replace(/\{(\w+)\}/g, '
 export function createApp(deps: AppDeps): Hono {
   const now = deps.now ?? (() => new Date());
   const catalog = new OutletCatalog(deps.store, deps.log, deps.outletsTtlMs ?? 60_000);
-  const qd: QueryDeps = { store: deps.store, catalog, policy: deps.config.publish, facets: new FacetCache() };
+  const search = new StorySearch(deps.store, deps.search);
+  const qd: QueryDeps = { store: deps.store, catalog, policy: deps.config.publish, facets: new FacetCache(), search };
   const cache =
     deps.cache === false
       ? undefined
@@ -76,6 +83,8 @@ export function createApp(deps: AppDeps): Hono {
     return res;
   });
   app.notFound((c) => {
+    // A reader who mistypes an address gets the site's 404 page; programs get problem+json.
+    if (wantsPage(c)) return notFoundPage(c, base(c));
     if (isPublicPath(c.req.path) && !['GET', 'HEAD'].includes(c.req.method)) {
       throw new HTTPException(405, { message: `${c.req.method} is not allowed on ${c.req.path}; use GET or HEAD` });
     }
@@ -125,13 +134,7 @@ export function createApp(deps: AppDeps): Hono {
         const found = await getPublicStory(qd, id);
         // Relative to /…/stories/<id>, so it still resolves when a CDN serves the API under a path prefix.
         if (found.kind === 'merged') return redirect(encodeURIComponent(found.to), CACHE_CONTROL.item);
-        const { story, items, outlets } = found;
-        const body = {
-          ...storySummary(story, storyFacets(story, items, outlets), base(c)),
-          perspectives: perspectives(items, outlets),
-          coverage: coverage(story, items, outlets),
-        };
-        return rendered(JSON.stringify(body), JSON_TYPE, CACHE_CONTROL.item);
+        return rendered(JSON.stringify(storyDetail(found.story, found.items, found.outlets, base(c))), JSON_TYPE, CACHE_CONTROL.item);
       }),
     ),
   );
@@ -200,7 +203,8 @@ export function createApp(deps: AppDeps): Hono {
           const meta: FeedMeta = {
             title: feedTitle(q),
             description: 'News stories with what each outlet said, grouped by Roundup.',
-            homePageUrl: `${b}/stories`,
+            homePageUrl: `${b}/${frontQuery({ region: q.region, lang: q.lang, q: q.q })}`,
+            siteUrl: b,
             feedUrl: `${b}${path}${new URL(c.req.url).search}`,
             nextUrl: page.nextCursor ? pageUrl(b, path, c.req.url, page.nextCursor) : undefined,
             language: q.lang?.length === 1 ? q.lang[0] : undefined,
@@ -222,6 +226,9 @@ export function createApp(deps: AppDeps): Hono {
     return send(c, openapi);
   });
 
+  // The reader site (`/`, `/s/:id/:slug?`): HTML pages over the same queries, cache and conditional requests.
+  app.route('/', siteRoutes({ qd, cache, base, log: deps.log }));
+
   // Editor desk mount point: lib/api/editor*.ts provides the routes (auth, audit), wired in through deps.editor.
   if (deps.editor) app.route('/', deps.editor);
   return app;
@@ -234,7 +241,7 @@ const isPublicPath = (path: string) => PUBLIC_PATTERNS.some((re) => re.test(path
  * The cheap change marker of the response cache: the newest row of the story index. Every story write (item joined,
  * editor action) sets `updatedAt` and bumps `version`, which moves this row.
  */
-async function changeMarker(store: Store): Promise<string> {
+async function changeMarker(store: StoryReader): Promise<string> {
   const page = await store.listStories({ limit: 1 });
   const s = page.items[0];
   return s ? `${s.updatedAt}#${s.id}#${s.version}` : '';

@@ -68,7 +68,7 @@ export function editorPages(svc: EditorServices): Hono<Env> {
     const actor = await session(c);
     if (!actor) return c.html(<SignInPage />, getCookie(c, SESSION_COOKIE) ? 401 : 200);
     const queue = await loadReviewQueue(deps.store, svc.reviewOptions);
-    return c.html(<QueuePage actor={actor} csrf={c.get('csrf')} queue={queue} flash={c.req.query('msg')} />);
+    return c.html(<QueuePage actor={actor} csrf={c.get('csrf')} queue={queue.entries} flash={c.req.query('msg')} />);
   });
 
   app.post('/editor/sign-in', async (c) => {
@@ -150,7 +150,7 @@ export function editorPages(svc: EditorServices): Hono<Env> {
 
   app.get('/editor/stories/:id/digest.md', async (c) => {
     try {
-      const md = await svc.digest(c.req.param('id'));
+      const md = await svc.digest(c.req.param('id'), c.req.query('lang'));
       return c.body(md, 200, { 'content-type': 'text/markdown; charset=utf-8' });
     } catch (err) {
       return fail(c, err, `/editor/stories/${c.req.param('id')}`);

@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import type { Store } from '../store/store.ts';
+import type { FeedStore, ItemStore, OutletStore, SearchStore, StoryFailureStore, StoryStore } from '../store/store.ts';
 import type { Item, Membership, Story } from '../types.ts';
 import type { AddressPolicy } from '../addresses.ts';
 import { outletsForImport } from '../outlets/import.ts';
@@ -22,7 +22,13 @@ import { editorPages } from './editor-pages.tsx';
 
 /** What the editor routes need; built once at the edge (the pepper comes from Secrets Manager on AWS). */
 export interface EditorDeps {
-  store: Store;
+  /** Stories and their items, outlets (OPML import registers them and their feeds). */
+  store: StoryStore &
+    Pick<StoryFailureStore, 'listStoryFailures'> &
+    Pick<ItemStore, 'getItems'> &
+    Pick<SearchStore, 'putSearchEntries'> &
+    OutletStore &
+    Pick<FeedStore, 'ensureFeeds'>;
   editorStore: EditorStore;
   /** Server pepper for key hashes and CSRF tokens. */
   pepper: string;
@@ -43,7 +49,8 @@ export interface EditorServices {
   authenticate(key: string | undefined): Promise<Actor>;
   /** Story with items and memberships for the editor view (any status). @throws NotFoundError */
   storyView(id: string): Promise<StoryView>;
-  digest(id: string): Promise<string>;
+  /** The draft digest; `lang` (`en` default, `fr`) is the language of the prose around the quotes. */
+  digest(id: string, lang?: string): Promise<string>;
   /** Creates a key and returns it once. */
   createKey(name: string, role: EditorRole): Promise<{ key: string; record: PublicKey }>;
 }
@@ -160,12 +167,12 @@ export function editorServices(deps: EditorDeps): EditorServices {
         }),
       };
     },
-    async digest(storyId) {
+    async digest(storyId, lang) {
       const story = await deps.store.getStory(storyId);
       if (!story) throw new NotFoundError(`Story ${storyId} not found`);
-      if (story.mergedInto) return this.digest(story.mergedInto);
+      if (story.mergedInto) return this.digest(story.mergedInto, lang);
       const [items, outlets] = await Promise.all([deps.store.getItems(story.itemIds), deps.store.listOutlets()]);
-      return renderDigest(story, items, outlets);
+      return renderDigest(story, items, outlets, { lang });
     },
     async createKey(name, role) {
       const { key, record } = newEditorKey(name, role, deps.pepper, full.now().toISOString());
@@ -222,8 +229,9 @@ export function editorRoutes(deps: EditorDeps): Hono<EditorEnv> {
   stories.get('/review', editor, async (c) => {
     const queue = await loadReviewQueue(deps.store, svc.reviewOptions);
     return c.json({
-      stories: queue.map((e) => ({ ...e.story, reasons: e.reasons, cohesion: e.cohesion ?? null })),
+      stories: queue.entries.map((e) => ({ ...e.story, reasons: e.reasons, cohesion: e.cohesion ?? null })),
       thresholds: svc.reviewOptions,
+      writeFailures: queue.failures,
     });
   });
 
@@ -235,7 +243,7 @@ export function editorRoutes(deps: EditorDeps): Hono<EditorEnv> {
   });
 
   stories.get('/stories/:id/digest.md', editor, async (c) => {
-    const md = await svc.digest(c.req.param('id'));
+    const md = await svc.digest(c.req.param('id'), c.req.query('lang'));
     return c.body(md, 200, { 'content-type': 'text/markdown; charset=utf-8', 'cache-control': 'no-store' });
   });
 

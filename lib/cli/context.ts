@@ -6,7 +6,7 @@ import { parseConfig, type Config } from '../config.ts';
 import { startDynalite } from '../local/dynalite.ts';
 import { acquireDataLock, folderIdentity, folderOwner, type DataLock, type FolderIdentity, type LockInfo } from '../local/lock.ts';
 import { createDynamoClient } from '../store/client.ts';
-import { DynamoStore } from '../store/dynamo.ts';
+import { createDynamoStore, type Store } from '../store/store.ts';
 import { ensureTable } from '../store/table.ts';
 import type { CliIO } from './io.ts';
 
@@ -20,7 +20,7 @@ export const DB_OPTIONS = {
 export interface DbContext {
   config: Config;
   client: DynamoDBClient;
-  store: DynamoStore;
+  store: Store;
   /** Where the data lives, for messages. */
   where: string;
   /** The stack serving the data folder, when this command uses its database. */
@@ -85,7 +85,7 @@ export async function openDb(
     lock?.release();
     throw err;
   }
-  const store = new DynamoStore({ client, table: config.table, retentionDays: config.retentionDays });
+  const store = createDynamoStore({ client, table: config.table, retentionDays: config.retentionDays });
   return {
     config: { ...config, dynamodbEndpoint: endpoint },
     client,

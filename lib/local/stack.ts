@@ -4,14 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../api/app.ts';
 import { editorRoutes } from '../api/editor.ts';
 import { localPepper } from '../editor/auth.ts';
-import { DynamoEditorStore } from '../editor/store.ts';
+import { createEditorStore } from '../editor/store.ts';
 import type { Config } from '../config.ts';
 import type { FetchOptions } from '../ingest/fetch.ts';
 import { errorFields, type Logger } from '../log.ts';
 import { registerOutlets, runIngest, type IngestSummary } from '../pipeline/ingest.ts';
 import type { GroupState } from '../pipeline/group-stage.ts';
 import { createDynamoClient } from '../store/client.ts';
-import { DynamoStore } from '../store/dynamo.ts';
+import { createDynamoStore, type Store } from '../store/store.ts';
 import { ensureTable } from '../store/table.ts';
 import type { Outlet } from '../types.ts';
 import { startControlServer } from './control.ts';
@@ -43,7 +43,7 @@ export interface LocalStack {
   dbEndpoint: string;
   sampleUrl?: string;
   outlets: Outlet[];
-  store: DynamoStore;
+  store: Store;
   /** Claim/lease owner of this process (`local-<folder id>-stack-…`). */
   owner: string;
   /** Runs one ingest now (serialized with scheduled runs); `all` fetches every feed whatever its due time. */
@@ -108,20 +108,20 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     stops.push(() => client.destroy());
     const table = await ensureTable(client, config.table);
     log.info('database ready', { endpoint: dbEndpoint, table: config.table, created: table === 'created' });
-    const store = new DynamoStore({ client, table: config.table, retentionDays: config.retentionDays });
+    const store = createDynamoStore({ client, table: config.table, retentionDays: config.retentionDays });
     await registerOutlets(store, feeds.outlets, now().toISOString());
 
     const pepper = config.editor.pepper ?? (await localPepper(dataDir));
     const editor = editorRoutes({
       store,
-      editorStore: new DynamoEditorStore(client, config.table),
+      editorStore: createEditorStore({ client, table: config.table }),
       pepper,
       log,
       publish: config.publish,
       now,
       importAddresses: { allowPrivateNetwork: config.fetch.allowPrivateNetwork },
     });
-    handler = createApp({ store, config, log, now, editor }).fetch;
+    handler = createApp({ store, config, log, now, editor, publicUrl: config.publicUrl }).fetch;
 
     // The guard is lifted for the sample server's origin only (unless the whole private network was allowed).
     const fetchOpts: FetchOptions = { ...config.fetch, allowOrigins: feeds.allowOrigins };

@@ -8,7 +8,7 @@ import { ROUNDUP_VERSION } from '../../lib/config.ts';
 import { startDynalite } from '../../lib/local/dynalite.ts';
 import { LOCK_FILE, tryLock } from '../../lib/local/lock.ts';
 import { createDynamoClient } from '../../lib/store/client.ts';
-import { DynamoStore } from '../../lib/store/dynamo.ts';
+import { createDynamoStore } from '../../lib/store/store.ts';
 import type { FeedState } from '../../lib/types.ts';
 import { runCli, spawnCli, startStack } from '../support/cli-process.ts';
 import { send, startFeedServer, type FeedServer } from '../support/feed-server.ts';
@@ -126,7 +126,7 @@ describe('roundup start and the CLI on one data folder', () => {
       const { id } = JSON.parse(readFileSync(join(data, 'instance.json'), 'utf8')) as { id: string };
       const db = await startDynalite({ dataDir: data });
       const client = createDynamoClient({ endpoint: db.endpoint, region: 'us-east-1' });
-      const store = new DynamoStore({ client, table: 'roundup', retentionDays: 30 });
+      const store = createDynamoStore({ client, table: 'roundup', retentionDays: 30 });
       // The dead stack's claim on the feed it was fetching is still in force.
       expect((await store.feedsInFlight(new Date().toISOString())).filter((f) => f.startsWith('wsj/'))).toHaveLength(1);
       expect(await store.acquireLease('grouping', `local-${id}-stack#00000000`, 600_000)).toBe(true);

@@ -18,23 +18,17 @@ import {
   storyListSchema,
 } from '../../lib/api/schemas.ts';
 import { silentLogger } from '../../lib/log.ts';
+import { StorySearch } from '../../lib/search/story-search.ts';
+import { storyPagePath } from '../../lib/site/urls.ts';
 import type { Store } from '../../lib/store/store.ts';
 import type { Item, Outlet, Story } from '../../lib/types.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
+import { outletRecord, storeStory } from '../support/records.ts';
 import { validateJsonFeed } from '../support/jsonfeed.ts';
 
 const dynalite = BACKENDS.find((b) => b.name === 'dynalite')!;
 
-const outlet = (id: string, name: string, city: string, country: string, region: string, languages: string[]): Outlet => ({
-  id,
-  name,
-  city,
-  country,
-  region,
-  languages,
-  homepage: `https://${id}.example`,
-  feeds: [{ id: `${id}/main`, url: `https://${id}.example/rss`, title: `${name} — main` }],
-});
+const outlet = outletRecord;
 
 const OUTLETS: Outlet[] = [
   outlet('le-devoir', 'Le Devoir', 'Montreal', 'CA', 'americas', ['fr']),
@@ -78,7 +72,6 @@ interface Seeded {
 }
 
 async function seedStory(store: Store, s: Partial<Story> & { id: string; updatedAt: string }, items: Item[], out: Seeded): Promise<Story> {
-  for (const it of items) await store.putItem(it);
   const story: Story = {
     label: `Label ${s.id}`,
     headline: `Headline ${s.id}`,
@@ -90,7 +83,7 @@ async function seedStory(store: Store, s: Partial<Story> & { id: string; updated
     status: 'auto',
     ...s,
   };
-  await store.putStory(story, 0);
+  await storeStory(store, story, items);
   out.stories.push(story);
   out.items.set(story.id, items);
   return story;
@@ -227,7 +220,27 @@ describe('public API on dynalite', () => {
     expect(await ids('quebec')).toEqual(['quebec']);
     expect(await ids('ÉLECTIONS québec')).toEqual(['quebec']);
     expect(await ids('mali gao')).toEqual(['mali']);
-    expect(await ids('mali nowhere')).toEqual([]);
+    // Every word is required.
+    expect(await ids('mali zanzibar')).toEqual([]);
+  });
+
+  it('searches every item of a story, by word or stem in its language, and pages the hits', async () => {
+    const ids = async (q: string) => storyListSchema.parse(await (await get(`/stories?q=${encodeURIComponent(q)}`)).json()).stories.map((s) => s.id);
+    // Only in one member's title (Le Monde, language undetermined), and only in one member's summary (French).
+    expect(await ids('barkhane')).toEqual(['mali']);
+    expect(await ids('junte')).toEqual(['mali']);
+    // A French stem: "soldat" finds "soldats" and "soldat" of the members.
+    expect(await ids('SOLDAT')).toEqual(['mali']);
+    // Stories that are not public never come back: "solo" (one outlet) is left out, "solo-approved" (approved) is
+    // found; a merged story's words count for the story that absorbed it.
+    expect(await ids('solo')).toEqual(['solo-approved']);
+    expect(await ids('merged')).toEqual(['mali']);
+    // Ranked by relevance, then recency; the cursor resumes after the last hit of the page.
+    const first = storyListSchema.parse(await (await get('/stories?q=summary&limit=5')).json());
+    expect(first.stories).toHaveLength(5);
+    const second = storyListSchema.parse(await (await get(`/stories?q=summary&limit=5&cursor=${first.nextCursor}`)).json());
+    const all = expectedPublic();
+    expect([...first.stories, ...second.stories].map((s) => s.id)).toEqual(all.slice(0, 10));
   });
 
   it('syncs incrementally with updatedSince and reports stories withdrawn since then', async () => {
@@ -246,7 +259,7 @@ describe('public API on dynalite', () => {
   });
 
   it('stops at the scan budget with a short page and a cursor that resumes where it stopped', async () => {
-    const deps = { store: db.store, catalog: new OutletCatalog(db.store, silentLogger), policy: POLICY, facets: new FacetCache() };
+    const deps = { store: db.store, catalog: new OutletCatalog(db.store, silentLogger), policy: POLICY, facets: new FacetCache(), search: new StorySearch(db.store) };
     const q = listQuerySchema.parse({ limit: '50', lang: 'ar' });
     const first = await listPublicStories(deps, q, { budget: 10 });
     expect(first.examined).toBeLessThanOrEqual(10);
@@ -460,7 +473,7 @@ describe('public API on dynalite', () => {
     expect(ok.status).toBe(200);
     expect(ok.headers.get('cache-control')).toBe('no-store');
     expect(healthSchema.parse(await ok.json()).stage).toBe('test');
-    const broken = createApp(deps({ store: { ...db.store, getStory: async () => Promise.reject(new Error('ECONNREFUSED')) } as unknown as Store }));
+    const broken = createApp(deps({ store: { ...db.store, getStory: async () => Promise.reject(new Error("ECONNREFUSED")) } }));
     const res = await broken.request('/healthz');
     expect(res.status).toBe(503);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
@@ -480,7 +493,15 @@ describe('public API on dynalite', () => {
     expect(feed.next_url).toMatch(/^https:\/\/api\.roundup\.test\/feed\.json\?limit=10&cursor=/);
     const mali = feed.items[0]!;
     expect(mali._roundup.perspectives.map((p) => p.outlet.name)).toEqual(['Le Devoir', 'Le Monde', 'BBC News']);
-    expect(mali.content_text).toContain('François Brousseau, Le Devoir (Montreal, CA): La France quitte le Mali');
+    // Entries open the story page on the reader site; the API URL stays under _roundup.
+    expect(feed.home_page_url).toBe('https://api.roundup.test/');
+    expect(mali.url).toBe('https://api.roundup.test/s/mali/retrait-du-mali');
+    expect(mali._roundup.apiUrl).toBe('https://api.roundup.test/stories/mali');
+    // The roundup as the seed prints it, in text and in HTML.
+    expect(mali.content_text).toContain('” said François Brousseau in Le Devoir (Montreal).\nLa France quitte le Mali — Le Devoir (Montreal, CA): https://le-devoir.example/');
+    expect(mali.content_text).toContain('“Summary by BBC News about mali,” said Reporter bbc in BBC News (London).');
+    expect(mali.content_html).toContain('said <span class="person">François Brousseau</span> in <cite>Le Devoir</cite> (Montreal).');
+    expect(mali.content_html).toContain('<span class="q" lang="fr" dir="ltr">Les derniers soldats français');
     expect(mali.authors.map((a) => a.name)).toEqual(['Le Devoir', 'Le Monde', 'BBC News']);
     expect(mali.language).toBe('fr');
     const next = await get(feed.next_url!.replace('https://api.roundup.test', ''));
@@ -488,6 +509,8 @@ describe('public API on dynalite', () => {
     expect(page2.items.map((i) => i.id)).toEqual(expectedPublic().slice(10, 20));
     const filtered = jsonFeedSchema.parse(await (await get('/feed.json?lang=ar')).json());
     expect(filtered.language).toBe('ar');
+    expect(filtered.home_page_url).toBe('https://api.roundup.test/?lang=ar');
+    for (const it of filtered.items) expect(it.url).toMatch(/^https:\/\/api\.roundup\.test\/s\/[\w-]+\/[\w-]+\?lang=ar$/);
     expect(filtered.items.map((i) => i.id)).toEqual(expectedPublic((s) => s.outletIds.includes('al-jazeera')).slice(0, 20));
   });
 
@@ -508,8 +531,12 @@ describe('public API on dynalite', () => {
     expect(feed.title).toBe('Roundup');
     expect(feed.items[0]!.title).toBe('A <b>bold</b> & "quoted" claim]]>');
     expect(feed.items[0]!.guid).toBe('https://api.roundup.test/stories/hostile');
-    expect(feed.items[0]!.content).toContain('Tom & Jerry <script>alert(1)</script>');
-    expect(feed.items.map((i) => i.link)).toEqual(expectedPublic().slice(0, 5).map((id) => `https://api.roundup.test/stories/${id}`));
+    // The description is HTML: hostile text arrives escaped inside it, and reads back as the text it was.
+    expect(feed.items[0]!.content).not.toContain('<script>');
+    expect(feed.items[0]!.content).toContain('Tom &amp; Jerry &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(feed.items[0]!.contentSnippet).toContain('Tom & Jerry <script>alert(1)</script>');
+    const labels = new Map(seeded.stories.map((s) => [s.id, s.label]));
+    expect(feed.items.map((i) => i.link)).toEqual(expectedPublic().slice(0, 5).map((id) => `https://api.roundup.test${storyPagePath(id, labels.get(id)!)}`));
     const json = await get('/feed.json?limit=1');
     expect(validateJsonFeed(await json.json())).toEqual([]);
   });

@@ -4,7 +4,7 @@ import type { Hono } from 'hono';
 import { createApp } from '../../lib/api/app.ts';
 import { editorRoutes } from '../../lib/api/editor.ts';
 import { newEditorKey } from '../../lib/editor/auth.ts';
-import { DynamoEditorStore } from '../../lib/editor/store.ts';
+import { createEditorStore } from '../../lib/editor/store.ts';
 import { silentLogger } from '../../lib/log.ts';
 import type { Story } from '../../lib/types.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
@@ -33,7 +33,7 @@ describe('editor API (dynalite)', () => {
   beforeAll(async () => {
     db = await openTestDb(BACKENDS[0]!);
     await seedDesk(db.store);
-    const editorStore = new DynamoEditorStore(db.client, db.table);
+    const editorStore = createEditorStore({ client: db.client, table: db.table });
     const now = new Date().toISOString();
     const e = newEditorKey('Eve Editor', 'editor', PEPPER, now);
     const a = newEditorKey('Ada Admin', 'admin', PEPPER, now);
@@ -332,9 +332,12 @@ describe('editor API (dynalite)', () => {
       expect(res.headers.get('content-type')).toContain('text/markdown');
       const md = await res.text();
       expect(md.startsWith('# Deadly quake hits Chile\n\nDozens dead near Valparaiso.\n')).toBe(true);
-      expect(md).toContain('“A powerful earthquake hit central Chile near Valparaiso on Thursday, officials said.”, said Ana Torres in Daily Alpha (Paris).');
-      expect(md).toContain('said Bravo News (London).');
+      expect(md).toContain('“A powerful earthquake hit central Chile near Valparaiso on Thursday, officials said,” said Ana Torres in Daily Alpha (Paris).');
+      expect(md).toContain('Bravo News (London) reported.');
       expect(md).toContain('(https://a.example/news/i_chile_a)');
+      const fr = await (await call('GET', '/stories/s_chile/digest.md?lang=fr', { key: editorKey })).text();
+      expect(fr).toContain('«\u202fA powerful earthquake hit central Chile near Valparaiso on Thursday, officials said\u202f», a déclaré Ana Torres dans Daily Alpha (Paris).');
+      expect(fr).toContain('a rapporté Bravo News (Londres).');
     });
   });
 });
