@@ -5,6 +5,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parseConfig, type Config } from '../config.ts';
 import { startDynalite } from '../local/dynalite.ts';
 import { acquireDataLock, folderIdentity, folderOwner, type DataLock, type FolderIdentity, type LockInfo } from '../local/lock.ts';
+import { recoverFolderWork } from '../local/recover.ts';
 import { createDynamoClient } from '../store/client.ts';
 import { createDynamoStore, type Store } from '../store/store.ts';
 import { ensureTable } from '../store/table.ts';
@@ -71,6 +72,7 @@ export async function openDb(
   }
   let embedded: Awaited<ReturnType<typeof startDynalite>> | undefined;
   let client: DynamoDBClient | undefined;
+  let store: Store;
   try {
     if (lock) {
       embedded = await startDynalite({ dataDir });
@@ -79,13 +81,21 @@ export async function openDb(
     }
     client = createDynamoClient({ endpoint, region: config.region });
     await ensureTable(client, config.table);
+    store = createDynamoStore({ client, table: config.table, retentionDays: config.retentionDays });
+    if (folder) {
+      // Holding the folder, whatever its owners still hold was left by a process that died.
+      const recovered = await recoverFolderWork(store, folder, new Date().toISOString());
+      if (recovered.claims || recovered.leases.length) {
+        const leases = recovered.leases.length ? ` and the ${recovered.leases.join(' and ')} lease` : '';
+        io.stderr(`roundup ${opts.command}: released ${recovered.claims} feed claims${leases} a stopped process held on ${dataDir}\n`);
+      }
+    }
   } catch (err) {
     client?.destroy();
     await embedded?.close();
     lock?.release();
     throw err;
   }
-  const store = createDynamoStore({ client, table: config.table, retentionDays: config.retentionDays });
   return {
     config: { ...config, dynamodbEndpoint: endpoint },
     client,

@@ -19,6 +19,7 @@ import { startDynalite } from './dynalite.ts';
 import { AlreadyRunningError, PortInUseError } from './errors.ts';
 import { isNamedList, openFeedList, readFeedFile } from './feeds.ts';
 import { acquireDataLock, folderIdentity, folderOwner, saveFolderIdentity, type LockInfo } from './lock.ts';
+import { recoverFolderWork } from './recover.ts';
 
 /** Options of the local stack. */
 export interface LocalStackOptions {
@@ -109,6 +110,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const table = await ensureTable(client, config.table);
     log.info('database ready', { endpoint: dbEndpoint, table: config.table, created: table === 'created' });
     const store = createDynamoStore({ client, table: config.table, retentionDays: config.retentionDays });
+    // Holding the folder, whatever its owners still hold was left by a process that died: freed before the first run.
+    const recovered = await recoverFolderWork(store, identity, now().toISOString());
+    if (recovered.claims || recovered.leases.length) log.warn('released the work of a stopped process', { owner, ...recovered });
     await registerOutlets(store, feeds.outlets, now().toISOString());
 
     const pepper = config.editor.pepper ?? (await localPepper(dataDir));
