@@ -55,6 +55,39 @@ describe('roundup start and the CLI on one data folder', () => {
       // Another feed list than the stack's would re-point its feeds: refused.
       expect(await runCli(['ingest', '--once', '--feeds', 'default', '--data', data])).toMatchObject({ code: 2, stderr: expect.stringMatching(/reads --feeds sample; stop it/) });
 
+      // --feeds sample lets the sample server's own origin past the private-address guard, and nothing else.
+      const desk = await startFeedServer({ '/wire.xml': send(fixture('wsj.xml'), { headers: { 'content-type': 'application/rss+xml' } }) });
+      try {
+        const deskList = join(dir, 'desk.opml');
+        writeFileSync(
+          deskList,
+          `<?xml version="1.0"?><opml version="2.0" xmlns:roundup="https://roundup.news/ns/opml"><body>
+            <outline text="Desk" roundup:id="desk" roundup:city="Paris" roundup:country="FR" roundup:region="europe" roundup:languages="en" roundup:homepage="https://desk.example">
+              <outline type="rss" text="Desk wire" xmlUrl="${desk.url('/wire.xml')}" roundup:id="desk/wire"/>
+            </outline></body></opml>`,
+        );
+        // Imports are checked against the same rule: the admin API of a sample stack refuses a loopback feed…
+        const key = (await runCli(['editor-key', 'create', 'Ada', '--role', 'admin', '--data', data])).stdout.trim();
+        const refused = await fetch(`${first.apiUrl}/editor/api/outlets`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'text/x-opml' },
+          body: readFileSync(deskList, 'utf8'),
+        });
+        expect(refused.status).toBe(400);
+        expect(refused.headers.get('content-type')).toContain('application/problem+json');
+        expect(((await refused.json()) as { detail: string }).detail).toMatch(/desk: feeds\.0\.url: loopback address 127\.0\.0\.1/);
+        // …and so does the CLI, unless told otherwise.
+        expect(await runCli(['outlets', 'import', deskList, '--data', data])).toMatchObject({ code: 3, stderr: expect.stringMatching(/loopback address 127\.0\.0\.1/) });
+        expect((await runCli(['outlets', 'import', deskList, '--data', data, '--allow-private-network'])).code).toBe(0);
+        // Registered anyway, the loopback feed is still refused by the stack's fetcher; the sample feeds are fetched.
+        const guarded = JSON.parse((await runCli(['ingest', '--once', '--json', '--data', data])).stdout) as typeof summary;
+        expect(guarded.feedsFetched + guarded.feedsNotModified).toBe(13);
+        expect(guarded.failures).toEqual([{ feedId: 'desk/wire', error: expect.stringMatching(/^BlockedAddressError: .*127\.0\.0\.1.*loopback/) }]);
+        expect(desk.requests).toEqual([]);
+      } finally {
+        await desk.close();
+      }
+
       const other = join(dir, 'other');
       expect(await runCli(['start', '--feeds', 'sample', '--data', other, '--port', port])).toEqual({
         code: 5,
@@ -68,24 +101,33 @@ describe('roundup start and the CLI on one data folder', () => {
       await first.stop();
     }
     expect(existsSync(join(data, LOCK_FILE))).toBe(false);
-  }, 180_000);
+  }, 360_000);
 
-  it('a restart after kill -9 takes the folder over, and the sample feeds follow the new sample server', async () => {
+  it('restarts, clean or after kill -9, take the folder over, and the sample feeds follow the new sample server', async () => {
     const data = join(dir, 'restart');
-    const first = await startStack(['--feeds', 'sample', '--data', data, '--port', '0']);
-    expect(await first.stop('SIGKILL')).toBe(137);
+    const args = ['--feeds', 'sample', '--data', data, '--port', '0'];
+    const sampleHost = (rows: FeedState[]) => [...new Set(rows.map((r) => new URL(r.url).origin))];
+    const first = await startStack(args);
+    expect(await first.stop()).toBe(0);
+    const before = jsonLines<FeedState>((await runCli(['feeds', '--json', '--data', data])).stdout);
+    const second = await startStack(args);
+    // Every stored URL pointed at the old sample server: re-registered, they are due at once, and answer.
+    expect(second.firstIngest).toMatch(/^ingest: 13 feeds fetched, 0 not modified, \d+ new items, \d+ stories touched, 0 failures/);
+    expect(await second.stop('SIGKILL')).toBe(137);
     expect(existsSync(join(data, LOCK_FILE))).toBe(true);
     // The killed stack's lock names a dead process: commands and the next start take the folder over.
-    expect((await runCli(['feeds', '--data', data])).code).toBe(0);
-    const second = await startStack(['--feeds', 'sample', '--data', data, '--port', '0']);
+    const after = await runCli(['feeds', '--json', '--data', data]);
+    expect(after.code).toBe(0);
+    expect(sampleHost(jsonLines(after.stdout))).toHaveLength(1);
+    expect(sampleHost(jsonLines(after.stdout))).not.toEqual(sampleHost(before));
+    const third = await startStack(args);
     try {
-      // Every stored URL pointed at the old sample server: re-registered, they are due at once, and answer.
-      expect(second.firstIngest).toMatch(/^ingest: 13 feeds fetched, 0 not modified, \d+ new items, \d+ stories touched, 0 failures/);
+      expect(third.firstIngest).toMatch(/^ingest: 13 feeds fetched, 0 not modified, \d+ new items, \d+ stories touched, 0 failures/);
       expect(await runCli(['feeds', '--failing', '--json', '--data', data])).toMatchObject({ code: 0, stdout: '' });
     } finally {
-      await second.stop();
+      await third.stop();
     }
-  }, 180_000);
+  }, 300_000);
 
   describe('kill -9 in the middle of an ingest', () => {
     let feeds: FeedServer;
@@ -145,7 +187,7 @@ describe('roundup start and the CLI on one data folder', () => {
       } finally {
         await second.stop();
       }
-    }, 180_000);
+    }, 300_000);
   });
 
   it('two commands on one data folder without a stack wait for each other instead of breaking', async () => {
@@ -170,7 +212,7 @@ describe('roundup start and the CLI on one data folder', () => {
     expect(results[0]!.stdout).toMatch(/Imported 3 outlets with 3 feeds \(3 new feeds/);
     expect(jsonLines((await runCli(['feeds', '--json', '--data', data])).stdout)).toHaveLength(3);
     expect(existsSync(join(data, LOCK_FILE))).toBe(false);
-  }, 120_000);
+  }, 240_000);
 
   it('clear one-line errors with documented exit statuses', async () => {
     const data = join(dir, 'errors');
@@ -191,6 +233,21 @@ describe('roundup start and the CLI on one data folder', () => {
     expect(ROUNDUP_VERSION).toBe(version.version);
     expect(await runCli(['--version'])).toEqual({ code: 0, stdout: `roundup ${version.version}\n`, stderr: '' });
 
+    // eval: a gold file given as predictions is refused rather than scored 1.000; skipped lines are reported.
+    const gold = join(dir, 'gold.jsonl');
+    writeFileSync(gold, ['a', 'b', 'c', 'd'].map((id, i) => JSON.stringify({ id, story: `s${i >> 1}` })).join('\n') + '\n');
+    expect(await runCli(['eval', '--items', gold, '--gold', gold])).toEqual({
+      code: 3,
+      stdout: '',
+      stderr: `roundup eval: ${gold} has no line with "id" and "storyId" (the output of roundup cluster)\n`,
+    });
+    const predicted = join(dir, 'predicted.jsonl');
+    writeFileSync(predicted, ['{"id":"a","storyId":"x"}', 'oops', '{"id":"b","storyId":"x"}', '{"id":"c"}', '{"id":"d","storyId":"y"}'].join('\n'));
+    const scored = await runCli(['eval', '--items', predicted, '--gold', gold, '--json']);
+    expect(scored.code).toBe(0);
+    expect(scored.stderr).toBe(`roundup eval: 2 lines of ${predicted} skipped (line 2: not JSON; line 4: no storyId)\n`);
+    expect(JSON.parse(scored.stdout)).toMatchObject({ items: 3, missing: 1, predictedClusters: 2, goldClusters: 2, bcubedF1: 1 });
+
     const privateFeeds = join(dir, 'private.opml');
     writeFileSync(privateFeeds, readFileSync(join(fixtures, 'stack.opml'), 'utf8').replaceAll('{{BASE}}', 'http://169.254.169.254/latest'));
     const refused = await runCli(['outlets', 'import', privateFeeds, '--data', data]);
@@ -202,5 +259,5 @@ describe('roundup start and the CLI on one data folder', () => {
       expect.stringMatching(/^ {2}- wsj: feeds\.0\.url: linkLocal/),
       '',
     ]);
-  }, 120_000);
+  }, 240_000);
 });
