@@ -41,6 +41,8 @@ export interface AppDeps {
   now?: () => Date;
   /** Public base URL for absolute links in bodies and feeds (e.g. `https://api.roundup.news`); defaults to the request origin. */
   publicUrl?: string;
+  /** Build links from `X-Forwarded-Host` when `publicUrl` is unset (behind CloudFront's viewer-host function). */
+  trustForwardedHost?: boolean;
   /** Response cache tuning; `false` turns it off (tests that write between requests). */
   cache?: Partial<ResponseCacheOptions> | false;
   /** How long outlet metadata is kept in the process before it is re-read (default 60 s). */
@@ -72,8 +74,9 @@ export function createApp(deps: AppDeps): Hono {
       ? undefined
       : new ResponseCache({ ...DEFAULT_CACHE, ...deps.cache }, () => changeMarker(deps.store), deps.log);
   const cached = (c: Context, compute: () => Promise<RenderedResponse>) =>
-    cache ? cache.get(cacheKey(c), compute) : compute();
-  const base = (c: Context) => deps.publicUrl?.replace(/\/+$/, '') ?? new URL(c.req.url).origin;
+    cache ? cache.get(cacheKey(c, base(c)), compute) : compute();
+  const base = (c: Context) =>
+    deps.publicUrl?.replace(/\/+$/, '') ?? (deps.trustForwardedHost ? forwardedOrigin(c) : undefined) ?? new URL(c.req.url).origin;
 
   const app = new Hono();
   app.onError((err, c) => {
@@ -247,14 +250,25 @@ async function changeMarker(store: StoryReader): Promise<string> {
   return s ? `${s.updatedAt}#${s.id}#${s.version}` : '';
 }
 
-// Same query in any parameter order is the same entry; the origin is part of the key because bodies embed links.
+// Same query in any parameter order is the same entry; the link base is part of the key because bodies embed links
+// (so a request forging X-Forwarded-Host only ever gets, and fills, entries of its own host).
 // Runs on every request, so the common no-query case skips URL parsing.
-function cacheKey(c: Context): string {
+function cacheKey(c: Context, base: string): string {
+  const path = c.req.path;
   const raw = c.req.url;
   const q = raw.indexOf('?');
-  if (q < 0) return raw;
+  if (q < 0) return `${base}${path}`;
   const params = raw.slice(q + 1).split('&').filter(Boolean).sort();
-  return `${raw.slice(0, q)}?${params.join('&')}`;
+  return `${base}${path}?${params.join('&')}`;
+}
+
+/** A host name with an optional port: anything else in X-Forwarded-Host is ignored. */
+const HOST = /^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?(?::\d{1,5})?$/i;
+
+/** `https://<X-Forwarded-Host>` when the header holds one well-formed host (the first, if a proxy chain added more). */
+function forwardedOrigin(c: Context): string | undefined {
+  const host = c.req.header('x-forwarded-host')?.split(',')[0]?.trim();
+  return host && HOST.test(host) ? `https://${host.toLowerCase()}` : undefined;
 }
 
 function pageUrl(base: string, path: string, requestUrl: string, cursor: string): string {

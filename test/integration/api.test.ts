@@ -372,6 +372,23 @@ describe('public API on dynalite', () => {
     expect((await get('/stories/solo-approved')).status).toBe(200);
   });
 
+  it('builds links from X-Forwarded-Host only when told to, and never shares cached bodies across hosts', async () => {
+    const behindCloudFront = createApp(deps({ publicUrl: undefined, trustForwardedHost: true, cache: {} }));
+    const urlOf = async (a: Hono, headers: Record<string, string>) =>
+      (storyListSchema.parse(await (await a.request('http://abc.lambda-url.test/stories?limit=1', { headers })).json()).stories[0]!.url);
+    expect(await urlOf(behindCloudFront, { 'x-forwarded-host': 'news.example.org' })).toBe('https://news.example.org/stories/mali');
+    // A direct caller forging the header gets its own entry; the reader's host is not poisoned.
+    expect(await urlOf(behindCloudFront, { 'x-forwarded-host': 'evil.example' })).toBe('https://evil.example/stories/mali');
+    expect(await urlOf(behindCloudFront, { 'x-forwarded-host': 'news.example.org' })).toBe('https://news.example.org/stories/mali');
+    // Not a host: ignored, the request's own origin is used.
+    expect(await urlOf(behindCloudFront, { 'x-forwarded-host': 'a b/<c>' })).toBe('http://abc.lambda-url.test/stories/mali');
+    // Untrusted (the local server): the header changes nothing; a configured public URL always wins.
+    const local = createApp(deps({ publicUrl: undefined }));
+    expect(await urlOf(local, { 'x-forwarded-host': 'news.example.org' })).toBe('http://abc.lambda-url.test/stories/mali');
+    const configured = createApp(deps({ trustForwardedHost: true }));
+    expect(await urlOf(configured, { 'x-forwarded-host': 'news.example.org' })).toBe('https://api.roundup.test/stories/mali');
+  });
+
   it('in editor mode publishes approved stories only', async () => {
     const editorApp = createApp(deps({ config: { publish: { mode: 'editor', minOutlets: 2 }, stage: 'test' } }));
     const body = storyListSchema.parse(await (await editorApp.request('/stories?limit=100')).json());
