@@ -85,10 +85,11 @@ export async function openDb(
     if (folder) {
       // Holding the folder, whatever its owners still hold was left by a process that died.
       const recovered = await recoverFolderWork(store, folder, new Date().toISOString());
-      if (recovered.claims || recovered.leases.length) {
-        const leases = recovered.leases.length ? ` and the ${recovered.leases.join(' and ')} lease` : '';
-        io.stderr(`roundup ${opts.command}: released ${recovered.claims} feed claims${leases} a stopped process held on ${dataDir}\n`);
-      }
+      const released = [
+        ...(recovered.claims ? [`${recovered.claims} feed claim${recovered.claims === 1 ? '' : 's'}`] : []),
+        ...(recovered.leases.length ? [`the ${recovered.leases.join(' and ')} lease${recovered.leases.length > 1 ? 's' : ''}`] : []),
+      ];
+      if (released.length) io.stderr(`roundup ${opts.command}: released ${released.join(' and ')} a stopped process held on ${dataDir}\n`);
     }
   } catch (err) {
     client?.destroy();
