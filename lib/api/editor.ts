@@ -6,9 +6,10 @@ import en from 'zod/v4/locales/en.js';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { FeedStore, ItemStore, OutletStore, SearchStore, StoryFailureStore, StoryStore } from '../store/store.ts';
-import type { Item, Membership, Outlet, Story } from '../types.ts';
+import type { Item, Membership, Story } from '../types.ts';
+import type { AddressPolicy } from '../addresses.ts';
 import type { StoryPatch } from '../editor/actions.ts';
-import { fromOpml } from '../outlets/opml.ts';
+import { outletsForImport } from '../outlets/import.ts';
 import { registerOutlets } from '../outlets/register.ts';
 import { EditorActions } from '../editor/actions.ts';
 import { bearerKey, newEditorKey, parseKey, requireRole, verifyKey, type Actor, type EditorKeyRecord, type EditorRole } from '../editor/auth.ts';
@@ -16,11 +17,10 @@ import { renderDigest } from '../editor/digest.ts';
 import { DEFAULT_REVIEW_OPTIONS, loadReviewQueue, type ReviewOptions } from '../editor/review.ts';
 import type { EditorStore } from '../editor/store.ts';
 import { AuthError } from '../errors.ts';
-import { MAX_ID_LENGTH, OUTLET_ID, idSchema } from './params.ts';
+import { idSchema } from './params.ts';
 import { problemResponse } from './problem.ts';
 import type { PublicationPolicy } from './publication.ts';
 import { editorPages } from './editor-pages.tsx';
-import { REGION_VALUES } from './vocabulary.ts';
 
 /** What the editor routes need; built once at the edge (the pepper comes from Secrets Manager on AWS). */
 export interface EditorDeps {
@@ -38,6 +38,8 @@ export interface EditorDeps {
   publish: PublicationPolicy;
   now?: () => Date;
   review?: Partial<ReviewOptions>;
+  /** Which feed hosts an OPML import may register (default: public addresses only). */
+  importAddresses?: AddressPolicy;
 }
 
 /** Shared services of the API and page routes. */
@@ -103,27 +105,6 @@ export const moveSchema = z.strictObject({ to: id, expectedVersion: version });
 /** POST /editor/api/keys body. */
 export const keySchema = z.strictObject({ name: text(1, 80), role: z.enum(['editor', 'admin']) });
 
-const url = z.string().check(z.maxLength(2048), z.refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), 'must be an http(s) URL'));
-/** An outlet read from an imported OPML document, checked before it reaches the table (ids become keys). */
-export const importedOutletSchema = z.object({
-  id: z.string().check(z.regex(new RegExp(`^${OUTLET_ID}$`), 'must be an outlet id: a lower-case slug of 1–64 letters, digits, . _ or -')),
-  name: text(1, 200),
-  city: z.string().check(z.maxLength(100)),
-  country: z.string().check(z.regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code')),
-  region: z.enum(REGION_VALUES as [string, ...string[]]),
-  languages: z.array(z.string().check(z.regex(/^[a-z]{2,3}$/, 'must be a language code'))).check(z.maxLength(20)),
-  homepage: z.union([z.literal(''), url]),
-  feeds: z
-    .array(
-      z.object({
-        id: z.string().check(z.regex(new RegExp(`^${OUTLET_ID}/[A-Za-z0-9._~/-]{1,${MAX_ID_LENGTH}}$`), 'must be a feed id: <outlet id>/<slug>')),
-        url,
-        title: z.optional(z.string().check(z.maxLength(300))),
-        language: z.optional(z.string().check(z.regex(/^[a-z]{2,3}$/, 'must be a language code'))),
-      }),
-    )
-    .check(z.maxLength(100)),
-});
 
 /** Per-parse English messages (zod/mini ships none), without touching zod's global configuration. */
 const english = en().localeError;
@@ -372,14 +353,8 @@ export function editorRoutes(deps: EditorDeps): Hono<EditorEnv> {
   desk.post('/outlets', admin, async (c) => {
     const text = await c.req.text();
     if (!text.trim()) throw new ValidationError('Send an OPML document as the request body', ['body']);
-    let outlets: Outlet[];
-    try {
-      outlets = fromOpml(text);
-    } catch (err) {
-      throw new ValidationError(`Not a readable OPML document: ${(err as Error).message}`, ['body'], { cause: err });
-    }
-    if (outlets.length === 0) throw new ValidationError('The OPML document lists no feeds', ['body']);
-    checkImportedOutlets(outlets);
+    // Checked whole before anything is written: feed URLs (http/https, no private hosts), ids, homepages.
+    const outlets = outletsForImport(text, deps.importAddresses ?? { allowPrivateNetwork: false });
     const written = await registerOutlets(deps.store, outlets, svc.deps.now().toISOString());
     deps.log.info('outlets imported', { outlets: outlets.length, outletsWritten: written.outlets, feedsAdded: written.feeds, by: c.get('actor').keyId });
     return c.json({ outlets: outlets.length, feeds: outlets.reduce((n, o) => n + o.feeds.length, 0), outletsWritten: written.outlets, feedsAdded: written.feeds });
@@ -404,21 +379,3 @@ export function editorRoutes(deps: EditorDeps): Hono<EditorEnv> {
   return app;
 }
 
-/**
- * Checks outlets read from an imported OPML document: their ids become table keys and their fields are shown to
- * readers, so an id of several kilobytes or a `javascript:` homepage is refused with every problem named.
- * @throws ValidationError
- */
-export function checkImportedOutlets(outlets: readonly Outlet[]): void {
-  const issues: string[] = [];
-  for (const o of outlets) {
-    const r = importedOutletSchema.safeParse(o, { error: english });
-    if (r.success) continue;
-    const who = o.id.length > 40 ? `${o.id.slice(0, 40)}…` : o.id;
-    for (const i of r.error.issues) issues.push(`outlet ${JSON.stringify(who)}: ${i.path.join('.')}: ${i.message}`);
-  }
-  if (issues.length) {
-    const shown = issues.slice(0, 20);
-    throw new ValidationError(`The OPML document has invalid outlets: ${shown.join('; ')}${issues.length > shown.length ? `; and ${issues.length - shown.length} more` : ''}`, shown);
-  }
-}

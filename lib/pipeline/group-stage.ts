@@ -99,6 +99,8 @@ export class LeaseLostError extends RoundupError {
 const WORDS: WordNormalizer = { stem };
 
 const LEASE = 'grouping';
+/** Name of the grouping writer's lease (holders are `<owner>#<pass>`). */
+export const GROUPING_LEASE = LEASE;
 const CURSOR = 'grouping';
 const DEFAULT_LEASE_TTL_MS = 60_000;
 
