@@ -4,6 +4,7 @@ import pLimit from 'p-limit';
 import { isUnavailable } from '../aws/retry.ts';
 import { ConflictError, RoundupError } from '../errors.ts';
 import { StoryGrouper, type GroupInput, type StorySnapshot } from '../group/engine.ts';
+import { updateHeadlines } from '../group/headlines.ts';
 import type { MergeSuggestion } from '../group/suggestions.ts';
 import { errorFields, type Logger } from '../log.ts';
 import type { CursorStore, ItemStore, LeaseStore, SearchEntry, SearchStore, StoryFailureStore, StoryStore } from '../store/store.ts';
@@ -115,6 +116,8 @@ export class LeaseLostError extends RoundupError {
 const WORDS: WordNormalizer = { stem };
 
 const LEASE = 'grouping';
+/** Name of the grouping writer's lease (holders are `<owner>#<pass>`). */
+export const GROUPING_LEASE = LEASE;
 const CURSOR = 'grouping';
 const DEFAULT_LEASE_TTL_MS = 60_000;
 
@@ -461,6 +464,7 @@ async function writeStory(
       label: base?.labelByEditor ? base.label : snap.label,
       headline: base?.headlineByEditor ? base.headline : snap.headline,
       summary: base?.headlineByEditor ? base.summary : (headlineItem?.summary ?? base?.summary),
+      headlines: updateHeadlines(base?.headlines, itemIds, [...pass.values()], (id) => state.grouper.assignment(id)?.score ?? 0, snap.headlineItemId),
       // First coverage: the earliest member's publication, so firstSeenAt ≤ lastItemAt always holds.
       firstSeenAt: base && base.firstSeenAt < snap.firstItemAt ? base.firstSeenAt : snap.firstItemAt,
       updatedAt: itemsChanged ? now : base!.updatedAt,
