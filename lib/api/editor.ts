@@ -12,6 +12,7 @@ import type { StoryPatch } from '../editor/actions.ts';
 import { outletsForImport } from '../outlets/import.ts';
 import { registerOutlets } from '../outlets/register.ts';
 import { EditorActions } from '../editor/actions.ts';
+import type { SuggestionRef } from '../editor/audit.ts';
 import { bearerKey, newEditorKey, parseKey, requireRole, verifyKey, type Actor, type EditorKeyRecord, type EditorRole } from '../editor/auth.ts';
 import { renderDigest } from '../editor/digest.ts';
 import { DEFAULT_REVIEW_OPTIONS, loadReviewQueue, parseQueueFilters, type ReviewEntry, type ReviewOptions } from '../editor/review.ts';
@@ -199,9 +200,17 @@ export class CheckedActions extends EditorActions {
     return super.update(checkId('story id', id), validate(patchFields, patch), actor, expectedVersion);
   }
 
-  override merge(targetId: string, sourceIds: string[], actor: Actor, expectedVersion?: number): Promise<Story> {
+  override merge(targetId: string, sourceIds: string[], actor: Actor, expectedVersion?: number, suggestion?: SuggestionRef): Promise<Story> {
     const { sources } = validate(mergeSchema, { sources: sourceIds });
-    return super.merge(checkId('story id', targetId), sources, actor, expectedVersion);
+    return super.merge(checkId('story id', targetId), sources, actor, expectedVersion, suggestion);
+  }
+
+  override mergeSuggestion(x: string, y: string, actor: Actor, opts: { into?: string; expectedVersion?: number; sourceVersion?: number } = {}) {
+    return super.mergeSuggestion(checkId('story id', x), checkId('story id', y), actor, opts);
+  }
+
+  override dismissSuggestion(x: string, y: string, actor: Actor) {
+    return super.dismissSuggestion(checkId('story id', x), checkId('story id', y), actor);
   }
 
   override split(sourceId: string, itemIds: string[], actor: Actor, opts: { expectedVersion?: number; label?: string } = {}) {
@@ -324,7 +333,7 @@ export function editorRoutes(deps: EditorDeps): Hono<EditorEnv> {
   stories.post('/review/suggestions/:a/:b/merge', editor, async (c) => {
     const body = validate(pairMergeSchema, await jsonBody(c, { optional: true }));
     const ev = expectedVersionOf(c.req.header('if-match'), body.expectedVersion);
-    const r = await svc.actions.mergeSuggestion(checkId('story id', c.req.param('a')), checkId('story id', c.req.param('b')), c.get('actor'), {
+    const r = await svc.actions.mergeSuggestion(c.req.param('a'), c.req.param('b'), c.get('actor'), {
       into: body.into,
       expectedVersion: ev,
       sourceVersion: body.sourceVersion,
@@ -334,7 +343,7 @@ export function editorRoutes(deps: EditorDeps): Hono<EditorEnv> {
 
   stories.post('/review/suggestions/:a/:b/dismiss', editor, async (c) => {
     validate(z.strictObject({}), await jsonBody(c, { optional: true }));
-    const r = await svc.actions.dismissSuggestion(checkId('story id', c.req.param('a')), checkId('story id', c.req.param('b')), c.get('actor'));
+    const r = await svc.actions.dismissSuggestion(c.req.param('a'), c.req.param('b'), c.get('actor'));
     return c.json({ ...r.pair, created: r.created });
   });
 
