@@ -33,11 +33,13 @@ const schema = z.object({
   ROUNDUP_CONTACT_URL: z._default(z.url(), 'https://github.com/roundup-news/roundup'),
   ROUNDUP_ALLOW_PRIVATE_NETWORK: z._default(bool, false),
   ROUNDUP_LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
+  ROUNDUP_DESK_LANGUAGE: z._default(z.string().check(z.regex(/^[a-z]{2,3}$/, 'must be a language code such as en or fr')), 'en'),
   ROUNDUP_FETCH_QUEUE_URL: z.optional(z.string()),
   ROUNDUP_GROUP_QUEUE_URL: z.optional(z.string()),
   ROUNDUP_EDITOR_SECRET_ARN: z.optional(z.string()),
   ROUNDUP_EDITOR_PEPPER: z.optional(z.string()),
   ROUNDUP_PUBLIC_URL: z.optional(z.url({ protocol: /^https?$/ })),
+  ROUNDUP_TRUST_FORWARDED_HOST: z._default(bool, false),
   PORT: z._default(int(0, 65535), 8787),
 });
 
@@ -68,6 +70,8 @@ export interface Config {
     allowPrivateNetwork: boolean;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** The desk's language (BCP 47 primary subtag): readers who ask for no language get headlines in it. */
+  deskLanguage: string;
   queues: { fetch?: string; group?: string };
   editor: { secretArn?: string; pepper?: string };
   /**
@@ -75,6 +79,11 @@ export interface Config {
    * feeds and API bodies; undefined means each request's own origin.
    */
   publicUrl?: string;
+  /**
+   * Build links from `X-Forwarded-Host` (https) when no public URL is set: on AWS, CloudFront's viewer-request
+   * function puts the reader's host there. Off locally, where no proxy sets it.
+   */
+  trustForwardedHost: boolean;
   port: number;
 }
 
@@ -114,9 +123,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       allowPrivateNetwork: e.ROUNDUP_ALLOW_PRIVATE_NETWORK,
     },
     logLevel: e.ROUNDUP_LOG_LEVEL,
+    deskLanguage: e.ROUNDUP_DESK_LANGUAGE,
     queues: { fetch: e.ROUNDUP_FETCH_QUEUE_URL, group: e.ROUNDUP_GROUP_QUEUE_URL },
     editor: { secretArn: e.ROUNDUP_EDITOR_SECRET_ARN, pepper: e.ROUNDUP_EDITOR_PEPPER },
     publicUrl: e.ROUNDUP_PUBLIC_URL?.replace(/\/+$/, ''),
+    trustForwardedHost: e.ROUNDUP_TRUST_FORWARDED_HOST,
     port: e.PORT,
   };
 }

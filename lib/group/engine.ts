@@ -437,7 +437,7 @@ export class StoryGrouper {
       if (!s || !t || s === t || s.mergedInto || t.mergedInto || s.live.size === 0 || t.live.size === 0) continue;
       const { a, b } = suggestionKey(s.id, t.id);
       const key = `${a} ${b}`;
-      if (out.has(key) || this.keptApart(s, t) || this.anyForbidden(s, t) || this.anyForbidden(t, s)) continue;
+      if (out.has(key) || this.isKeptApart(s, t) || this.anyForbidden(s, t) || this.anyForbidden(t, s)) continue;
       const [sa, sb] = a === s.id ? [s, t] : [t, s];
       const cross = !sharesLanguage(sa, sb);
       const pair = this.pairScore(sa, sb, cross);
@@ -622,7 +622,7 @@ export class StoryGrouper {
   private eligible(it: ItemState, s: StoryState, exclude: StoryState | undefined): boolean {
     return (
       s !== exclude && !s.locked && !s.mergedInto && !(s.forbidden.size > 0 && s.forbidden.has(it.id)) &&
-      !(exclude !== undefined && this.keptApart(exclude, s)) && inWindow(it.time, s.firstAt, s.lastAt, this.config.windowHours * HOUR)
+      !(exclude !== undefined && this.isKeptApart(exclude, s)) && inWindow(it.time, s.firstAt, s.lastAt, this.config.windowHours * HOUR)
     );
   }
 
@@ -825,7 +825,7 @@ export class StoryGrouper {
     let best: { t: StoryState; rel: number } | undefined;
     for (const [list, cross] of [[within, false], [across, true]] as const) {
       for (const t of list) {
-        if (this.anyForbidden(s, t) || this.anyForbidden(t, s) || this.keptApart(s, t)) continue;
+        if (this.anyForbidden(s, t) || this.anyForbidden(t, s) || this.isKeptApart(s, t)) continue;
         const pair = this.pairScore(s, t, cross);
         if (pair.rel >= this.config.suggestRatio) this.noteNearMiss(s, t);
         if (!this.mergeable(pair, cross)) continue;
@@ -844,7 +844,7 @@ export class StoryGrouper {
    */
   private tryPair(s: StoryState, t: StoryState): void {
     if (s === t || s.locked || s.edited || s.mergedInto || t.locked || t.edited || t.mergedInto) return;
-    if (this.anyForbidden(s, t) || this.anyForbidden(t, s) || this.keptApart(s, t)) return;
+    if (this.anyForbidden(s, t) || this.anyForbidden(t, s) || this.isKeptApart(s, t)) return;
     if (Math.abs(t.lastAt - s.lastAt) > this.config.windowHours * HOUR) return;
     const cross = !sharesLanguage(s, t);
     const pair = this.pairScore(s, t, cross);
@@ -930,7 +930,7 @@ export class StoryGrouper {
   }
 
   /** Whether an editor keeps two stories apart (absorptions carry the sets over, so the ids are direct). */
-  private keptApart(s: StoryState, t: StoryState): boolean {
+  private isKeptApart(s: StoryState, t: StoryState): boolean {
     return (s.apart.size > 0 && s.apart.has(t.id)) || (t.apart.size > 0 && t.apart.has(s.id));
   }
 

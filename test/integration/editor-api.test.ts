@@ -1,14 +1,10 @@
 // Editor API over a real table: auth and roles, validation, optimistic locking, actions, audit, review, digest.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hono } from 'hono';
-import { createApp } from '../../lib/api/app.ts';
-import { editorRoutes } from '../../lib/api/editor.ts';
 import { newEditorKey } from '../../lib/editor/auth.ts';
-import { createEditorStore } from '../../lib/editor/store.ts';
-import { silentLogger } from '../../lib/log.ts';
 import type { Story } from '../../lib/types.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
-import { seedDesk } from './editor-fixtures.ts';
+import { deskApp, seedDesk, type DeskCall } from './editor-fixtures.ts';
 
 const PEPPER = 'integration-pepper-0123456789';
 
@@ -18,22 +14,15 @@ describe('editor API (dynalite)', () => {
   let editorKey: string;
   let adminKey: string;
 
-  const call = (method: string, path: string, opts: { key?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
-    app.request(path, {
-      method,
-      headers: {
-        ...(opts.key ? { authorization: `Bearer ${opts.key}` } : {}),
-        ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...opts.headers,
-      },
-      body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
-    });
+  let call: DeskCall;
   const stored = async (id: string): Promise<Story> => (await db.store.getStory(id))!;
 
   beforeAll(async () => {
     db = await openTestDb(BACKENDS[0]!);
     await seedDesk(db.store);
-    const editorStore = createEditorStore({ client: db.client, table: db.table });
+    const desk = deskApp(db, PEPPER);
+    ({ app, call } = desk);
+    const editorStore = desk.editorStore;
     const now = new Date().toISOString();
     const e = newEditorKey('Eve Editor', 'editor', PEPPER, now);
     const a = newEditorKey('Ada Admin', 'admin', PEPPER, now);
@@ -41,14 +30,6 @@ describe('editor API (dynalite)', () => {
     await editorStore.putKey(a.record);
     editorKey = e.key;
     adminKey = a.key;
-    const publish = { mode: 'outlets' as const, minOutlets: 2 };
-    app = createApp({
-      store: db.store,
-      config: { publish, stage: 'test' },
-      log: silentLogger,
-      cache: false,
-      editor: editorRoutes({ store: db.store, editorStore, pepper: PEPPER, log: silentLogger, publish }),
-    });
   });
   afterAll(async () => db?.close());
 
@@ -77,6 +58,33 @@ describe('editor API (dynalite)', () => {
       const text = await exported.text();
       expect(text).toContain('roundup:city="Ouagadougou"');
       expect(text).toContain('xmlUrl="https://lefaso.net/spip.php?page=backend"');
+    });
+
+    it('refuses private and link-local feed hosts, bad ids and non-http homepages before writing anything', async () => {
+      const hostile = `<opml version="2.0" xmlns:roundup="https://roundup.news/ns/opml"><body>
+        <outline text="Evil" roundup:id="evil" roundup:homepage="javascript:alert(1)" roundup:country="BF" roundup:region="africa" roundup:languages="fr">
+          <outline type="rss" text="Metadata" xmlUrl="http://169.254.169.254/latest/meta-data/"/>
+          <outline type="rss" text="Cache" xmlUrl="http://localhost:6379/"/>
+        </outline>
+        <outline text="Bad id" roundup:id="${'x'.repeat(4000)}"><outline type="rss" xmlUrl="https://bad.example/rss"/></outline>
+        <outline type="rss" text="Local file" xmlUrl="file:///etc/passwd"/>
+      </body></opml>`;
+      const res = await call('POST', '/editor/api/outlets', { key: adminKey, body: hostile, headers: { 'content-type': 'text/x-opml' } });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      const problem = (await res.json()) as { detail: string; errors: string[] };
+      expect(problem.detail).toMatch(/^The OPML document has 6 problems, nothing was imported: feed "Local file": xmlUrl "file:\/\/\/etc\/passwd" is not an http\(s\) URL$/);
+      expect(problem.errors).toEqual([
+        expect.stringMatching(/^feed "Local file"/),
+        'evil: homepage: not an http(s) URL with a dotted host name',
+        expect.stringMatching(/^evil: feeds\.0\.url: linkLocal address 169\.254\.169\.254/),
+        expect.stringMatching(/^evil: feeds\.1\.url: localhost is a local network name/),
+        expect.stringMatching(/^x{80}…: outlet id: Too big/),
+        expect.stringMatching(/^x{80}…: feed id \(feed 1\): Too big/),
+      ]);
+      expect(JSON.stringify(problem).length).toBeLessThan(2000);
+      expect((await db.store.listOutlets()).some((o) => o.id === 'evil')).toBe(false);
+      expect((await db.store.listFeeds()).some((f) => f.url.includes('169.254'))).toBe(false);
     });
 
     it('rejects a body that is not OPML with a problem', async () => {
