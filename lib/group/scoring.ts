@@ -10,7 +10,8 @@ import type { TextOptions } from './features.ts';
  * numbers); otherwise on what every language shares (names, countries, numbers, English pivot terms,
  * skeletons, cognates), and when the story has no member in the item's language only with evidence of one
  * event (a shared name or number and a shared term, or two terms and a country). A second pass merges
- * stories whose most characteristic features overlap, under the same rules.
+ * stories whose most characteristic features overlap, under the same rules, and only when they also overlap
+ * on event words (not only on names and countries); pairs that come near are kept as merge suggestions.
  */
 
 /** Tunables of the engine (text weights as in TextOptions). The CLI and the pipeline use the defaults. */
