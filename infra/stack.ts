@@ -27,6 +27,17 @@ export const FUNCTION_NAMES = ['api', 'scheduler', 'fetch', 'group'] as const;
 /** One of {@link FUNCTION_NAMES}. */
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
+/**
+ * Data directories each function reads at run time, shipped in its asset beside `index.mjs`: the group
+ * function's lexicon tables (lib/lexicon finds `lexicon/` there).
+ */
+export const FUNCTION_DATA: Record<FunctionName, readonly BundledData[]> = {
+  api: [],
+  scheduler: [],
+  fetch: [],
+  group: [{ from: 'data/lexicon', to: BUNDLED_DIR_NAME }],
+};
+
 /** CloudWatch namespace of the custom metrics the functions emit through Embedded Metric Format (Powertools). */
 export const METRICS_NAMESPACE = METRICS.namespace;
 
@@ -195,7 +206,7 @@ export class RoundupStack extends Stack {
     };
     const make = (
       name: FunctionName,
-      extra: { reservedConcurrentExecutions?: number; paramsAndSecrets?: lambda.ParamsAndSecretsLayerVersion; data?: BundledData[] } = {},
+      extra: { reservedConcurrentExecutions?: number; paramsAndSecrets?: lambda.ParamsAndSecretsLayerVersion } = {},
     ): RoundupFunction =>
       new RoundupFunction(this, `${name[0]!.toUpperCase()}${name.slice(1)}Function`, {
         entry: `functions/${name}.ts`,
@@ -203,6 +214,7 @@ export class RoundupStack extends Stack {
         ...SIZING[name],
         environment: { ...sharedEnv, ...extraEnv[name] },
         tracing: config.tracing,
+        data: FUNCTION_DATA[name],
         ...extra,
         ...(props.prebuiltCodeDir ? { code: lambda.Code.fromAsset(join(props.prebuiltCodeDir, name)) } : {}),
       });
@@ -217,8 +229,7 @@ export class RoundupStack extends Stack {
       scheduler: make('scheduler'),
       fetch: make('fetch'),
       // Single writer: story grouping reads-then-writes clusters and must never race with itself.
-      // Its lexicon tables (lib/lexicon finds `lexicon/` beside the bundle) ship as files in the asset.
-      group: make('group', { reservedConcurrentExecutions: 1, data: [{ from: 'data/lexicon', to: BUNDLED_DIR_NAME }] }),
+      group: make('group', { reservedConcurrentExecutions: 1 }),
     };
     const { api, scheduler, fetch, group } = this.functions;
 
