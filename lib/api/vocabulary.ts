@@ -1,5 +1,5 @@
-// Fixed vocabularies the API validates against; copied from lib/outlets/registry.ts so the API bundle skips the registry's
-// country tables (test/unit/api-params.test.ts keeps the copies equal).
+// Fixed vocabularies the API validates against; copied from lib/outlets/validate.ts (re-exported by the registry) so the
+// API bundle skips the country tables (the `vocabulary` suite of test/unit/api.test.ts keeps the copies equal).
 
 /** Continent-level outlet regions, as in the outlet registry. */
 export const REGIONS = ['africa', 'americas', 'asia', 'europe', 'middle-east', 'oceania'] as const;
