@@ -31,6 +31,7 @@ const schema = z.object({
   ROUNDUP_CONTACT_URL: z._default(z.url(), 'https://github.com/roundup-news/roundup'),
   ROUNDUP_ALLOW_PRIVATE_NETWORK: z._default(bool, false),
   ROUNDUP_LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
+  ROUNDUP_DESK_LANGUAGE: z._default(z.string().check(z.regex(/^[a-z]{2,3}$/, 'must be a language code such as en or fr')), 'en'),
   ROUNDUP_FETCH_QUEUE_URL: z.optional(z.string()),
   ROUNDUP_GROUP_QUEUE_URL: z.optional(z.string()),
   ROUNDUP_EDITOR_SECRET_ARN: z.optional(z.string()),
@@ -63,6 +64,8 @@ export interface Config {
     allowPrivateNetwork: boolean;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** The desk's language (BCP 47 primary subtag): readers who ask for no language get headlines in it. */
+  deskLanguage: string;
   queues: { fetch?: string; group?: string };
   editor: { secretArn?: string; pepper?: string };
   port: number;
@@ -103,6 +106,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       allowPrivateNetwork: e.ROUNDUP_ALLOW_PRIVATE_NETWORK,
     },
     logLevel: e.ROUNDUP_LOG_LEVEL,
+    deskLanguage: e.ROUNDUP_DESK_LANGUAGE,
     queues: { fetch: e.ROUNDUP_FETCH_QUEUE_URL, group: e.ROUNDUP_GROUP_QUEUE_URL },
     editor: { secretArn: e.ROUNDUP_EDITOR_SECRET_ARN, pepper: e.ROUNDUP_EDITOR_PEPPER },
     port: e.PORT,

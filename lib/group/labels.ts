@@ -51,8 +51,12 @@ const DF_PRIOR = 50;
 const DF_HALF_LIFE = 20_000;
 /** Analyses kept in memory. */
 const ANALYSIS_CACHE = 4_000;
-/** Label length prior by number of content words: two or three words say enough, one says too little. */
-const LENGTH_PRIOR = [0, 0.3, 1, 0.9, 0.8, 0.7, 0.6];
+/**
+ * Label length prior by number of content units (a multi-word name is one): two or three say enough. A single
+ * unit is fine when it takes several words ("Mathilde Seigner", "Coupe Davis"); a single word is not a label.
+ */
+const LENGTH_PRIOR = [0, 0.85, 1, 0.95, 0.88, 0.8, 0.7];
+const ONE_WORD = 0.3;
 
 /** What the labeller keeps of one member text. */
 interface MemberText {
@@ -285,23 +289,8 @@ function keysOf(a: Analysed): Set<string> {
   return out;
 }
 
-/** English words that are only ever verbs in headlines: a label does not end on them. */
-const HEADLINE_VERBS = new Set(
-  ('say says said tell tells told warn warns warned urge urges urged vow vows vowed slam slams slammed seek seeks sought ' +
-    'announce announces announced confirm confirms confirmed deny denies denied reveal reveals revealed unveil unveils ' +
-    'unveiled agree agrees agreed beat beats lose loses lost leave leaves quit quits pull pulls pulled complete completes ' +
-    'completed shake shakes shook kill kills killed disrupt disrupts disrupted extend extends extended launch launches ' +
-    'launched approve approves approved reject rejects rejected accuse accuses accused become becomes became hit hits ' +
-    'keep keeps kept hold holds held give gives gave take takes took make makes made get gets got see sees saw ' +
-    'goes went gets let lets back backs backed signal signals signaled signalled strike strikes struck win wins won ' +
-    'issue issues issued lift lifts lifted raise raises raised drop drops dropped fall falls fell rise rises rose ' +
-    'propose proposes proposed adopt adopts adopted close closes closed open opens opened offer offers offered threaten ' +
-    'threatens threatened')
-    .split(' '),
-);
-
 /** A word a headline uses as a verb (as far as can be told without a tagger). */
-const isVerb = (t: Token, lang: string): boolean => !t.entity && (t.verb || (lang === 'en' && HEADLINE_VERBS.has(t.folded)));
+const isVerb = (t: Token): boolean => !t.entity && t.verb;
 
 /**
  * How much a phrase loses for starting or ending on a word that reads as a verb ("Killing…", "…issued",
@@ -310,10 +299,11 @@ const isVerb = (t: Token, lang: string): boolean => !t.entity && (t.verb || (lan
  */
 function verbPenalty(t: Token, lang: string, edge: 'start' | 'end'): number {
   if (t.entity) return 1;
-  if (t.verb || (lang === 'en' && HEADLINE_VERBS.has(t.folded))) return edge === 'end' ? 0.35 : 0.5;
+  if (t.verb) return edge === 'end' ? 0.35 : 0.5;
   if (lang !== 'en') return 1;
   const f = t.folded;
   if (edge === 'start' && f.length >= 5 && f.endsWith('ing')) return 0.6;
+  if (edge === 'start' && f.length >= 6 && f.endsWith('ed') && !f.endsWith('eed')) return 0.8;
   return edge === 'end' && f.length >= 6 && f.endsWith('ed') && !f.endsWith('eed') ? 0.5 : 1;
 }
 
@@ -366,7 +356,7 @@ class StoryContext {
     }
     this.languages = [...this.counts.keys()].sort();
     for (const t of this.support) {
-      for (const tok of t.title.tokens) if (isVerb(tok, t.lang)) for (const k of tok.keys) if (!k.startsWith('~')) this.eventKeys.add(k);
+      for (const tok of t.title.tokens) if (isVerb(tok)) for (const k of tok.keys) if (!k.startsWith('~')) this.eventKeys.add(k);
     }
     // The story's key entity: the name most of its outlets put in their headlines.
     const share = new Map<string, number>();
@@ -407,7 +397,9 @@ class StoryContext {
           const key = text.toLowerCase();
           if (seen.has(key)) continue;
           seen.add(key);
-          const score = this.scoreTokens(c.tokens, lang) * discount * alignment(c.tokens, anchor);
+          // Headlines put their subject first: an earlier phrase of a headline is slightly preferred.
+          const position = a === src.title ? 1.1 - 0.2 * c.at : 1;
+          const score = this.scoreTokens(c.tokens, lang) * discount * position * alignment(c.tokens, anchor);
           if (process.env.LABEL_DEBUG === lang) console.error(score.toFixed(4), text);
           if (!best || score > best.score || (score === best.score && text < best.text)) best = { text, score };
         }
@@ -457,19 +449,21 @@ class StoryContext {
         wsum += w;
       }
       const info = 1 - Math.exp(-total / 0.8);
-      let form = LENGTH_PRIOR[Math.min(units.length, LENGTH_PRIOR.length - 1)]!;
+      let form = words === 1 ? ONE_WORD : LENGTH_PRIOR[Math.min(units.length, LENGTH_PRIOR.length - 1)]!;
       const first = tokens[0]!;
       const last = tokens[tokens.length - 1]!;
       form *= verbPenalty(first, lang, 'start') * verbPenalty(last, lang, 'end');
       // A headline fragment with its verb reads less like a label than the noun phrase in it.
-      if (tokens.slice(1, -1).some((t) => t.verb || (lang === 'en' && HEADLINE_VERBS.has(t.folded)))) form *= 0.85;
-      if (first.number || last.number) form *= 0.7;
-      if (tokens.some((t) => !t.fn && !isVerb(t, lang) && t.keys.some((k) => this.eventKeys.has(k)))) form *= 1.25;
+      if (tokens.slice(1, -1).some((t) => t.verb)) form *= 0.85;
+      // Numbers rarely open or close a label, but for names that carry one ("iPhone 15", "Budget 2027").
+      if (first.number || (last.number && !(tokens.length >= 2 && this.isName(tokens[tokens.length - 2]!)))) form *= 0.7;
+      if (tokens.some((t) => !t.fn && !isVerb(t) && t.keys.some((k) => this.eventKeys.has(k)))) form *= 1.25;
       // Names alone ("Russia and Ukraine") say who, not what happened.
-      if (units.every((u) => u.name)) form *= 0.5;
+      if (units.every((u) => u.name)) form *= 0.75;
       // Of two phrasings of the same words, the compact one ("Mali withdrawal", not "withdrawal from Mali").
       form *= 0.97 ** tokens.filter((t) => t.fn).length;
-      if (this.keyEntity && tokens.some((t) => t.entity === this.keyEntity)) form *= 1.2;
+      // The story's key name is what most labels of it need ("Mali", "Taylor Swift").
+      if (this.keyEntity && tokens.some((t) => t.entity === this.keyEntity)) form *= 1.4;
       if (this.segments.get(lang)?.has(sig)) form *= 1.1;
       score = (j / wsum) * info * form;
     }
@@ -519,10 +513,11 @@ class StoryContext {
       const known = cased?.[i];
       const keepCase = known !== undefined ? known : this.isName(t) || /.\p{Lu}/u.test(t.surface) || (!source.titleCase && !t.initial);
       const word = keepCase ? t.surface : t.surface.toLowerCase();
-      const gap = i === 0 ? '' : compound ? ' ' : t.gap.replace(/\s+/gu, ' ');
-      out += gap + word;
+      out += i === 0 ? '' : compound ? ' ' : cleanGap(t.gap);
+      out += word;
     });
-    return out.charAt(0).toUpperCase() + out.slice(1);
+    // Sentence case, except for words styled with inner capitals (eBay, iPhone).
+    return /^\p{Ll}+\p{Lu}/u.test(out) ? out : out.charAt(0).toUpperCase() + out.slice(1);
   }
 
   /**
@@ -545,6 +540,16 @@ class StoryContext {
     }
     return undefined;
   }
+}
+
+/**
+ * The text between two words of a label: glue as written ("l’", "-"), other punctuation inside a phrase (quotes,
+ * an ampersand) kept as a spaced sign without quotes, any spacing as one space.
+ */
+function cleanGap(gap: string): string {
+  if (/^[-‐‑'’]$/u.test(gap)) return gap;
+  const signs = gap.replace(/[\s'’"“”«»„]+/gu, '');
+  return signs ? ` ${signs} ` : ' ';
 }
 
 /** Index of the first run of `tokens` whose folded forms are `want`, or -1. */

@@ -2,7 +2,7 @@
 // candidate phrases of a headline (contiguous runs, and English compounds of "X from Y").
 import { entityKey, lemmas, matchEntities, pivotTerms } from '../lexicon/index.ts';
 import { foldToken } from '../text/fold.ts';
-import { isDeterminer, isFunctionWord, isPreposition } from '../text/function-words.ts';
+import { isDeterminer, isFunctionWord, isPreposition, opensClause } from '../text/function-words.ts';
 import { stem } from '../text/stem.ts';
 import { countryOfAbbreviation, countryOfToken } from './entities.ts';
 
@@ -56,7 +56,7 @@ export interface Analysed {
 // "10,000", "l’armée", "France’s").
 const TOKEN_RE = /[\p{L}\p{M}\p{N}]+(?:[-‐‑'’.,][\p{L}\p{M}\p{N}]+)*/gu;
 /** Punctuation that ends a phrase: sentence marks, colon, semicolon, comma, dashes set off by spaces, quotes, brackets. */
-const HARD_GAP = /[.!?:;,|…«»"“”„()[\]{}/]|\s[-–—]\s|\s[–—]|[–—]\s|^[–—]/u;
+const HARD_GAP = /[^\s\p{L}\p{M}\p{N}&%$€£¥'’\-‐‑]|\s[-–—]\s|\s[–—]|[–—]\s|^[–—]/u;
 const QUOTE_GAP = /[«»"“”„]/u;
 /** French and Italian elisions: l’, d’, qu’, jusqu’… are words of their own. */
 const ELISION = /^(l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|un|dell|all|dall|nell|sull|tutt)['’](?=[\p{L}])/iu;
@@ -94,8 +94,11 @@ export function analyse(text: string, lang: string): Analysed {
   let quoteOpen = false;
   for (let i = 0; i < raw.length; i++) {
     const { surface, gap } = raw[i]!;
+    const folded0 = foldToken(surface);
     const hard = i > 0 && HARD_GAP.test(gap);
-    if (hard) seg++;
+    // A clause opener ("as", "while", "quand") or an English infinitive "to" starts a new segment.
+    const clause = i > 0 && (opensClause(folded0, lang) || (INFINITIVE_MARKERS[lang]?.has(folded0) === true && infinitive(raw[i + 1]?.surface, lang)));
+    if (hard || clause) seg++;
     if (QUOTE_GAP.test(gap)) quoteOpen = !quoteOpen;
     const possessive = lang === 'en' && /['’]s$/iu.test(surface);
     const base = possessive ? surface.replace(POSSESSIVE, '') : surface;
@@ -112,7 +115,7 @@ export function analyse(text: string, lang: string): Analysed {
       cap: /^\p{Lu}/u.test(base),
       acronym: base.length >= 2 && base.length <= 6 && /^\p{Lu}[\p{Lu}\p{N}]+$/u.test(base),
       number,
-      verb: !fn && !number && verbForm(folded, lang),
+      verb: !fn && !number && (verbForm(folded, lang) || (lang === 'fr' && INVERTED.test(surface))),
       initial: i === 0 || hard || QUOTE_GAP.test(gap),
       seg,
       gap: i === 0 ? '' : gap,
@@ -127,16 +130,10 @@ export function analyse(text: string, lang: string): Analysed {
       if (!t.fn && !t.number && !t.cap && tokens[i - 1]!.seg === t.seg && clitics.has(tokens[i - 1]!.folded)) t.verb = true;
     }
   }
-  if (lang === 'en') {
-    for (let i = 0; i + 1 < tokens.length; i++) {
-      const t = tokens[i]!;
-      const next = tokens[i + 1]!;
-      if (!t.fn && !t.number && next.seg === t.seg && (next.det || next.number || QUANTITIES.has(next.folded) || OBJECT_PRONOUNS.has(next.folded))) t.verb = true;
-    }
-  }
   const content = tokens.filter((t) => !t.fn && !t.number && /\p{L}/u.test(t.folded));
   const titleCase = content.length >= 3 && content.filter((t) => t.cap).length >= 0.75 * content.length;
   markEntities(tokens, lang, titleCase);
+  if (lang === 'en') markEnglishVerbs(tokens);
   for (const t of tokens) fillKeys(t, lang);
   return { lang, tokens, titleCase };
 }
@@ -144,11 +141,60 @@ export function analyse(text: string, lang: string): Analysed {
 /** Coordinating conjunctions of the registry's languages (folded). */
 const CONJUNCTIONS = new Set(['and', 'or', 'et', 'ou', 'y', 'e', 'o', 'u', 'und', 'oder', 'ed']);
 
+/**
+ * English words that are verbs wherever a headline uses them (forms that are also common nouns, like "strike",
+ * "launch" or "win", are left out: "Bangladesh garment strike" is a label).
+ */
+const HEADLINE_VERBS = new Set(
+  ('say says said tell tells told warn warns warned urges urged vowed slam slams slammed seek seeks sought announce ' +
+    'announces announced confirm confirms confirmed deny denies denied reveal reveals revealed unveil unveils unveiled ' +
+    'agree agrees agreed beats loses lost quits pulls pulled completes completed shakes shook kills killed disrupt ' +
+    'disrupts disrupted extend extends extended launched approve approves approved rejects rejected accuse accuses ' +
+    'accused become becomes became hits keeps kept holds held gives gave takes took makes made gets got sees saw goes ' +
+    'went lets backed signaled signalled struck wins won issued lifts lifted raised fell rose proposes proposed adopts ' +
+    'adopted closes closed opens opened offered threaten threatens threatened suspends suspended plunges plunged ' +
+    'slips slipped soars soared surges surged tumbles tumbled climbs climbed dips dipped')
+    .split(' '),
+);
+
+/**
+ * Marks English verbs: the words above; a word followed by its object ("exchange hundreds", "trade 300", "swap
+ * the"); and a verb form in -s right after a name, when what follows is not itself a verb ("Russia suspends
+ * grain…", but not "Brazil floods leave…").
+ */
+function markEnglishVerbs(tokens: Token[]): void {
+  const near = (i: number, t: Token) => (tokens[i]?.seg === t.seg ? tokens[i] : undefined);
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.fn || t.number || t.entity) continue;
+    const next = near(i + 1, t);
+    // A number is an object only after a subject and before what it counts ("swap 600 prisoners", not "Magnitude 7.1").
+    const counted = next?.number === true && !t.initial && near(i + 2, t) !== undefined && !near(i + 2, t)!.fn;
+    if (HEADLINE_VERBS.has(t.folded) || (next && (next.det || counted || QUANTITIES.has(next.folded) || OBJECT_PRONOUNS.has(next.folded)))) t.verb = true;
+  }
+  for (let i = 1; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const prev = near(i - 1, t);
+    if (t.verb || t.fn || t.number || t.entity || !prev || !(prev.entity || prev.acronym)) continue;
+    if (/[^siu]s$/u.test(t.folded) && verbCapable(t.folded) && !near(i + 1, t)?.verb) t.verb = true;
+  }
+}
+
+/** An English -s form whose lemma also conjugates as a verb (it has an -ing form): "suspends", "floods", not "farmers". */
+function verbCapable(folded: string): boolean {
+  const lemma = lemmas(folded, 'en').find((l) => l !== folded && folded.startsWith(l.replace(/e$/u, '')));
+  if (!lemma) return false;
+  const stem = lemma.endsWith('e') ? lemma.slice(0, -1) : lemma;
+  return [`${stem}ing`, `${lemma}${lemma.at(-1)}ing`].some((f) => lemmas(f, 'en').includes(lemma));
+}
+
 /** English object pronouns: the word before one is a verb. */
 const OBJECT_PRONOUNS = new Set(['him', 'her', 'them', 'us', 'me', 'it', 'itself', 'themselves', 'himself', 'herself']);
 
 /** Infinitive endings of the languages whose lexicon has an analyser that gives lemmas. */
 const INFINITIVE: Record<string, RegExp> = { fr: /(er|ir|re)$/u, es: /(ar|er|ir)(se)?$/u, pt: /(ar|er|ir)(-?se)?$/u, it: /(are|ere|ire|rsi)$/u };
+/** A French verb with its subject after it ("va-t-il", "faut-il", "peut-on"). */
+const INVERTED = /[-‐‑](t[-‐‑])?(il|elle|on|ils|elles|je|tu|nous|vous)$/iu;
 /** Clitic pronouns that only ever stand before a verb ("s’accorde", "se retira", "ne propose"). */
 const CLITICS: Record<string, Set<string>> = {
   fr: new Set(['se', 's', 'ne', 'n', 'il', 'ils', 'elle', 'elles', 'on', 'nous', 'vous', 'je', 'j', 'me', 'm', 'te']),
@@ -166,6 +212,39 @@ function verbForm(folded: string, lang: string): boolean {
   if (!re || folded.length < 3) return false;
   const ls = lemmas(folded, lang);
   return ls.length > 0 && ls.every((l) => l !== folded && re.test(l) && !folded.startsWith(l));
+}
+
+/** Words before an infinitive ("to win", "pour atteindre", "para suspender"): the infinitive clause is a phrase of its own. */
+const INFINITIVE_MARKERS: Record<string, Set<string>> = { en: new Set(['to']), fr: new Set(['pour', 'sans', 'afin']), es: new Set(['para', 'sin']), pt: new Set(['para', 'sem']), it: new Set(['per', 'senza']) };
+
+/**
+ * Whether the word after an infinitive marker is an infinitive: in English a lower-case word that is no article
+ * or pronoun ("to win", not "to Nairobi", "to the"); in Romance languages a word with an infinitive ending that the
+ * lexicon analyses as itself ("pour atteindre").
+ */
+function infinitive(next: string | undefined, lang: string): boolean {
+  if (next === undefined || !/^\p{Ll}/u.test(next)) return false;
+  const folded = foldToken(next);
+  if (isFunctionWord(folded, lang)) return false;
+  if (lang === 'en') return true;
+  const re = INFINITIVE[lang];
+  return re !== undefined && re.test(folded) && lemmas(folded, lang).includes(folded);
+}
+
+/** Languages whose lexicon has an analyser, so that a word it cannot analyse is likely a name. */
+const ANALYSED = new Set(['en', 'fr', 'es', 'pt', 'it']);
+
+/**
+ * Whether the lexicon's analyser knows a word of `lang`: the word is an inflected form, or one of its regular
+ * inflections analyses back to it ("heavy" ← "heavier", "emergency" ← "emergencies"). Languages without an
+ * analyser know every word (no name is guessed there).
+ */
+function knownWord(folded: string, lang: string): boolean {
+  if (!ANALYSED.has(lang) || folded.length < 3) return true;
+  if (lemmas(folded, lang).some((l) => l !== folded)) return true;
+  const stem = folded.replace(/[ey]$/u, '');
+  const forms = lang === 'en' ? [`${folded}s`, `${folded}es`, `${folded}ed`, `${folded}ing`, `${folded}er`, `${stem}ies`, `${stem}ier`, `${stem}ed`, `${stem}ing`] : [`${folded}s`, `${folded}x`, `${folded}e`, `${folded}es`, `${folded}a`, `${folded}i`];
+  return forms.some((f) => lemmas(f, lang).includes(folded));
 }
 
 /** Sets `entity` on tokens that are names: CLDR names (also multi-word), demonyms, acronyms and capitalized words. */
@@ -186,9 +265,16 @@ function markEntities(tokens: Token[], lang: string, titleCase: boolean): void {
     }
     // Unlisted names: capitalized where a capital means something, or acronyms. Their key is the name's
     // skeleton, the same in every script ("Macron", "ماكرون").
-    if (t.acronym || (t.cap && !t.initial && capsMeanNames) || !/[\p{Lu}\p{Ll}]/u.test(t.surface)) {
-      const key = t.acronym ? `@${t.folded}` : entityKey(surfaces[i]!, lang);
-      if (key && (t.acronym || t.cap || key.startsWith('^') || key.startsWith('@'))) t.entity = key;
+    // A capitalized first word is a name when the dictionary knows no such word ("Kyoto raises…", not "Heavy snow…").
+    const unknownFirst = t.cap && t.initial && capsMeanNames && !t.possessive && !knownWord(t.folded, lang);
+    const uncased = !/[\p{Lu}\p{Ll}]/u.test(t.surface);
+    if (t.acronym || (t.cap && !t.initial && capsMeanNames) || unknownFirst) {
+      // A name too short for a skeleton ("Iwate") is still a name, known by its spelling.
+      t.entity = t.acronym ? `@${t.folded}` : (entityKey(surfaces[i]!, lang) ?? `@${t.folded}`);
+    } else if (uncased) {
+      // Scripts without capitals: only listed names and skeletons that meet a name elsewhere (see entityKey).
+      const key = entityKey(surfaces[i]!, lang);
+      if (key) t.entity = key;
     }
   }
 }
@@ -217,10 +303,15 @@ function fillKeys(t: Token, lang: string): void {
 /** A phrase a label can be made of: tokens in reading order, and how they were found. */
 export interface Candidate {
   tokens: Token[];
-  /** `span`: a contiguous run of the text; `compound`: an English "X from Y" turned into "Y X". */
+  /**
+   * `span`: a contiguous run of the text; `compound`: an English rearrangement of one ("withdrawal from Mali" →
+   * "Mali withdrawal", "Kyoto raises lodging tax" → "Kyoto lodging tax").
+   */
   kind: 'span' | 'compound';
   /** The span is a whole segment of its text (a headline, or a part of one between colons, commas…). */
   whole: boolean;
+  /** Position of the span's first word in the text, 0 to 1: headlines put the subject first. */
+  at: number;
 }
 
 /** Longest label, in words. */
@@ -256,10 +347,11 @@ export function candidates(a: Analysed, isName: (t: Token) => boolean = (t) => t
       if (t.fn || t.possessive || inName(t, tokens[j + 1]) || joins(tokens[j + 1], tokens[j + 2], t)) continue;
       const span = tokens.slice(i, j + 1);
       const whole = (i === 0 || tokens[i - 1]!.seg !== first.seg) && (j === tokens.length - 1 || tokens[j + 1]!.seg !== first.seg);
-      out.push({ tokens: span, kind: 'span', whole });
+      const at = i / tokens.length;
+      out.push({ tokens: span, kind: 'span', whole, at });
       if (a.lang === 'en') {
-        const c = compound(span, tokens[j + 1], isName);
-        if (c) out.push({ tokens: c, kind: 'compound', whole: false });
+        const c = compound(span, tokens[j + 1], isName) ?? subjectObject(span, isName);
+        if (c) out.push({ tokens: c, kind: 'compound', whole: false, at });
       }
     }
   }
@@ -295,6 +387,20 @@ function compound(span: Token[], next: Token | undefined, isName: (t: Token) => 
     return [{ ...plural, surface: plural.surface.slice(0, plural.surface.length - cut), folded: singular }, ...head];
   }
   return undefined;
+}
+
+/**
+ * "NAME verb NOUNS" → "NAME NOUNS", the way editors label a report by who and what ("Kyoto raises lodging tax" →
+ * "Kyoto lodging tax", "Russia suspends grain deal" → "Russia grain deal"): a name of 1–3 words, one verb, then
+ * 1–3 content words to the end of the span.
+ */
+function subjectObject(span: Token[], isName: (t: Token) => boolean): Token[] | undefined {
+  let n = 0;
+  while (n < span.length && n < 3 && !span[n]!.fn && isName(span[n]!)) n++;
+  if (n === 0 || n + 2 > span.length || !span[n]!.verb) return undefined;
+  const object = span.slice(n + 1);
+  if (object.length > 3 || object.some((t) => t.fn || t.verb || t.possessive)) return undefined;
+  return [...span.slice(0, n), ...object];
 }
 
 /** The singular of a regular English plural noun ("prisoners" → "prisoner", "talks" stays undefined). */

@@ -1,6 +1,6 @@
 // Function words (closed word classes: articles, prepositions, conjunctions, pronouns, auxiliaries) per language.
 import { foldToken } from './fold.ts';
-import { stopwords } from './stem.ts';
+import { calendarWords, stopwords } from './stem.ts';
 
 /**
  * Closed-class words of the registry's languages, folded. Unlike search stop lists (stopwords-iso's English list
@@ -18,7 +18,7 @@ const CLOSED: Record<string, { words: string; prepositions: string; determiners:
       'and or nor but yet so if than then because while although though unless until since as ' +
       'is am are was were be been being has have had having do does did doing will would shall should can ' +
       'could may might must ought not no nor also too very just only even still already ' +
-      'there here more most less least much many few several',
+      'there here more most less least much many few several itself themselves himself herself ourselves yourself',
     prepositions:
       'of in on at from to for with without by about against amid amidst among across after before behind ' +
       'below beneath beside besides between beyond despite during except inside into near off onto out outside ' +
@@ -32,7 +32,7 @@ const CLOSED: Record<string, { words: string; prepositions: string; determiners:
       'lui eux y en qui que qu quoi dont ou où et mais donc or ni car si comme quand lorsque lorsqu puisque ' +
       'puisqu parce quoique ne n pas plus moins tres aussi deja encore ' +
       'est sont etait etaient sera seront serait ete etre a ont avait avaient aura auront aurait avoir ai as ' +
-      'avons avez fait font faire sont soit',
+      'avons avez fait font faire sont soit pourquoi comment combien voici voila',
     prepositions:
       'a au aux de d du des en dans par pour sur sous avec sans contre entre vers chez depuis pendant avant ' +
       'apres selon malgre parmi envers face',
@@ -83,10 +83,26 @@ const CLOSED: Record<string, { words: string; prepositions: string; determiners:
   },
 };
 
+/**
+ * Words that open a clause inside a headline ("…slips toward recession as output falls", "…quand…"): a phrase
+ * never runs across one.
+ */
+const CLAUSE: Record<string, string> = {
+  en:
+    'as while because when whenever if unless although though whereas but which who whom whose that where after ' +
+    'before since until is are was were be been being has have had will would can could may might must should does do did',
+  fr: 'alors tandis lorsque lorsqu quand car mais qui que qu dont si comme puisque puisqu apres avant est sont etait etaient sera seront ont',
+  es: 'mientras porque cuando pero que quien quienes cuyo donde si como aunque tras es son era fue fueron sera ha han',
+  de: 'als wahrend weil wenn ob obwohl aber sondern dass wo nachdem bevor',
+  pt: 'enquanto porque quando mas que quem cujo onde se como embora apos',
+  it: 'mentre perche quando ma che chi cui dove se come sebbene dopo',
+};
+
 interface Sets {
   words: Set<string>;
   prepositions: Set<string>;
   determiners: Set<string>;
+  clause: Set<string>;
 }
 
 const cache = new Map<string, Sets>();
@@ -100,10 +116,11 @@ function sets(lang: string): Sets {
   if (closed) {
     const prepositions = setOf(closed.prepositions);
     const determiners = setOf(closed.determiners);
-    s = { words: new Set([...setOf(closed.words), ...prepositions, ...determiners]), prepositions, determiners };
+    // Names of days and months are closed classes too, and say when, not what.
+    s = { words: new Set([...setOf(closed.words), ...prepositions, ...determiners, ...calendarWords(lang)]), prepositions, determiners, clause: setOf(CLAUSE[lang] ?? '') };
   } else {
     // Languages without a closed list: their search stop list (longer, so phrases in them are cut more often).
-    s = { words: stopwords(lang), prepositions: new Set(), determiners: new Set() };
+    s = { words: stopwords(lang), prepositions: new Set(), determiners: new Set(), clause: new Set() };
   }
   cache.set(lang, s);
   return s;
@@ -122,4 +139,9 @@ export function isPreposition(folded: string, lang: string): boolean {
 /** True for a folded article or possessive of `lang` ("the", "les", "sus"). */
 export function isDeterminer(folded: string, lang: string): boolean {
   return sets(lang).determiners.has(folded);
+}
+
+/** True for a folded word of `lang` that opens a clause ("as", "while", "quand", "que"): phrases stop before it. */
+export function opensClause(folded: string, lang: string): boolean {
+  return sets(lang).clause.has(folded);
 }

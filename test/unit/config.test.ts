@@ -23,6 +23,7 @@ describe('parseConfig (lib/config.ts)', () => {
         allowPrivateNetwork: false,
       },
       logLevel: 'info',
+      deskLanguage: 'en',
       queues: { fetch: undefined, group: undefined },
       editor: { secretArn: undefined, pepper: undefined },
       port: 8787,
@@ -41,6 +42,7 @@ describe('parseConfig (lib/config.ts)', () => {
     });
     expect(c).toMatchObject({ retentionDays: 7, grouping: { windowHours: 1.5 }, port: 0, table: 'roundup', dynamodbEndpoint: 'http://127.0.0.1:8000', publish: { mode: 'editor' } });
     expect(c.fetch.allowPrivateNetwork).toBe(true);
+    expect(parseConfig({ ROUNDUP_DESK_LANGUAGE: 'fr' }).deskLanguage).toBe('fr');
     expect(parseConfig({ ROUNDUP_ALLOW_PRIVATE_NETWORK: '0' }).fetch.allowPrivateNetwork).toBe(false);
   });
 
@@ -55,13 +57,14 @@ describe('parseConfig (lib/config.ts)', () => {
         ROUNDUP_PUBLISH_MODE: 'auto',
         ROUNDUP_ALLOW_PRIVATE_NETWORK: 'maybe',
         PORT: 'http',
+        ROUNDUP_DESK_LANGUAGE: 'English',
       });
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(ConfigError);
     const message = (err as Error).message;
-    for (const v of ['ROUNDUP_TABLE', 'ROUNDUP_DYNAMODB_ENDPOINT', 'ROUNDUP_RETENTION_DAYS', 'ROUNDUP_FETCH_TIMEOUT_MS', 'ROUNDUP_PUBLISH_MODE', 'ROUNDUP_ALLOW_PRIVATE_NETWORK', 'PORT']) {
+    for (const v of ['ROUNDUP_TABLE', 'ROUNDUP_DYNAMODB_ENDPOINT', 'ROUNDUP_RETENTION_DAYS', 'ROUNDUP_FETCH_TIMEOUT_MS', 'ROUNDUP_PUBLISH_MODE', 'ROUNDUP_ALLOW_PRIVATE_NETWORK', 'PORT', 'ROUNDUP_DESK_LANGUAGE']) {
       expect(message).toContain(`${v}: `);
     }
     expect(message).toContain('ROUNDUP_TABLE: Too small: expected string to have >=3 characters');
