@@ -20,7 +20,10 @@ export const countsSchema = z.strictObject({
 export const storySummarySchema = z.strictObject({
   id: str,
   url: str.check(d('Absolute URL of the story in this API.')),
-  label: str.check(d('Short topic label, e.g. "Mali withdrawal".')),
+  label: str.check(d('Short topic label, e.g. "Mali withdrawal": the desk language\'s when the story is told in it, or an editor\'s.')),
+  labels: z
+    .record(str, str)
+    .check(d('One label per language the story is told in, keyed by BCP 47 primary subtag, e.g. {"en": "Mali withdrawal", "fr": "Retrait du Mali"}. Empty for stories not relabelled since per-language labels exist.')),
   headline: str,
   summary: nstr,
   firstSeenAt: date.check(d('When the first article was seen.')),

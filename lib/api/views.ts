@@ -19,6 +19,8 @@ export interface StorySummary {
   id: string;
   url: string;
   label: string;
+  /** One label per language the story is told in (`label` is the main one). */
+  labels: Record<string, string>;
   headline: string;
   summary: string | null;
   firstSeenAt: string;
@@ -123,6 +125,7 @@ export function storySummary(story: Story, facets: StoryFacets, baseUrl: string)
     id: story.id,
     url: `${baseUrl}/stories/${encodeURIComponent(story.id)}`,
     label: story.label,
+    labels: story.labels ?? {},
     headline: story.headline,
     summary: story.summary?.trim() || null,
     firstSeenAt: story.firstSeenAt,

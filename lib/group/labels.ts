@@ -1,6 +1,7 @@
 // Story labels ("Mali withdrawal", "Retrait du Mali"): one short phrase per language a story is told in, chosen
 // from its members' headlines by how widely and how distinctively the coverage carries it, kept stable as it grows.
 import { normalizeLanguageTag } from '../text/language.ts';
+import type { Story } from '../types.ts';
 import { analyse, candidates, MAX_LABEL_WORDS, type Analysed, type Token } from './phrases.ts';
 
 /** A member item as the labeller sees it. */
@@ -100,6 +101,7 @@ export class StoryLabeller {
   /** Folded word → (capitalized mid-sentence) − (lower case) occurrences in sentence-case text. */
   private readonly caps = new Map<string, number>();
   private seen = 0;
+  private retainedAt = 1000;
 
   constructor(opts: LabelOptions = {}) {
     this.opts = { ...LABEL_DEFAULTS, ...opts };
@@ -141,13 +143,18 @@ export class StoryLabeller {
     return this.members.get(id);
   }
 
-  /** Forgets the member texts of items `keep` rejects (items that left the grouping window). */
+  /**
+   * Forgets the member texts of items `keep` rejects (items that left the grouping window). Runs only once the
+   * texts held grew by half since the last run, so calling it after every pass costs nothing most of the time.
+   */
   retain(keep: (id: string) => boolean): void {
+    if (this.members.size < this.retainedAt * 1.5) return;
     for (const id of this.members.keys()) {
       if (keep(id)) continue;
       this.members.delete(id);
       this.analyses.delete(id);
     }
+    this.retainedAt = Math.max(1000, this.members.size);
   }
 
   /** How many member texts are held. */
@@ -241,6 +248,30 @@ export class StoryLabeller {
     for (const [k, v] of this.docs) this.docs.set(k, v / 2);
     this.totalDocs /= 2;
   }
+}
+
+/** A story's label fields as the group stage writes them. */
+export type StoryLabelFields = Pick<Story, 'label' | 'labels' | 'labelBasis'>;
+
+/**
+ * The label fields of a story after a grouping pass, from the labeller's choice for its members and what is
+ * stored: an editor's main label stays the main label (and the desk language's, when the story is told in it),
+ * languages an editor labelled keep the editor's label, and the engine's labels stay unless the story grew
+ * materially (see {@link StoryLabeller.label}). Without member texts the stored fields (or `fallback`) stand.
+ */
+export function relabelStory(labeller: StoryLabeller, memberIds: readonly string[], stored: Story | undefined, fallback: string): StoryLabelFields {
+  // A basis of 0 (an editor returned a language to the engine) or none (a story labelled before) starts afresh.
+  const previous = stored?.labelBasis ? { labels: stored.labels, basis: stored.labelBasis } : undefined;
+  const chosen = labeller.label(memberIds, previous);
+  if (!chosen) return { label: stored?.label ?? fallback, labels: stored?.labels, labelBasis: stored?.labelBasis };
+  const labels = { ...chosen.labels };
+  const desk = labeller.deskLanguage;
+  if (stored?.labelByEditor && labels[desk] !== undefined) labels[desk] = stored.label;
+  for (const lang of stored?.labelsByEditor ?? []) {
+    const own = stored?.labels?.[lang];
+    if (own) labels[lang] = own;
+  }
+  return { label: stored?.labelByEditor ? stored.label : labels[chosen.language]!, labels, labelBasis: chosen.basis };
 }
 
 /**

@@ -96,6 +96,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         concurrency: config.fetch.concurrency,
         owner,
         groupState,
+        group: { deskLanguage: config.deskLanguage },
       });
       groupState = r.groupState;
       return r;

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
 import { ConflictError, RoundupError } from '../errors.ts';
 import { StoryGrouper, type GroupInput, type StorySnapshot } from '../group/engine.ts';
+import { relabelStory, StoryLabeller, type LabelMember } from '../group/labels.ts';
 import { errorFields, type Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import type { Item, Membership, Story } from '../types.ts';
@@ -21,6 +22,8 @@ export interface GroupState {
   syncedAt?: string;
   /** Set when a pass failed midway: memory may be ahead of the table, so the next pass rebuilds. */
   broken?: boolean;
+  /** Story labels: member texts and the statistics labels are chosen with. */
+  labeller: StoryLabeller;
 }
 
 /** I/O and settings the group stage needs. */
@@ -45,6 +48,8 @@ export interface GroupStageDeps {
   holdMs?: number;
   /** Called before every story write (tests use it to simulate crashes and lost leases). */
   beforeStoryWrite?: (storyId: string) => Promise<void> | void;
+  /** The desk's language: a story's main label is in it when the story has coverage in it (default `en`). */
+  deskLanguage?: string;
 }
 
 /** What one group pass did. */
@@ -68,6 +73,9 @@ export class LeaseLostError extends RoundupError {
 const LEASE = 'grouping';
 const CURSOR = 'grouping';
 const DEFAULT_LEASE_TTL_MS = 60_000;
+
+/** Converts a stored item to the labeller's member text. */
+const toLabelMember = (it: Item): LabelMember => ({ id: it.id, title: it.title, summary: it.summary, lang: it.language, outlet: it.outletId });
 
 /** Converts a stored item to the engine's input. */
 export const toGroupInput = (it: Item): GroupInput => ({
@@ -157,8 +165,9 @@ export async function runGroupStage(deps: GroupStageDeps): Promise<GroupOutcome 
   }
 }
 
-function emptyState(deps: Pick<GroupStageDeps, 'windowHours'>): GroupState {
-  return { grouper: new StoryGrouper({ windowHours: deps.windowHours }), stories: new Map(), outletOf: new Map(), grouped: new Map() };
+function emptyState(deps: Pick<GroupStageDeps, 'windowHours' | 'deskLanguage'>): GroupState {
+  const labeller = new StoryLabeller({ deskLanguage: deps.deskLanguage });
+  return { grouper: new StoryGrouper({ windowHours: deps.windowHours }), stories: new Map(), outletOf: new Map(), grouped: new Map(), labeller };
 }
 
 /** Every story updated within the window (or since `since`), oldest first. */
@@ -177,7 +186,7 @@ async function listStoriesSince(store: Store, since: string): Promise<Story[]> {
  * Cold start: loads the stories updated within the grouping window and their items into a fresh engine.
  * Bounded by the window, not by the table's size (see the cold-start bench).
  */
-export async function rebuildState(deps: Pick<GroupStageDeps, 'store' | 'log' | 'now' | 'windowHours'>): Promise<{ state: GroupState; rebuild: NonNullable<GroupOutcome['rebuild']> }> {
+export async function rebuildState(deps: Pick<GroupStageDeps, 'store' | 'log' | 'now' | 'windowHours' | 'deskLanguage'>): Promise<{ state: GroupState; rebuild: NonNullable<GroupOutcome['rebuild']> }> {
   const started = Date.now();
   const state = emptyState(deps);
   const syncStart = deps.now().toISOString();
@@ -193,6 +202,7 @@ export async function rebuildState(deps: Pick<GroupStageDeps, 'store' | 'log' | 
   applyStoryChanges(state.grouper, live, new Map(items.map((i) => [i.id, toGroupInput(i)])));
   for (const s of stories) state.stories.set(s.id, s);
   for (const i of items) state.outletOf.set(i.id, i.outletId);
+  for (const i of items) state.labeller.observe(toLabelMember(i));
   for (const id of ids) state.grouped.set(id, syncStart);
   state.syncedAt = syncStart;
   const rebuild = { stories: stories.length, items: items.length, durationMs: Date.now() - started };
@@ -220,6 +230,7 @@ async function syncStories(state: GroupState, deps: GroupStageDeps): Promise<boo
       );
       for (const s of changed) state.stories.set(s.id, s);
       for (const i of items) state.outletOf.set(i.id, i.outletId);
+      for (const i of items) state.labeller.observe(toLabelMember(i));
       deps.log.info('grouping state synced', { stories: changed.length });
     } catch (err) {
       deps.log.warn('editor changes need a rebuild', { ...errorFields(err), stories: changed.length });
@@ -261,6 +272,7 @@ async function groupArrivals(state: GroupState, deps: GroupStageDeps, lease: Pas
     for (const item of batch) {
       state.grouper.add(toGroupInput(item));
       state.outletOf.set(item.id, item.outletId);
+      state.labeller.observe(toLabelMember(item));
     }
     const snaps = state.grouper.drainTouched().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (const snap of snaps) {
@@ -283,6 +295,8 @@ async function groupArrivals(state: GroupState, deps: GroupStageDeps, lease: Pas
     await lease.ensure();
     await deps.store.setCursor(CURSOR, next);
   }
+  // Member texts of items that left the engine (quiet stories evicted) are no longer needed for labels.
+  state.labeller.retain((id) => state.grouper.storyOf(id) !== undefined);
   // Forget grouped ids that can no longer be re-read (they are behind the cursor's lag window).
   if (next) {
     const floor = new Date(Date.parse(next.slice(0, 24)) - lagMs - holdMs).toISOString();
@@ -324,7 +338,7 @@ async function writeStory(
       status: 'auto',
       ...base,
       id: snap.id,
-      label: base?.labelByEditor ? base.label : snap.label,
+      ...relabelStory(state.labeller, itemIds, base, snap.label),
       headline: base?.headlineByEditor ? base.headline : snap.headline,
       summary: base?.headlineByEditor ? base.summary : (headlineItem?.summary ?? base?.summary),
       // First coverage: the earliest member's publication, so firstSeenAt ≤ lastItemAt always holds.

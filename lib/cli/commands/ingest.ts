@@ -61,6 +61,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         windowHours: db.config.grouping.windowHours,
         concurrency: db.config.fetch.concurrency,
         owner: `cli-${randomUUID()}`,
+        group: { deskLanguage: db.config.deskLanguage },
       },
       { all: true },
     );
