@@ -164,7 +164,7 @@ export function summarise(matches: readonly LabelMatch[], forms: readonly LabelF
 }
 
 /** A labelling method to evaluate. */
-export type LabelMethod = 'phrases' | 'keywords';
+export type LabelMethod = 'phrases' | 'sticky' | 'keywords';
 
 /** Labels of reference stories: what the method gives each story from exactly its members. */
 export function labelStories(
@@ -190,6 +190,28 @@ export function labelStories(
   const labeller = new StoryLabeller({ deskLanguage });
   for (const it of items) labeller.observe(memberOf(it));
   for (const [id, ids] of stories) out.set(id, labeller.label(ids)?.labels ?? {});
+  return out;
+}
+
+/**
+ * Labels of reference stories as the group stage would hold them at the end: each story's items added one at a
+ * time in input order, the labels kept from one step to the next as stored (hysteresis), so the figures show what
+ * stability costs in quality.
+ */
+export function labelStoriesSticky(items: readonly EvalItem[], stories: ReadonlyMap<string, readonly string[]>, deskLanguage = 'en'): Map<string, Record<string, string>> {
+  const labeller = new StoryLabeller({ deskLanguage });
+  const order = new Map<string, number>();
+  items.forEach((it, i) => {
+    labeller.observe(memberOf(it));
+    order.set(it.id, i);
+  });
+  const out = new Map<string, Record<string, string>>();
+  for (const [id, ids] of stories) {
+    const sorted = [...ids].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+    let held: StoryLabels | undefined;
+    for (let n = 1; n <= sorted.length; n++) held = labeller.label(sorted.slice(0, n), held) ?? held;
+    out.set(id, held?.labels ?? {});
+  }
   return out;
 }
 
@@ -303,14 +325,16 @@ export function evaluateLabels(
   const started = now();
   const labels: Record<LabelMethod, Map<string, Record<string, string>>> = {
     phrases: labelStories(items, wanted, 'phrases', opts.deskLanguage),
+    sticky: new Map(),
     keywords: new Map(),
   };
   const msPerStory = wanted.size ? (now() - started) / wanted.size : 0;
+  labels.sticky = labelStoriesSticky(items, wanted, opts.deskLanguage);
   labels.keywords = labelStories(items, wanted, 'keywords', opts.deskLanguage);
   const rows: LabelEvaluation['rows'] = [];
   const collect = (onlyMulti: boolean): Record<LabelMethod, QualitySummary> => {
     const out = {} as Record<LabelMethod, QualitySummary>;
-    for (const method of ['phrases', 'keywords'] as const) {
+    for (const method of ['phrases', 'sticky', 'keywords'] as const) {
       const matches: LabelMatch[] = [];
       const forms: LabelForm[] = [];
       for (const r of refs) {

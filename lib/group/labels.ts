@@ -31,14 +31,14 @@ export interface StoryLabels {
 export interface LabelOptions {
   /** The desk's language (ISO 639-1): the main label is in it when the story has coverage in it. Default `en`. */
   deskLanguage?: string;
-  /** A new candidate replaces the current label only when it scores this much better (0.25 = 25 % better). */
+  /** A new candidate replaces the current label only when it scores this much better (0.5 = 50 % better). */
   margin?: number;
   /** Labels are reconsidered when the story grows by this share of its size at the last choice (or shrinks). */
   growth?: number;
 }
 
 /** Defaults of {@link LabelOptions}. */
-export const LABEL_DEFAULTS = { deskLanguage: 'en', margin: 0.25, growth: 0.25 } as const;
+export const LABEL_DEFAULTS = { deskLanguage: 'en', margin: 0.5, growth: 0.25 } as const;
 
 /** Members whose headlines are mined for candidates (the rest still count as support): bounds the cost. */
 const MAX_SOURCES = 40;

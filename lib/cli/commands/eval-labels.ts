@@ -13,7 +13,8 @@ const HELP = `Usage: roundup eval-labels --reference R (--items F [--gold G] | -
 
 Labels every reference story from exactly its items and compares the labels with the editors' (folded-stem term
 F1, exact and partial matches), checks their form (2–6 words, a fragment of the coverage, the story's key name),
-for the phrase labeller and the engine's former keyword labels; then replays the items in their order through the
+for the phrase labeller (chosen once from all items, and "sticky": as the group stage holds them after adding
+the items one by one) and the engine's former keyword labels; then replays the items in their order through the
 grouping engine and counts how often story labels change (flapping).
 
   --reference R   editors' labels, one story a line: {story, labels: {lang: [label, …]}, items?}
@@ -97,11 +98,13 @@ export function report(r: LabelEvaluation, show: boolean, replay: boolean): stri
     lines.push('');
   }
   lines.push(`stories ${r.stories} (${r.multiOutlet} told by several outlets), items ${r.items}`);
-  lines.push('                      phrases   keywords   | several outlets: phrases  keywords');
+  lines.push('                      phrases   sticky    keywords   | several outlets: phrases  sticky    keywords');
   const q = r.quality;
   const m = r.qualityMultiOutlet;
   const row = (name: string, get: (s: typeof q.phrases) => string) =>
-    lines.push(`${name.padEnd(22)}${get(q.phrases).padEnd(10)}${get(q.keywords).padEnd(11)}|                  ${get(m.phrases).padEnd(10)}${get(m.keywords)}`);
+    lines.push(
+      `${name.padEnd(22)}${get(q.phrases).padEnd(10)}${get(q.sticky).padEnd(10)}${get(q.keywords).padEnd(11)}|                  ${get(m.phrases).padEnd(10)}${get(m.sticky).padEnd(10)}${get(m.keywords)}`,
+    );
   row('labels compared', (s) => String(s.compared));
   row('term F1 (mean)', (s) => f(s.meanF1));
   row('exact match', (s) => pct(s.exact));
