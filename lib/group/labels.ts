@@ -104,7 +104,12 @@ export class StoryLabeller {
   private retainedAt = 1000;
 
   constructor(opts: LabelOptions = {}) {
-    this.opts = { ...LABEL_DEFAULTS, ...opts };
+    // Options given as undefined take their default (a spread would let them override it).
+    this.opts = {
+      deskLanguage: opts.deskLanguage ?? LABEL_DEFAULTS.deskLanguage,
+      margin: opts.margin ?? LABEL_DEFAULTS.margin,
+      growth: opts.growth ?? LABEL_DEFAULTS.growth,
+    };
   }
 
   /** The desk language labels are chosen for. */

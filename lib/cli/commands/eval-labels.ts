@@ -98,13 +98,13 @@ export function report(r: LabelEvaluation, show: boolean, replay: boolean): stri
     lines.push('');
   }
   lines.push(`stories ${r.stories} (${r.multiOutlet} told by several outlets), items ${r.items}`);
-  lines.push('                      phrases   sticky    keywords   | several outlets: phrases  sticky    keywords');
+  const cols = ['phrases', 'sticky', 'keywords'] as const;
+  const cell = (x: string) => x.padEnd(12);
+  lines.push(`${''.padEnd(22)}${cols.map(cell).join('')}| several outlets: ${cols.map(cell).join('')}`);
   const q = r.quality;
   const m = r.qualityMultiOutlet;
   const row = (name: string, get: (s: typeof q.phrases) => string) =>
-    lines.push(
-      `${name.padEnd(22)}${get(q.phrases).padEnd(10)}${get(q.sticky).padEnd(10)}${get(q.keywords).padEnd(11)}|                  ${get(m.phrases).padEnd(10)}${get(m.sticky).padEnd(10)}${get(m.keywords)}`,
-    );
+    lines.push(`${name.padEnd(22)}${cols.map((c) => cell(get(q[c]))).join('')}|                  ${cols.map((c) => cell(get(m[c]))).join('')}`.trimEnd());
   row('labels compared', (s) => String(s.compared));
   row('term F1 (mean)', (s) => f(s.meanF1));
   row('exact match', (s) => pct(s.exact));
