@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { ConfigError } from './errors.ts';
+import { DEFAULT_MAX_ITEMS } from './ingest/limits.ts';
 
 // zod/mini rather than classic zod: it tree-shakes, and every Lambda bundle parses its configuration at cold
 // start (classic zod kept ~375 KB of every bundle). Mini ships no messages, hence the English locale below.
@@ -27,6 +28,7 @@ const schema = z.object({
   ROUNDUP_FETCH_MAX_BYTES: z._default(int(1, Number.MAX_SAFE_INTEGER), 15 * 1024 * 1024),
   ROUNDUP_FETCH_CONCURRENCY: z._default(int(1, 256), 16),
   ROUNDUP_FETCH_PER_HOST: z._default(int(1, 32), 2),
+  ROUNDUP_FETCH_MAX_ITEMS: z._default(int(1, 100_000), DEFAULT_MAX_ITEMS),
   ROUNDUP_USER_AGENT: z.optional(z.string().check(z.minLength(1))),
   ROUNDUP_CONTACT_URL: z._default(z.url(), 'https://github.com/roundup-news/roundup'),
   ROUNDUP_ALLOW_PRIVATE_NETWORK: z._default(bool, false),
@@ -60,6 +62,8 @@ export interface Config {
     maxBytes: number;
     concurrency: number;
     perHost: number;
+    /** Items taken from one fetched feed, newest first (the rest are never parsed into items). */
+    maxItems: number;
     userAgent: string;
     allowPrivateNetwork: boolean;
   };
@@ -102,6 +106,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       maxBytes: e.ROUNDUP_FETCH_MAX_BYTES,
       concurrency: e.ROUNDUP_FETCH_CONCURRENCY,
       perHost: e.ROUNDUP_FETCH_PER_HOST,
+      maxItems: e.ROUNDUP_FETCH_MAX_ITEMS,
       userAgent: e.ROUNDUP_USER_AGENT ?? `Roundup/${ROUNDUP_VERSION} (+${e.ROUNDUP_CONTACT_URL})`,
       allowPrivateNetwork: e.ROUNDUP_ALLOW_PRIVATE_NETWORK,
     },

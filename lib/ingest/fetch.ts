@@ -26,6 +26,8 @@ export type FetchResult =
       /** Decompressed body bytes (charset not yet decoded). */
       body: Buffer;
       contentType?: string;
+      /** The `Content-Language` header: the feed's language when the document declares none. */
+      contentLanguage?: string;
       etag?: string;
       lastModified?: string;
       /** Target of a 301/308 answered for the requested URL itself, if any (see schedule.ts). */
@@ -48,6 +50,11 @@ export interface FetchOptions {
   allowAddresses?: readonly string[];
   /** DNS resolver (default: the system's); the address check applies to whatever it returns. */
   resolve?: Resolver;
+  /**
+   * Items taken from one fetched feed, newest first (`Config.fetch.maxItems`); applied when the body is
+   * parsed (see parseFeed), default DEFAULT_MAX_ITEMS.
+   */
+  maxItems?: number;
 }
 
 const DEFAULT_PER_HOST = 2;
@@ -165,6 +172,7 @@ async function fetchHeld(start: URL, state: Pick<FeedState, 'etag' | 'lastModifi
         url: url.href,
         body,
         contentType: header(res, 'content-type'),
+        contentLanguage: header(res, 'content-language'),
         etag: header(res, 'etag'),
         lastModified: header(res, 'last-modified'),
         permanentRedirect,

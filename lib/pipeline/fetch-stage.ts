@@ -124,7 +124,7 @@ async function loadFeed(state: FeedState, deps: FetchStageDeps): Promise<FeedOut
       log.info('feed not modified', { durationMs, httpStatus: 304, ...(next.url !== state.url ? { movedTo: next.url } : {}) });
       return { feedId: state.feedId, status: 'not-modified', newItems: 0, updatedItems: 0, durationMs };
     }
-    const parsed = await parseFeed(res.body, { contentType: res.contentType, url: res.url });
+    const parsed = await parseFeed(res.body, { contentType: res.contentType, contentLanguage: res.contentLanguage, url: res.url, maxItems: deps.fetch.maxItems });
     const outlet = deps.outlets.get(state.outletId);
     const feedDef = outlet?.feeds.find((f) => f.id === state.feedId);
     const items = normalizeFeed(parsed, {

@@ -23,16 +23,36 @@ const ARABIC_SCRIPT = /[\u0600-\u06FF]/u;
 /** Normalized primary subtags of declared tags (a handful of distinct values per process: `en`, `fr-CA`, …). */
 const tagCache = new Map<string, string | null>();
 
+let languageNames: Map<string, string> | undefined;
+
 /**
- * A declared language tag (`en-US`, `FR`, `fr_CA`, `eng`) as its ISO 639-1 primary subtag, or undefined
- * when it is empty, `und` or unreadable.
+ * Languages by name, in English and in themselves (`French`, `Français`, `Deutsch`), from ICU's CLDR data
+ * (Intl.DisplayNames): some feeds declare `<language>English</language>`.
+ */
+function languageByName(name: string): string | undefined {
+  if (!languageNames) {
+    languageNames = new Map();
+    const english = new Intl.DisplayNames(['en'], { type: 'language' });
+    for (const code of new Set(Object.values(ISO3_TO_1))) {
+      if (code.length !== 2) continue;
+      const own = new Intl.DisplayNames([code], { type: 'language' });
+      for (const n of [english.of(code), own.of(code)]) if (n && n !== code) languageNames.set(n.toLowerCase(), code);
+    }
+  }
+  return languageNames.get(name.toLowerCase());
+}
+
+/**
+ * A declared language tag (`en-US`, `FR`, `fr_CA`, `eng`, or a name such as `English` or `Français`) as its
+ * ISO 639-1 primary subtag, or undefined when it is empty, `und` or unreadable.
  */
 export function normalizeLanguageTag(tag: string | undefined): string | undefined {
   if (!tag) return undefined;
   let out = tagCache.get(tag);
   if (out === undefined) {
     const primary = tag.trim().split(/[-_\s]/u)[0]?.toLowerCase() ?? '';
-    out = !/^[a-z]{2,3}$/u.test(primary) || primary === 'und' ? null : primary.length === 2 ? primary : (ISO3_TO_1[primary] ?? primary);
+    if (/^[a-z]{2,3}$/u.test(primary)) out = primary === 'und' ? null : primary.length === 2 ? primary : (ISO3_TO_1[primary] ?? primary);
+    else out = languageByName(tag.trim()) ?? languageByName(primary) ?? null;
     if (tagCache.size < 1000) tagCache.set(tag, out);
   }
   return out ?? undefined;

@@ -1,4 +1,4 @@
-// Conformance: every feedparser and rss-parser corpus file through parse + normalize; mapped clauses must hold ≥ 90%.
+// Conformance: every feedparser and rss-parser corpus file through parse + normalize; the mapped clauses' scores may not drop.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,15 +36,15 @@ function report(title: string, groups: Map<string, Verdict[]>): string {
 }
 
 describe.skipIf(!present)('feed corpus conformance', () => {
-  it('feedparser corpus: no crash on any file, ≥ 90% of mapped clauses hold', async () => {
+  it('feedparser corpus: no crash on any file, ≥ 98.5% of mapped clauses hold', async () => {
     const root = join(shared, 'feedparser');
     const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as ManifestEntry[];
     expect(manifest.length).toBeGreaterThan(2000);
     const groups = new Map<string, Verdict[]>();
     const crashes: string[] = [];
     for (const entry of manifest) {
-      const ct = Object.entries(entry.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
-      const r = await runInput(readFileSync(join(root, entry.file)), ct);
+      const header = (name: string) => Object.entries(entry.headers).find(([k]) => k.toLowerCase() === name)?.[1];
+      const r = await runInput(readFileSync(join(root, entry.file)), header('content-type'), undefined, header('content-language'));
       if (r.crashed) crashes.push(`${entry.file}: ${String(r.crashed)}`);
       const parts = entry.file.split('/');
       const folder = parts[0] === 'wellformed' ? `${parts[0]}/${parts[1]}` : parts[0]!;
@@ -55,13 +55,14 @@ describe.skipIf(!present)('feed corpus conformance', () => {
     console.log(report('feedparser conformance (mapped clauses)', groups));
     console.log(`  field clauses only (excluding "not bozo"): ${pct(tally(fields).rate)} of ${tally(fields).mapped}`);
     expect(crashes).toEqual([]);
-    expect(tally(all).rate).toBeGreaterThanOrEqual(0.9);
-    expect(tally(fields).rate).toBeGreaterThanOrEqual(0.9);
+    // Floors just under the measured scores (98.6%, 98.0%; docs/ingestion.md): a regression fails here.
+    expect(tally(all).rate).toBeGreaterThanOrEqual(0.985);
+    expect(tally(fields).rate).toBeGreaterThanOrEqual(0.975);
     // Honesty check: clauses we cannot express stay unmapped rather than being counted as passes.
     expect(tally(all).unmapped).toBeGreaterThan(500);
   }, 240_000);
 
-  it('rss-parser golden outputs: every input parses or is refused cleanly, ≥ 90% of derived clauses hold', async () => {
+  it('rss-parser golden outputs: every input parses or is refused cleanly, ≥ 99.8% of derived clauses hold', async () => {
     const root = join(shared, 'rss-parser');
     const groups = new Map<string, Verdict[]>();
     for (const file of readdirSync(join(root, 'input')).sort()) {
@@ -76,7 +77,7 @@ describe.skipIf(!present)('feed corpus conformance', () => {
       groups.set(file, judgeRssParserGolden(file, JSON.parse(readFileSync(golden, 'utf8')), r));
     }
     console.log(report('rss-parser golden conformance', groups));
-    expect(tally([...groups.values()].flat()).rate).toBeGreaterThanOrEqual(0.9);
+    expect(tally([...groups.values()].flat()).rate).toBeGreaterThanOrEqual(0.998);
   }, 120_000);
 
   it('simplepie encoding samples: UTF-16 LE/BE with BOM and leading whitespace decode and parse', async () => {

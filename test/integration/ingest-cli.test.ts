@@ -26,7 +26,10 @@ async function cli(args: string[], env: Record<string, string | undefined> = {},
 describe('roundup parse', () => {
   let server: FeedServer;
   beforeAll(async () => {
-    server = await startFeedServer({ '/feed.xml': send(rss({ title: 'Served', items: [{ title: 'Over HTTP', link: '/a' }] })) });
+    server = await startFeedServer({
+      '/feed.xml': send(rss({ title: 'Served', items: [{ title: 'Over HTTP', link: '/a' }] })),
+      '/feeds/relative.xml': send(await readFile(join(fixtures, 'classes/rss-relative.rss'))),
+    });
   });
   afterAll(() => server?.close());
 
@@ -57,6 +60,25 @@ describe('roundup parse', () => {
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.lines[0]!)).toMatchObject({ feed: { title: 'Served' }, items: [{ title: 'Over HTTP', url: server.url('/a') }] });
     expect(server.requests.at(-1)!.headers['user-agent']).toMatch(/^Roundup\//);
+  });
+
+  it('--base-url resolves a file\'s relative links as the same feed served over HTTP', async () => {
+    const url = server.url('/feeds/relative.xml');
+    const served = JSON.parse((await cli(['parse', '--allow-private-network', url])).lines[0]!);
+    const file = await cli(['parse', '--base-url', url, 'classes/rss-relative.rss']);
+    expect(file.code).toBe(0);
+    const fromFile = JSON.parse(file.lines[0]!);
+    expect(fromFile.items[0].url).toBe(server.url('/articles/7'));
+    // Same feed and items (ids and first-seen times depend on the source and the clock, not on the links).
+    const comparable = (items: Record<string, unknown>[]) => items.map(({ id: _id, publishedAt: _at, ...rest }) => rest);
+    expect(fromFile.feed).toEqual(served.feed);
+    expect(comparable(fromFile.items)).toEqual(comparable(served.items));
+    // Without it, a file's relative links resolve against the feed's own site link (here itself relative: none).
+    const bare = JSON.parse((await cli(['parse', 'classes/rss-relative.rss'])).lines[0]!);
+    expect(bare.items[0].url).not.toBe(server.url('/articles/7'));
+    const bad = await cli(['parse', '--base-url', 'not-a-url', 'classes/rss-relative.rss']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--base-url must be an http\(s\) URL/);
   });
 });
 

@@ -19,6 +19,7 @@ describe('parseConfig (lib/config.ts)', () => {
         maxBytes: 15 * 1024 * 1024,
         concurrency: 16,
         perHost: 2,
+        maxItems: 300,
         userAgent: 'Roundup/0.1.0 (+https://github.com/roundup-news/roundup)',
         allowPrivateNetwork: false,
       },
@@ -70,5 +71,12 @@ describe('parseConfig (lib/config.ts)', () => {
     expect(message).toContain('ROUNDUP_TABLE: Too small: expected string to have >=3 characters');
     expect(message).toContain('ROUNDUP_PUBLISH_MODE: Invalid option: expected one of "outlets"|"editor"');
     expect(message).not.toMatch(/Invalid input;|Invalid input$/);
+  });
+
+  it('reads the per-fetch item cap as a whole number from 1 to 100,000', () => {
+    expect(parseConfig({ ROUNDUP_FETCH_MAX_ITEMS: '50' }).fetch.maxItems).toBe(50);
+    for (const bad of ['0', '-5', '2.5', 'lots', '100001']) {
+      expect(() => parseConfig({ ROUNDUP_FETCH_MAX_ITEMS: bad }), bad).toThrow(/ROUNDUP_FETCH_MAX_ITEMS: /);
+    }
   });
 });

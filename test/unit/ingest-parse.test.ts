@@ -31,7 +31,7 @@ describe('parseFeed formats', () => {
       link: 'https://news.example/1',
       summary: '<p>Court</p>',
       content: '<p>Long <b>texte</b></p>',
-      author: 'Marie Curie',
+      authors: ['Marie Curie'],
       date: 'Wed, 25 Nov 2026 10:00:00 +0100',
       image: 'https://img.example/1.jpg',
     });
@@ -46,7 +46,7 @@ describe('parseFeed formats', () => {
 <channel rdf:about="http://r.example/"><title>RDF</title><link>http://r.example/</link></channel>
 <item rdf:about="http://r.example/1"><title>One</title><link>http://r.example/1</link><dc:date>2026-11-25T08:00:00Z</dc:date><dc:creator>Ann</dc:creator></item></rdf:RDF>`);
     expect(rdf).toMatchObject({ format: 'rdf', title: 'RDF' });
-    expect(rdf.entries[0]).toMatchObject({ guid: 'http://r.example/1', date: '2026-11-25T08:00:00Z', author: 'Ann' });
+    expect(rdf.entries[0]).toMatchObject({ guid: 'http://r.example/1', date: '2026-11-25T08:00:00Z', authors: ['Ann'] });
   });
 
   it('reads Atom 1.0 (typed text, xhtml, author, alternate link) and Atom 0.3 (issued, base64)', async () => {
@@ -56,7 +56,7 @@ describe('parseFeed formats', () => {
 <author><name>Hans</name><email>h@a.example</email></author><published>2026-11-25T08:00:00Z</published><updated>2026-11-25T09:00:00Z</updated>
 <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Erste <b>Zeile</b> und mehr</div></content></entry></feed>`);
     expect(a).toMatchObject({ format: 'atom', title: 'A <b> feed', titleKind: 'text', link: 'https://a.example/', language: 'de' });
-    expect(a.entries[0]).toMatchObject({ guid: 'urn:1', title: '<em>Hallo</em> Welt', titleKind: 'html', link: '/1', author: 'Hans', date: '2026-11-25T08:00:00Z', updated: '2026-11-25T09:00:00Z', image: 'https://img.example/a.jpg' });
+    expect(a.entries[0]).toMatchObject({ guid: 'urn:1', title: '<em>Hallo</em> Welt', titleKind: 'html', link: '/1', authors: ['Hans'], date: '2026-11-25T08:00:00Z', updated: '2026-11-25T09:00:00Z', image: 'https://img.example/a.jpg' });
     expect(a.entries[0]!.content).toContain('Erste <b>Zeile</b> und mehr'); // document order kept
     const a03 = await parseFeed(`<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>Old</title>
 <entry><title mode="base64" type="text/html">PGI+Qm9sZDwvYj4=</title><issued>2004-01-01T00:00:00Z</issued><id>tag:x</id></entry></feed>`);
@@ -79,10 +79,10 @@ describe('parseFeed formats', () => {
       { contentType: 'application/feed+json' },
     );
     expect(v11).toMatchObject({ format: 'json', title: 'JF', language: 'es' });
-    expect(v11.entries[0]).toMatchObject({ guid: '1', title: 'Uno', content: '<p>Hola</p>', contentKind: 'html', author: 'Ana', image: 'https://j.example/1.jpg' });
+    expect(v11.entries[0]).toMatchObject({ guid: '1', title: 'Uno', content: '<p>Hola</p>', contentKind: 'html', authors: ['Ana'], image: 'https://j.example/1.jpg' });
     expect(v11.entries[1]).toMatchObject({ guid: '2', content: 'Sin título', contentKind: 'text', image: 'https://j.example/2.png' });
     const v10 = await parseFeed(Buffer.from(JSON.stringify({ version: 'https://jsonfeed.org/version/1', items: [{ id: 'a', title: 'T', author: { name: 'Bo' } }] })));
-    expect(v10.entries[0]).toMatchObject({ author: 'Bo' });
+    expect(v10.entries[0]).toMatchObject({ authors: ['Bo'] });
     await expect(parseFeed('{"hello": 1}')).rejects.toThrow(/JSON Feed/);
   });
 });
@@ -109,7 +109,7 @@ describe('parseFeed leniency', () => {
     const f = await parseFeed(`<rss version="2.0"><channel><title type="x">T</title>
 <item><title lang="en">With attr</title><guid isPermaLink="false">7</guid><author><name>Nested</name></author><pubDate>1</pubDate></item></channel></rss>`);
     expect(f.title).toBe('T');
-    expect(f.entries[0]).toMatchObject({ title: 'With attr', guid: '7', author: 'Nested', date: '1' });
+    expect(f.entries[0]).toMatchObject({ title: 'With attr', guid: '7', authors: ['Nested'], date: '1' });
   });
 
   it('reads HTML entities and stray ampersands that strict XML rejects', async () => {

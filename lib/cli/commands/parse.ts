@@ -10,7 +10,7 @@ import { normalizeFeed, toPlain } from '../../ingest/normalize.ts';
 import { parseFeed } from '../../ingest/parse.ts';
 import type { CliIO } from '../io.ts';
 
-const HELP = `Usage: roundup parse <file-or-url>... [--allow-private-network]
+const HELP = `Usage: roundup parse <file-or-url>... [--base-url URL] [--allow-private-network]
 
 Parses each input and prints one JSON line:
   {"source", "feed": {"title", "link", "language"}, "items": [{"id", "guid", "title", "url", "summary",
@@ -18,6 +18,9 @@ Parses each input and prints one JSON line:
 or {"source", "error": {"code", "message"}} when the input failed (exit status 1 if any failed).
 Files are read as bytes and decoded like a fetched body; http(s) URLs are fetched with the ingest client and its
 safety rules (private addresses are refused unless --allow-private-network or ROUNDUP_ALLOW_PRIVATE_NETWORK=true).
+--base-url URL  the address a file was served from: its relative links resolve as they would over HTTP
+                (without it, against the feed's own site link). URLs resolve against where they were fetched.
+Items are the ROUNDUP_FETCH_MAX_ITEMS newest of each feed (default 300), as in ingestion.
 `;
 
 /** Runs `roundup parse`. */
@@ -27,6 +30,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     allowPositionals: true,
     options: {
       'allow-private-network': { type: 'boolean', default: false },
+      'base-url': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -38,6 +42,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.stderr(HELP);
     return 2;
   }
+  const baseUrl = values['base-url'];
+  if (baseUrl !== undefined && !/^https?:\/\/[^/]/i.test(baseUrl)) {
+    io.stderr(`roundup parse: --base-url must be an http(s) URL, got "${baseUrl}"\n`);
+    return 2;
+  }
   const config = parseConfig(io.env);
   const fetchOpts = { ...config.fetch, allowPrivateNetwork: config.fetch.allowPrivateNetwork || values['allow-private-network'] };
   const now = new Date().toISOString();
@@ -46,23 +55,25 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     try {
       let body: Buffer;
       let contentType: string | undefined;
-      let base: string;
+      let contentLanguage: string | undefined;
+      let base: string | undefined;
       if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) {
         const res = await fetchFeed({ url: source }, fetchOpts);
         if (res.kind !== 'ok') throw new Error(`Unexpected ${res.status} without validators`);
         body = res.body;
         contentType = res.contentType;
+        contentLanguage = res.contentLanguage;
         base = res.url;
       } else {
         const path = resolve(io.cwd, source);
         body = await readFile(path);
         contentType = /\.json$/i.test(path) ? 'application/json' : undefined;
-        base = pathToFileURL(path).href;
+        base = baseUrl;
       }
-      const parsed = await parseFeed(body, { contentType, url: base });
-      // A local file has no web address: resolve relative links against the feed's own site instead.
-      if (base.startsWith('file:') && parsed.link && /^https?:\/\//i.test(parsed.link)) base = parsed.link;
-      const items = normalizeFeed(parsed, { feed: { id: source }, outlet: { id: 'cli', languages: [] }, feedUrl: base, now });
+      const parsed = await parseFeed(body, { contentType, contentLanguage, url: base, maxItems: config.fetch.maxItems });
+      // A local file without --base-url has no web address: its links resolve against the feed's own site.
+      const feedUrl = base ?? (parsed.link && /^https?:\/\//i.test(parsed.link) ? parsed.link : pathToFileURL(resolve(io.cwd, source)).href);
+      const items = normalizeFeed(parsed, { feed: { id: source }, outlet: { id: 'cli', languages: [] }, feedUrl, now });
       io.stdout(
         JSON.stringify({
           source,
