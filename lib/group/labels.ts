@@ -492,7 +492,8 @@ class StoryContext {
       // A headline fragment with its verb reads less like a label than the noun phrase in it.
       if (tokens.slice(1, -1).some((t) => t.verb)) form *= 0.85;
       // Numbers rarely open or close a label, but for names that carry one ("iPhone 15", "Budget 2027").
-      if (first.number || (last.number && !(tokens.length >= 2 && this.isName(tokens[tokens.length - 2]!)))) form *= 0.7;
+      if (first.number) form *= 0.7;
+      if (last.number && !(tokens.length >= 2 && this.isName(tokens[tokens.length - 2]!))) form *= 0.4;
       if (tokens.some((t) => !t.fn && !isVerb(t) && t.keys.some((k) => this.eventKeys.has(k)))) form *= 1.25;
       // Names alone ("Russia and Ukraine") say who, not what happened.
       if (units.every((u) => u.name)) form *= 0.75;
