@@ -8,7 +8,7 @@ import { createApp } from '../lib/api/app.ts';
 import { startDynalite } from '../lib/local/dynalite.ts';
 import { silentLogger } from '../lib/log.ts';
 import { createDynamoClient } from '../lib/store/client.ts';
-import { DynamoStore } from '../lib/store/dynamo.ts';
+import { createDynamoStore } from '../lib/store/store.ts';
 import type { Store } from '../lib/store/store.ts';
 import { ensureTable } from '../lib/store/table.ts';
 import type { Item, Outlet, Story } from '../lib/types.ts';
@@ -117,7 +117,7 @@ export async function seedApiData(store: Store, opts: { stories?: number; outlet
     storyIds.push(story.id);
     if (story.outletIds.length >= 2) publicIds.push(story.id);
     // Ten stories in flight at a time keeps seeding to seconds without flooding dynalite.
-    pending.push(Promise.all(items.map((it) => store.putItem(it))).then(() => store.putStory(story, 0)));
+    pending.push(store.putBatchItems(items.map((it) => ({ feedId: it.feedId, items: [it] }))).then(() => store.putStory(story, undefined)));
     if (pending.length === 10) await Promise.all(pending.splice(0));
   }
   await Promise.all(pending);
@@ -162,7 +162,7 @@ export async function benchApi(opts: { seconds?: number; stories?: number } = {}
   const client = createDynamoClient({ endpoint: db.endpoint, region: 'us-east-1' });
   const table = 'bench-api';
   await ensureTable(client, table);
-  const store = new DynamoStore({ client, table, retentionDays: 3650 });
+  const store = createDynamoStore({ client, table, retentionDays: 3650 });
   const seedStart = Date.now();
   const { storyIds, publicIds } = await seedApiData(store, { stories: opts.stories ?? 300 });
   const seedMs = Date.now() - seedStart;

@@ -8,7 +8,7 @@ import { startDynalite } from '../lib/local/dynalite.ts';
 import { fetchOneFeed, type FeedOutcome } from '../lib/pipeline/fetch-stage.ts';
 import { registerOutlets } from '../lib/pipeline/ingest.ts';
 import { createDynamoClient } from '../lib/store/client.ts';
-import { DynamoStore } from '../lib/store/dynamo.ts';
+import { createDynamoStore } from '../lib/store/store.ts';
 import { ensureTable } from '../lib/store/table.ts';
 import type { FetchOptions } from '../lib/ingest/fetch.ts';
 import type { Outlet } from '../lib/types.ts';
@@ -43,7 +43,7 @@ export async function benchIngest(): Promise<Record<string, unknown>> {
   const client = createDynamoClient({ endpoint: db.endpoint, region: 'us-east-1' });
   const table = 'bench-ingest';
   await ensureTable(client, table);
-  const store = new DynamoStore({ client, table, retentionDays: 30 });
+  const store = createDynamoStore({ client, table, retentionDays: 30 });
   // One host name per outlet (all resolving to the local server), so the per-host limit applies as in production.
   const outlets: Outlet[] = Array.from({ length: FEEDS / FEEDS_PER_OUTLET }, (_, o) => ({
     id: `outlet-${o}`,

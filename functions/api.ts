@@ -6,7 +6,7 @@ import { editorRoutes } from '../lib/api/editor.ts';
 import { withDeadline } from '../lib/aws/deadline.ts';
 import { pepperFromSecret } from '../lib/editor/auth.ts';
 import { readSecretViaExtension } from '../lib/editor/secret.ts';
-import { DynamoEditorStore } from '../lib/editor/store.ts';
+import { createEditorStore } from '../lib/editor/store.ts';
 import { lambdaRuntime } from './runtime.ts';
 
 const rt = lambdaRuntime('api');
@@ -17,7 +17,7 @@ const pepper = config.editor.secretArn
   ? pepperFromSecret(await readSecretViaExtension(config.editor.secretArn, { token: process.env.AWS_SESSION_TOKEN ?? '' }))
   : config.editor.pepper;
 const editor = pepper
-  ? editorRoutes({ store, editorStore: new DynamoEditorStore(dynamo, config.table), pepper, log, publish: config.publish })
+  ? editorRoutes({ store, editorStore: createEditorStore({ client: dynamo, table: config.table }), pepper, log, publish: config.publish })
   : undefined;
 const app = handle(createApp({ store, config, log, editor }));
 

@@ -30,6 +30,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   const sent = Math.min(...event.Records.map((r) => Number(r.attributes?.SentTimestamp ?? Date.now())));
   metrics.addMetric(METRICS.groupingLag, MetricUnit.Milliseconds, Math.max(0, Date.now() - sent));
   metrics.addMetric(METRICS.storiesWritten, MetricUnit.Count, run.storiesTouched);
+  metrics.addMetric(METRICS.storyWritesFailed, MetricUnit.Count, run.storiesFailed);
   metrics.publishStoredMetrics();
   return { batchItemFailures: [], grouped: run.grouped };
 };

@@ -8,7 +8,7 @@ import { METRICS } from '../lib/aws/metrics.ts';
 import { RETRY_BUDGETS, isUnavailable, type RetryBudget } from '../lib/aws/retry.ts';
 import { parseConfig, type Config } from '../lib/config.ts';
 import { errorFields, type LogFields, type Logger } from '../lib/log.ts';
-import { DynamoStore } from '../lib/store/dynamo.ts';
+import { createDynamoStore, type Store } from '../lib/store/store.ts';
 
 /** The lib Logger interface over a Powertools logger: JSON lines with Lambda context and our stable keys. */
 export function powertoolsLogger(pt: PowertoolsLogger): Logger {
@@ -30,7 +30,7 @@ export interface LambdaRuntime {
   log: Logger;
   metrics: Metrics;
   dynamo: ReturnType<typeof createDynamoClient>;
-  store: DynamoStore;
+  store: Store;
   /** Region of the SDK clients (AWS_REGION in Lambda). */
   region: string;
   /**
@@ -62,7 +62,7 @@ export function lambdaRuntime(name: 'api' | 'scheduler' | 'fetch' | 'group', env
     log: powertoolsLogger(powertools),
     metrics: new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.service, defaultDimensions: { Stage: config.stage } }),
     dynamo,
-    store: new DynamoStore({ client: dynamo, table: config.table, retentionDays: config.retentionDays, retry: budget }),
+    store: createDynamoStore({ client: dynamo, table: config.table, retentionDays: config.retentionDays, retry: budget }),
     region,
     begin(context) {
       powertools.addContext(context);

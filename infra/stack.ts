@@ -457,5 +457,20 @@ export class RoundupStack extends Stack {
       },
       metric(METRICS.groupingLag, 'Maximum', Duration.minutes(5)),
     );
+    // A story that cannot be written is recorded and retried every pass; failures through three 15-minute
+    // periods will not heal by themselves.
+    alarm(
+      'StoryWriteFailuresAlarm',
+      {
+        alarmName: `${prefix}-story-write-failures`,
+        alarmDescription: 'A story could not be written for 45 minutes: see writeFailures in GET /editor/api/review and the group logs',
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+      metric(METRICS.storyWritesFailed, 'Sum', Duration.minutes(15)),
+    );
   }
 }

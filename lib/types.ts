@@ -94,6 +94,9 @@ export interface Membership {
   /** `engine` for automatic assignment, `editor` when an editor placed the item. */
   by: 'engine' | 'editor';
   at: IsoDate;
+  /** The item's outlet and publication time (what a runaway story's shown items are chosen by). */
+  outletId?: string;
+  publishedAt?: IsoDate;
 }
 
 /** Publication state of a story. */
@@ -111,7 +114,15 @@ export interface Story {
   updatedAt: IsoDate;
   /** Time of the newest item (drives the grouping time window). */
   lastItemAt: IsoDate;
+  /**
+   * The story's items, in the order they joined. As listed (`listStories`), a runaway story (see the README's
+   * runaway-story policy) gives only its shown items here, with its size in `itemCount`.
+   */
   itemIds: string[];
+  /** Number of items, set only where `itemIds` holds a runaway story's shown items (listings). */
+  itemCount?: number;
+  /** A runaway story's shown items (newest per outlet), set by `getStory` on such a story only. */
+  shownItemIds?: string[];
   outletIds: string[];
   /** Optimistic-locking version, incremented on every write. */
   version: number;

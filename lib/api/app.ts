@@ -8,7 +8,8 @@ import type { Config } from '../config.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { errorFields } from '../log.ts';
-import type { Store } from '../store/store.ts';
+import { StorySearch, type StorySearchOptions } from '../search/story-search.ts';
+import type { FeedStore, OutletStore, SearchStore } from '../store/store.ts';
 import type { FeedState, Outlet } from '../types.ts';
 import { OutletCatalog } from './catalog.ts';
 import { jsonFeed, rssFeed, type FeedMeta, type FeedStory } from './feeds.ts';
@@ -26,12 +27,13 @@ import {
 import { ROUTE_DOCS, openApiDocument } from './openapi.ts';
 import { emptyQuerySchema, listQuerySchema, parsePath, parseQuery, storyPathSchema, type ListQuery } from './params.ts';
 import { problemResponse } from './problem.ts';
-import { FacetCache, getPublicStory, listPublicStories, loadItems, type QueryDeps } from './queries.ts';
+import { FacetCache, getPublicStory, listPublicStories, loadItems, type QueryDeps, type StoryReader } from './queries.ts';
 import { coverage, perspectives, storyFacets, storySummary } from './views.ts';
 
 /** What the API needs from the outside world. */
 export interface AppDeps {
-  store: Store;
+  /** Read-only: stories, their items, outlets and feed health. */
+  store: StoryReader & Pick<OutletStore, 'listOutlets'> & Pick<FeedStore, 'listFeeds'> & Pick<SearchStore, 'listSearchBatches'>;
   config: Pick<Config, 'publish' | 'stage'>;
   log: Logger;
   now?: () => Date;
@@ -41,6 +43,8 @@ export interface AppDeps {
   cache?: Partial<ResponseCacheOptions> | false;
   /** How long outlet metadata is kept in the process before it is re-read (default 60 s). */
   outletsTtlMs?: number;
+  /** Story search tuning (`q`): days searched, refresh interval. */
+  search?: StorySearchOptions;
   /**
    * Editor desk routes (lib/api/editor.ts `editorRoutes(…)`, built at the edge): mounted on the app when given.
    * They bring their own auth and CORS; the public CORS policy (GET/HEAD/OPTIONS) only covers the public paths.
@@ -59,7 +63,8 @@ export const PUBLIC_PATHS = ROUTE_DOCS.map((r) => r.path.replace(/\{(\w+)\}/g, '
 export function createApp(deps: AppDeps): Hono {
   const now = deps.now ?? (() => new Date());
   const catalog = new OutletCatalog(deps.store, deps.log, deps.outletsTtlMs ?? 60_000);
-  const qd: QueryDeps = { store: deps.store, catalog, policy: deps.config.publish, facets: new FacetCache() };
+  const search = new StorySearch(deps.store, deps.search);
+  const qd: QueryDeps = { store: deps.store, catalog, policy: deps.config.publish, facets: new FacetCache(), search };
   const cache =
     deps.cache === false
       ? undefined
@@ -234,7 +239,7 @@ const isPublicPath = (path: string) => PUBLIC_PATTERNS.some((re) => re.test(path
  * The cheap change marker of the response cache: the newest row of the story index. Every story write (item joined,
  * editor action) sets `updatedAt` and bumps `version`, which moves this row.
  */
-async function changeMarker(store: Store): Promise<string> {
+async function changeMarker(store: StoryReader): Promise<string> {
   const page = await store.listStories({ limit: 1 });
   const s = page.items[0];
   return s ? `${s.updatedAt}#${s.id}#${s.version}` : '';

@@ -1,7 +1,7 @@
 // In-process outlet metadata (country, region, languages) for facets and perspectives, refreshed from the store periodically.
 import type { Logger } from '../log.ts';
 import { errorFields } from '../log.ts';
-import type { Store } from '../store/store.ts';
+import type { OutletStore } from '../store/store.ts';
 import type { Outlet } from '../types.ts';
 
 /** Outlet lookup kept warm in the process. */
@@ -14,7 +14,7 @@ export class OutletCatalog {
    * @param ttlMs how long a loaded outlet list is used before it is re-read (outlets change rarely: registry or OPML edits)
    */
   constructor(
-    private readonly store: Pick<Store, 'listOutlets'>,
+    private readonly store: Pick<OutletStore, 'listOutlets'>,
     private readonly log: Logger,
     private readonly ttlMs = 60_000,
     private readonly clock: () => number = Date.now,

@@ -68,7 +68,7 @@ export function editorPages(svc: EditorServices): Hono<Env> {
     const actor = await session(c);
     if (!actor) return c.html(<SignInPage />, getCookie(c, SESSION_COOKIE) ? 401 : 200);
     const queue = await loadReviewQueue(deps.store, svc.reviewOptions);
-    return c.html(<QueuePage actor={actor} csrf={c.get('csrf')} queue={queue} flash={c.req.query('msg')} />);
+    return c.html(<QueuePage actor={actor} csrf={c.get('csrf')} queue={queue.entries} flash={c.req.query('msg')} />);
   });
 
   app.post('/editor/sign-in', async (c) => {

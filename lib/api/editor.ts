@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import type { Store } from '../store/store.ts';
+import type { FeedStore, ItemStore, OutletStore, SearchStore, StoryFailureStore, StoryStore } from '../store/store.ts';
 import type { Item, Membership, Outlet, Story } from '../types.ts';
 import { fromOpml } from '../outlets/opml.ts';
 import { registerOutlets } from '../outlets/register.ts';
@@ -21,7 +21,13 @@ import { editorPages } from './editor-pages.tsx';
 
 /** What the editor routes need; built once at the edge (the pepper comes from Secrets Manager on AWS). */
 export interface EditorDeps {
-  store: Store;
+  /** Stories and their items, outlets (OPML import registers them and their feeds). */
+  store: StoryStore &
+    Pick<StoryFailureStore, 'listStoryFailures'> &
+    Pick<ItemStore, 'getItems'> &
+    Pick<SearchStore, 'putSearchEntries'> &
+    OutletStore &
+    Pick<FeedStore, 'ensureFeeds'>;
   editorStore: EditorStore;
   /** Server pepper for key hashes and CSRF tokens. */
   pepper: string;
@@ -224,8 +230,9 @@ export function editorRoutes(deps: EditorDeps): Hono<EditorEnv> {
   stories.get('/review', editor, async (c) => {
     const queue = await loadReviewQueue(deps.store, svc.reviewOptions);
     return c.json({
-      stories: queue.map((e) => ({ ...e.story, reasons: e.reasons, cohesion: e.cohesion ?? null })),
+      stories: queue.entries.map((e) => ({ ...e.story, reasons: e.reasons, cohesion: e.cohesion ?? null })),
       thresholds: svc.reviewOptions,
+      writeFailures: queue.failures,
     });
   });
 

@@ -54,7 +54,11 @@ export const listQuerySchema = z.strictObject({
       .check(
         z.minLength(1),
         z.maxLength(200),
-        z.meta({ description: 'Text search in label, headline and summary: every word must appear (case and accents ignored).', examples: ['mali'] }),
+        z.meta({
+          description:
+            'Search in the title and summary of every item of the story, and its label, headline and summary: every word must appear (case and accents ignored, other forms of a word found through its stem); results by relevance, then recency.',
+          examples: ['mali'],
+        }),
       ),
   ),
   minOutlets: z.optional(

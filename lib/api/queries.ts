@@ -1,7 +1,7 @@
-// Reader queries over the Store interface: filtered, cursor-paged public story listings and single-story lookups.
-import { foldText } from '../text/fold.ts';
+// Reader queries over the story and item stores: filtered, cursor-paged public story listings and single-story lookups.
+import type { StorySearch } from '../search/story-search.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
-import type { Store } from '../store/store.ts';
+import type { ItemStore, StoryStore } from '../store/store.ts';
 import type { Item, Outlet, Story } from '../types.ts';
 import type { OutletCatalog } from './catalog.ts';
 import type { ListQuery } from './params.ts';
@@ -33,12 +33,17 @@ export class FacetCache {
   }
 }
 
+/** The stories and items readers see. */
+export type StoryReader = Pick<StoryStore, 'getStory' | 'listStories' | 'getListedStories'> & Pick<ItemStore, 'getItems'>;
+
 /** What the reader queries need. */
 export interface QueryDeps {
-  store: Store;
+  store: StoryReader;
   catalog: OutletCatalog;
   policy: PublicationPolicy;
   facets: FacetCache;
+  /** Word search over every item of every story (`q`). */
+  search: Pick<StorySearch, 'search'>;
 }
 
 /** A public story with its facets. */
@@ -64,6 +69,8 @@ export interface StoryPage {
 }
 
 interface CursorState {
+  /** Position in the ranked search hits (a `q` query). */
+  o?: number;
   /** Store cursor of the store page to (re)start from. */
   s?: string;
   /** Rows of that store page already examined by the previous API page. */
@@ -93,6 +100,7 @@ export async function listPublicStories(
   const outlets = await deps.catalog.get();
   const match = cheapFilter(q, outlets);
   const langs = q.lang ? new Set(q.lang) : undefined;
+  if (q.q) return searchPublicStories(deps, q, { offset: cur.o ?? 0, fingerprint, since, budget, outlets, match, langs });
 
   const stories: ListedStory[] = [];
   const removed: RemovedStory[] = [];
@@ -142,6 +150,68 @@ export async function listPublicStories(
   return { stories, nextCursor: next ? encodeCursor(next) : null, removed, examined };
 }
 
+/**
+ * Public stories matching `q.q`, by relevance then recency (the search index ranks, see lib/search), with the
+ * other filters applied. The cursor is the position in the ranked hits; hits of merged stories count for the
+ * story that absorbed them.
+ */
+async function searchPublicStories(
+  deps: QueryDeps,
+  q: ListQuery,
+  ctx: {
+    offset: number;
+    fingerprint: string;
+    since?: string;
+    budget: number;
+    outlets: ReadonlyMap<string, Outlet>;
+    match: (s: Story) => boolean;
+    langs?: Set<string>;
+  },
+): Promise<StoryPage> {
+  const hits = await deps.search.search(q.q!);
+  const stories: ListedStory[] = [];
+  const seen = new Set<string>();
+  let at = ctx.offset;
+  let examined = 0;
+  while (at < hits.length && stories.length < q.limit && examined < ctx.budget) {
+    // A few more records than the page needs: some hits are not public or do not pass the other filters.
+    const chunk = hits.slice(at, at + Math.min(STORE_PAGE_MAX, q.limit + 5));
+    const records = await resolveMerged(deps.store, await deps.store.getListedStories(chunk.map((h) => h.storyId)));
+    const byId = new Map(records.map((r) => [r.from, r.story]));
+    const candidates = [...byId.values()].filter((s) => isPublic(s, deps.policy) && ctx.match(s) && (!ctx.since || s.updatedAt >= ctx.since));
+    await loadFacets(deps, candidates, ctx.outlets);
+    for (const h of chunk) {
+      at++;
+      examined++;
+      const s = byId.get(h.storyId);
+      if (!s || seen.has(s.id) || !candidates.includes(s)) continue;
+      seen.add(s.id);
+      const facets = deps.facets.get(s)!;
+      if (ctx.langs && !facets.languages.some((l) => ctx.langs!.has(l))) continue;
+      stories.push({ story: s, facets });
+      if (stories.length === q.limit) break;
+    }
+  }
+  const next = at < hits.length ? encodeCursor({ o: at, f: ctx.fingerprint }) : null;
+  return { stories, nextCursor: next, removed: [], examined };
+}
+
+/** Each record, or the story a merged one was (finally) absorbed into, keyed by the id that was asked for. */
+async function resolveMerged(store: Pick<StoryStore, 'getListedStories'>, records: Story[]): Promise<{ from: string; story: Story }[]> {
+  const out = records.map((story) => ({ from: story.id, story }));
+  for (let hop = 0; hop < MAX_MERGE_HOPS; hop++) {
+    const pending = out.filter((r) => r.story.mergedInto);
+    if (pending.length === 0) break;
+    const targets = new Map((await store.getListedStories([...new Set(pending.map((r) => r.story.mergedInto!))])).map((s) => [s.id, s]));
+    for (const r of pending) {
+      const t = targets.get(r.story.mergedInto!);
+      if (t && t.id !== r.from) r.story = t;
+      else r.story = { ...r.story, hidden: true }; // a dangling or circular merge: never shown
+    }
+  }
+  return out;
+}
+
 /** The story and its items, or where a merged story went. */
 export type StoryLookup = { kind: 'story'; story: Story; items: Item[]; outlets: Map<string, Outlet> } | { kind: 'merged'; to: string };
 
@@ -164,13 +234,14 @@ export async function getPublicStory(deps: QueryDeps, id: string): Promise<Story
   }
   if (!isPublic(story, deps.policy)) throw notFound();
   if (story.id !== id) return { kind: 'merged', to: story.id };
-  const [items, outlets] = await Promise.all([deps.store.getItems(story.itemIds), deps.catalog.get()]);
+  // A runaway story shows its newest items per outlet (the store keeps that list), not every item.
+  const [items, outlets] = await Promise.all([deps.store.getItems(story.shownItemIds ?? story.itemIds), deps.catalog.get()]);
   deps.facets.set(story, storyFacets(story, items, outlets));
   return { kind: 'story', story, items, outlets };
 }
 
 /** Items of several stories, read in batches of at most 100 keys, a few batches at a time. */
-export async function loadItems(store: Store, stories: readonly Story[]): Promise<Map<string, Item[]>> {
+export async function loadItems(store: Pick<ItemStore, 'getItems'>, stories: readonly Story[]): Promise<Map<string, Item[]>> {
   const batches: Story[][] = [];
   let batch: Story[] = [];
   let keys = 0;
@@ -197,7 +268,7 @@ export async function loadItems(store: Store, stories: readonly Story[]): Promis
 }
 
 // A tampered store cursor reaches DynamoDB as a bad ExclusiveStartKey: that is the client's mistake, not ours.
-async function readPage(store: Store, opts: { limit: number; cursor?: string; since?: string }) {
+async function readPage(store: Pick<StoryStore, 'listStories'>, opts: { limit: number; cursor?: string; since?: string }) {
   try {
     return await store.listStories(opts);
   } catch (err) {
@@ -231,13 +302,6 @@ function cheapFilter(q: ListQuery, outlets: ReadonlyMap<string, Outlet>): (s: St
       return (!countries || f.countries.some((c) => countries.has(c))) && (!regions || f.regions.some((r) => regions.has(r)));
     });
   }
-  if (q.q) {
-    const terms = foldText(q.q).split(/\s+/u).filter(Boolean);
-    tests.push((s) => {
-      const text = foldText(`${s.label}\n${s.headline}\n${s.summary ?? ''}`);
-      return terms.every((t) => text.includes(t));
-    });
-  }
   return (s) => tests.every((t) => t(s));
 }
 
@@ -265,7 +329,8 @@ function decodeCursor(raw: string, fingerprint: string): CursorState {
     typeof c === 'object' &&
     typeof c.f === 'string' &&
     (c.s === undefined || typeof c.s === 'string') &&
-    (c.k === undefined || (Number.isInteger(c.k) && c.k >= 0 && c.k < STORE_PAGE_MAX));
+    (c.k === undefined || (Number.isInteger(c.k) && c.k >= 0 && c.k < STORE_PAGE_MAX)) &&
+    (c.o === undefined || (Number.isInteger(c.o) && c.o >= 0));
   if (!valid) throw new ValidationError('Invalid cursor: pass nextCursor from a previous page unchanged', ['cursor: not a cursor from this API']);
   if (c.f !== fingerprint) {
     throw new ValidationError('Cursor was made for other filters: repeat the query that returned it, changing only the cursor', [

@@ -113,7 +113,9 @@ export function outletFacets(outletIds: readonly string[], outlets: ReadonlyMap<
 export function storyFacets(story: Story, items: readonly Item[], outlets: ReadonlyMap<string, Outlet>): StoryFacets {
   const outletIds = storyOutletIds(story, items);
   const languages = new Set(items.map((i) => itemLanguage(i, outlets.get(i.outletId))));
-  return { outletIds, ...outletFacets(outletIds, outlets), languages: [...languages].sort(), itemCount: items.length };
+  // A runaway story is read with its shown items only: its size comes from the story.
+  const itemCount = story.itemCount ?? (story.shownItemIds ? story.itemIds.length : items.length);
+  return { outletIds, ...outletFacets(outletIds, outlets), languages: [...languages].sort(), itemCount };
 }
 
 /** Whether coverage comes from one known region only. */

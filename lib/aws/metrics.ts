@@ -13,4 +13,6 @@ export const METRICS = {
   groupingLag: 'GroupingLag',
   /** Group function: stories created or changed by a pass. */
   storiesWritten: 'StoriesWritten',
+  /** Group function: story writes that failed in a pass (the stories are recorded and retried every pass). */
+  storyWritesFailed: 'StoryWritesFailed',
 } as const;

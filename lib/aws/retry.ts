@@ -5,7 +5,7 @@ import { remainingMs } from './deadline.ts';
 /**
  * How hard one process retries AWS calls. It is the only retry layer: the SDK's own retry strategy is
  * configured from it, nothing retries around the SDK (except items a batch call leaves unprocessed, which the
- * SDK cannot see; see lib/store/retry.ts), and an invocation's deadline (lib/aws/deadline.ts) cuts every call short.
+ * SDK cannot see; see `Table.batchGet` in lib/store/db.ts), and an invocation's deadline (lib/aws/deadline.ts) cuts every call short.
  */
 export interface RetryBudget {
   /**

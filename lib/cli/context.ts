@@ -4,7 +4,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parseConfig, type Config } from '../config.ts';
 import { startDynalite, runningEndpoint } from '../local/dynalite.ts';
 import { createDynamoClient } from '../store/client.ts';
-import { DynamoStore } from '../store/dynamo.ts';
+import { createDynamoStore, type Store } from '../store/store.ts';
 import { ensureTable } from '../store/table.ts';
 import type { CliIO } from './io.ts';
 
@@ -18,7 +18,7 @@ export const DB_OPTIONS = {
 export interface DbContext {
   config: Config;
   client: DynamoDBClient;
-  store: DynamoStore;
+  store: Store;
   /** Where the data lives, for messages. */
   where: string;
   close(): Promise<void>;
@@ -47,7 +47,7 @@ export async function openDb(io: CliIO, opts: { dataDir?: string; aws?: boolean;
   }
   const client = createDynamoClient({ endpoint, region: config.region });
   await ensureTable(client, config.table);
-  const store = new DynamoStore({ client, table: config.table, retentionDays: config.retentionDays });
+  const store = createDynamoStore({ client, table: config.table, retentionDays: config.retentionDays });
   return {
     config: { ...config, dynamodbEndpoint: endpoint },
     client,

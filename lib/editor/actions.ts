@@ -2,7 +2,8 @@
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { hash48 } from '../ids.ts';
 import type { Logger } from '../log.ts';
-import type { Store } from '../store/store.ts';
+import { storyCopyEntry } from '../search/entries.ts';
+import type { ItemStore, SearchStore, StoryStore } from '../store/store.ts';
 import type { Item, Membership, Story, StoryStatus } from '../types.ts';
 import { auditEntry, type EditorActionName } from './audit.ts';
 import type { Actor } from './auth.ts';
@@ -10,7 +11,7 @@ import type { EditorStore } from './store.ts';
 
 /** I/O the actions need. */
 export interface EditorActionDeps {
-  store: Store;
+  store: StoryStore & Pick<ItemStore, 'getItems'> & Pick<SearchStore, 'putSearchEntries'>;
   editorStore: EditorStore;
   log: Logger;
   now: () => Date;
@@ -63,7 +64,7 @@ function relabelByEditor(prev: Story, next: Story, patch: Record<string, string>
 const without = <T>(xs: T[] | undefined, drop: T[]) => (xs ?? []).filter((x) => !drop.includes(x));
 
 /**
- * The editor desk's write operations. Every write goes through `store.putStory(story, expectedVersion)`, so a
+ * The editor desk's write operations. Every write goes through `store.putStory(story, prev)`, so a
  * concurrent grouping pass or editor makes the loser retry (409 for editors). Multi-record actions write the
  * record that gains items first (with the items' memberships in the same write), then the record that loses
  * them, then the audit:
@@ -129,7 +130,10 @@ export class EditorActions {
     if (actions.length === 0) return prev;
     next.version = prev.version + 1;
     next.updatedAt = now;
-    await this.deps.store.putStory(next, prev.version);
+    await this.deps.store.putStory(next, prev);
+    // An editor's label or copy is searchable like the items' words.
+    const copy = storyCopyEntry(next, prev);
+    if (copy) await this.deps.store.putSearchEntries([copy], now);
     const action = actions.length === 1 ? actions[0]! : 'edit';
     await this.audit(action, actor, prev, next, now);
     return next;
@@ -173,12 +177,12 @@ export class EditorActions {
     // Memberships ride on the target's write (they live on the story record), so items never lack a reason.
     const members = moved.map((itemId) => {
       const old = scores.get(itemId);
-      return this.member(itemId, targetId, now, old?.score ?? 1, old?.matched ?? []);
+      return this.member(itemId, targetId, now, old?.score ?? 1, old?.matched ?? [], old && { outletId: old.outletId, publishedAt: old.publishedAt });
     });
-    await this.deps.store.putStory(next, prev.version, { members });
+    await this.deps.store.putStory(next, prev, { members });
     for (const s of sources) {
       const absorbed: Story = { ...s, mergedInto: targetId, itemIds: [], outletIds: [], pinned: undefined, version: s.version + 1, updatedAt: now };
-      await this.deps.store.putStory(absorbed, s.version);
+      await this.deps.store.putStory(absorbed, s);
       await this.audit('merged-into', actor, s, absorbed, now, { storyIds: [targetId] });
     }
     await this.audit('merge', actor, prev, next, now, { storyIds: sources.map((s) => s.id), itemIds: moved });
@@ -220,11 +224,11 @@ export class EditorActions {
       version: 1,
       status: 'auto',
     };
-    const members = moving.map((i) => this.member(i.id, newId, now, 1, []));
-    if (!existing) await this.deps.store.putStory(created, 0, { members });
-    else for (const [i, m] of members.entries()) await this.deps.store.setMembership(moving[i]!, m);
+    const members = moving.map((i) => this.member(i.id, newId, now, 1, [], i));
+    if (!existing) await this.deps.store.putStory(created, undefined, { members });
+    else for (const m of members) await this.deps.store.setMembership(m);
     const next = shrink(prev, ids, staying, now);
-    await this.deps.store.putStory(next, prev.version);
+    await this.deps.store.putStory(next, prev);
     await this.audit('split-from', actor, undefined, created, now, { storyIds: [sourceId], itemIds: ids });
     await this.audit('split', actor, prev, next, now, { storyIds: [newId], itemIds: ids });
     this.deps.log.info('story split', { storyId: sourceId, newStoryId: newId, items: ids.length, keyId: actor.keyId });
@@ -253,12 +257,12 @@ export class EditorActions {
         version: target.version + 1,
         updatedAt: now,
       };
-      await this.deps.store.putStory(nextTarget, target.version, { members: [this.member(itemId, targetId, now, 1, [])] });
+      await this.deps.store.putStory(nextTarget, target, { members: [this.member(itemId, targetId, now, 1, [], item)] });
     } else {
-      await this.deps.store.setMembership(item, this.member(itemId, targetId, now, 1, []));
+      await this.deps.store.setMembership(this.member(itemId, targetId, now, 1, [], item));
     }
     const next = shrink(prev, [itemId], items.filter((i) => i.id !== itemId), now);
-    await this.deps.store.putStory(next, prev.version);
+    await this.deps.store.putStory(next, prev);
     await this.audit('move-in', actor, target, nextTarget, now, { storyIds: [sourceId], itemIds: [itemId] });
     await this.audit('move-out', actor, prev, next, now, { storyIds: [targetId], itemIds: [itemId] });
     this.deps.log.info('item moved', { storyId: sourceId, targetStoryId: targetId, itemId, keyId: actor.keyId });
@@ -274,7 +278,7 @@ export class EditorActions {
     const now = this.now();
     const items = await this.deps.store.getItems(prev.itemIds);
     const next = shrink(prev, [itemId], items.filter((i) => i.id !== itemId), now);
-    await this.deps.store.putStory(next, prev.version);
+    await this.deps.store.putStory(next, prev);
     await this.audit('remove-item', actor, prev, next, now, { itemIds: [itemId] });
     this.deps.log.info('item removed', { storyId, itemId, keyId: actor.keyId });
     return next;
@@ -285,8 +289,15 @@ export class EditorActions {
   }
 
   /** Editor placements are recorded as such, so the "why is it here" view can say an editor put it there. */
-  private member(itemId: string, storyId: string, at: string, score: number, matched: string[]): Membership {
-    return { storyId, itemId, score, matched, by: 'editor', at };
+  private member(
+    itemId: string,
+    storyId: string,
+    at: string,
+    score: number,
+    matched: string[],
+    item?: { outletId?: string; publishedAt?: string },
+  ): Membership {
+    return { storyId, itemId, score, matched, by: 'editor', at, ...(item?.outletId ? { outletId: item.outletId } : {}), ...(item?.publishedAt ? { publishedAt: item.publishedAt } : {}) };
   }
 
   private async audit(

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../api/app.ts';
 import { editorRoutes } from '../api/editor.ts';
 import { localPepper } from '../editor/auth.ts';
-import { DynamoEditorStore } from '../editor/store.ts';
+import { createEditorStore } from '../editor/store.ts';
 import type { Config } from '../config.ts';
 import { errorFields, type Logger } from '../log.ts';
 import { fromOpml } from '../outlets/opml.ts';
@@ -15,7 +15,7 @@ import { registerOutlets, runIngest, type IngestSummary } from '../pipeline/inge
 import type { GroupState } from '../pipeline/group-stage.ts';
 import { startSampleServer } from '../samples/server.ts';
 import { createDynamoClient } from '../store/client.ts';
-import { DynamoStore } from '../store/dynamo.ts';
+import { createDynamoStore, type Store } from '../store/store.ts';
 import { ensureTable } from '../store/table.ts';
 import type { Outlet } from '../types.ts';
 import { startDynalite } from './dynalite.ts';
@@ -41,7 +41,7 @@ export interface LocalStack {
   dbEndpoint: string;
   sampleUrl?: string;
   outlets: Outlet[];
-  store: DynamoStore;
+  store: Store;
   /** Runs one ingest now (serialized with scheduled runs). */
   ingestNow(): Promise<IngestSummary>;
   close(): Promise<void>;
@@ -66,13 +66,13 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const client = createDynamoClient({ endpoint: dbEndpoint, region: config.region });
   const table = await ensureTable(client, config.table);
   log.info('database ready', { endpoint: dbEndpoint, table: config.table, created: table === 'created' });
-  const store = new DynamoStore({ client, table: config.table, retentionDays: config.retentionDays });
+  const store = createDynamoStore({ client, table: config.table, retentionDays: config.retentionDays });
 
   const { outlets, sample } = await loadFeedList(opts.feeds);
   await registerOutlets(store, outlets, now().toISOString());
 
   const pepper = config.editor.pepper ?? (await localPepper(opts.dataDir));
-  const editor = editorRoutes({ store, editorStore: new DynamoEditorStore(client, config.table), pepper, log, publish: config.publish, now });
+  const editor = editorRoutes({ store, editorStore: createEditorStore({ client: client, table: config.table }), pepper, log, publish: config.publish, now });
   const app = createApp({ store, config, log, now, editor });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: '127.0.0.1' }, () => resolve(s));

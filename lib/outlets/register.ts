@@ -1,5 +1,5 @@
 // Registers outlets and their feeds in the store, shared by the CLI, the local stack and the editor API.
-import type { Store } from '../store/store.ts';
+import type { FeedStore, OutletStore } from '../store/store.ts';
 import type { FeedState, Outlet } from '../types.ts';
 
 /** Region given to outlets imported without metadata (e.g. third-party OPML). */
@@ -25,7 +25,7 @@ export function initialFeedStates(outlets: Outlet[], now: string): FeedState[] {
  * Registers outlets and their feeds (idempotent: unchanged outlets and known feeds are not rewritten).
  * @returns how many outlet records were written and how many feeds were new
  */
-export async function registerOutlets(store: Store, outlets: Outlet[], now: string): Promise<{ outlets: number; feeds: number }> {
+export async function registerOutlets(store: Pick<OutletStore, 'putOutlets'> & Pick<FeedStore, 'ensureFeeds'>, outlets: Outlet[], now: string): Promise<{ outlets: number; feeds: number }> {
   const written = await store.putOutlets(outlets);
   const feeds = await store.ensureFeeds(initialFeedStates(outlets, now));
   return { outlets: written, feeds };

@@ -1,10 +1,10 @@
 // The fetch workers of the scale-out on AWS (scheduler → fetch queue → fetch workers → group queue → single grouping writer).
 import { RoundupError } from '../errors.ts';
 import { errorFields, type Logger } from '../log.ts';
-import type { Store } from '../store/store.ts';
+import type { FeedStore, OutletStore } from '../store/store.ts';
 import type { FetchOptions } from '../ingest/fetch.ts';
 import type { FeedState, Outlet } from '../types.ts';
-import { fetchFeeds, type FeedOutcome } from './fetch-stage.ts';
+import { fetchFeeds, type FeedOutcome, type FetchStageDeps } from './fetch-stage.ts';
 import type { MessageQueue } from './queue.ts';
 import type { FetchMessage } from './enqueue.ts';
 
@@ -44,10 +44,10 @@ export function parseFetchMessage(body: string): FetchMessage {
 }
 
 /** Outlets change rarely: one listing per container every few minutes instead of one per batch. */
-const outletCache = new WeakMap<Store, { at: number; outlets: Map<string, Outlet> }>();
+const outletCache = new WeakMap<object, { at: number; outlets: Map<string, Outlet> }>();
 const OUTLET_CACHE_MS = 5 * 60_000;
 
-async function outletsOf(store: Store): Promise<Map<string, Outlet>> {
+async function outletsOf(store: Pick<OutletStore, 'listOutlets'>): Promise<Map<string, Outlet>> {
   const hit = outletCache.get(store);
   if (hit && Date.now() - hit.at < OUTLET_CACHE_MS) return hit.outlets;
   const outlets = new Map((await store.listOutlets()).map((o) => [o.id, o]));
@@ -69,7 +69,7 @@ function checkFeedRecord(state: FeedState): void {
  */
 export async function fetchBatch(
   messages: InMessage[],
-  deps: { store: Store; log: Logger; fetch: FetchOptions; pollMinutes: number; now: () => Date; groupQueue?: MessageQueue },
+  deps: { store: Pick<OutletStore, 'listOutlets'> & Pick<FeedStore, 'getFeed'> & FetchStageDeps['store']; log: Logger; fetch: FetchOptions; pollMinutes: number; now: () => Date; groupQueue?: MessageQueue },
 ): Promise<{ failedMessageIds: string[]; failures: { messageId: string; feedId?: string; error: string }[]; outcomes: FeedOutcome[] }> {
   const outlets = await outletsOf(deps.store);
   const failures: { messageId: string; feedId?: string; error: string }[] = [];

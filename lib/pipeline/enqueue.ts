@@ -1,7 +1,6 @@
 // Scheduler stage: claims due feeds and enqueues fetch messages (apart from the fetch stack, for a small bundle).
-import pLimit from 'p-limit';
 import type { Logger } from '../log.ts';
-import type { Store } from '../store/store.ts';
+import type { FeedStore } from '../store/store.ts';
 import type { MessageQueue } from './queue.ts';
 
 /** Body of a fetch-queue message. */
@@ -27,13 +26,12 @@ export function claimExpiry(now: Date, claimMinutes: number, expiredClaims: numb
 }
 
 /**
- * Scheduler stage: claims every due feed with a conditional update of its due time (two overlapping
- * schedulers cannot both claim a feed) and enqueues one message per claim. A claim expires after
- * `claimMinutes` (doubled for each earlier claim that expired, see claimExpiry): a feed whose message was lost
- * becomes due again. `all` enqueues every live feed unclaimed.
+ * Scheduler stage: claims every due feed (two overlapping schedulers cannot both claim a feed) and enqueues one
+ * message per claim. A claim expires after `claimMinutes` (doubled for each earlier claim that expired, see
+ * claimExpiry): a feed whose message was lost becomes due again. `all` enqueues every live feed unclaimed.
  */
 export async function enqueueDueFeeds(deps: {
-  store: Store;
+  store: Pick<FeedStore, 'listFeeds' | 'claimDueFeeds'>;
   queue: MessageQueue;
   groupQueue?: MessageQueue;
   now: () => Date;
@@ -42,37 +40,35 @@ export async function enqueueDueFeeds(deps: {
   limit?: number;
   all?: boolean;
   feedIds?: string[];
-  /** Claim owner recorded on the feed (lets an in-process run wait for other runs' fetches). */
+  /** Claim owner recorded with the claims (lets an in-process run wait for other runs' fetches). */
   owner?: string;
-}): Promise<{ enqueued: number; lostClaims: number }> {
+}): Promise<{ enqueued: number }> {
   const started = Date.now();
   const now = deps.now();
-  let feeds = deps.all ? await deps.store.listFeeds() : await deps.store.dueFeeds(now.toISOString(), deps.limit ?? 5_000);
-  if (deps.feedIds) {
-    const wanted = new Set(deps.feedIds);
-    feeds = feeds.filter((f) => wanted.has(f.feedId));
-  }
-  feeds = feeds.filter((f) => !f.gone);
   const claimMinutes = deps.claimMinutes ?? 10;
-  const limit = pLimit(8);
-  const bodies = await Promise.all(
-    feeds.map((f) =>
-      limit(async (): Promise<FetchMessage | undefined> => {
-        if (deps.all) return { feedId: f.feedId, dueAt: f.nextDueAt, force: true };
-        const expired = f.claims ?? 0;
-        if (expired > 0) deps.log.warn('feed claim expired without a fetch', { feedId: f.feedId, claims: expired });
-        const claimedUntil = claimExpiry(now, claimMinutes, expired);
-        return (await deps.store.claimFeed(f.feedId, f.nextDueAt, claimedUntil, deps.owner)) ? { feedId: f.feedId, dueAt: claimedUntil } : undefined;
-      }),
-    ),
-  );
-  const messages = bodies
-    .filter((b): b is FetchMessage => b !== undefined)
-    .map((b, i) => ({ id: String(i), body: JSON.stringify(b) }));
+  let bodies: FetchMessage[];
+  if (deps.all) {
+    const wanted = deps.feedIds && new Set(deps.feedIds);
+    bodies = (await deps.store.listFeeds())
+      .filter((f) => !f.gone && (!wanted || wanted.has(f.feedId)))
+      .map((f) => ({ feedId: f.feedId, dueAt: f.nextDueAt, force: true }));
+  } else {
+    const claims = await deps.store.claimDueFeeds({
+      now: now.toISOString(),
+      owner: deps.owner ?? 'scheduler',
+      limit: deps.limit ?? 5_000,
+      feedIds: deps.feedIds,
+      claimUntil: (expired) => claimExpiry(now, claimMinutes, expired),
+    });
+    for (const c of claims) {
+      if (c.expiredClaims > 0) deps.log.warn('feed claim expired without a fetch', { feedId: c.feedId, claims: c.expiredClaims });
+    }
+    bodies = claims.map((c) => ({ feedId: c.feedId, dueAt: c.dueAt }));
+  }
+  const messages = bodies.map((b, i) => ({ id: String(i), body: JSON.stringify(b) }));
   await deps.queue.send(messages);
   // A trigger per run lets grouping finish work a crashed pass left behind.
   await deps.groupQueue?.send([{ id: 'tick', body: '{"reason":"schedule"}', groupId: 'grouping', dedupId: `tick-${now.toISOString()}` }]);
-  const lostClaims = feeds.length - messages.length;
-  deps.log.info('feeds enqueued', { enqueued: messages.length, lostClaims, durationMs: Date.now() - started });
-  return { enqueued: messages.length, lostClaims };
+  deps.log.info('feeds enqueued', { enqueued: messages.length, durationMs: Date.now() - started });
+  return { enqueued: messages.length };
 }

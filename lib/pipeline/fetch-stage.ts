@@ -3,7 +3,7 @@ import { errorFields, type Logger } from '../log.ts';
 import { fetchFeed, type FetchOptions } from '../ingest/fetch.ts';
 import { normalizeFeed } from '../ingest/normalize.ts';
 import { parseFeed } from '../ingest/parse.ts';
-import type { FeedItems, FeedItemsWrite, Store } from '../store/store.ts';
+import type { FeedItemsWrite, FeedStore, ItemStore } from '../store/store.ts';
 import type { FeedState, Item, Outlet } from '../types.ts';
 import { nextStateAfterFailure, nextStateAfterSuccess } from './schedule.ts';
 
@@ -19,7 +19,7 @@ export interface FeedOutcome {
 
 /** I/O and settings the fetch stage needs. */
 export interface FetchStageDeps {
-  store: Store;
+  store: Pick<FeedStore, 'saveFeed'> & Pick<ItemStore, 'putBatchItems'>;
   log: Logger;
   fetch: FetchOptions;
   pollMinutes: number;
@@ -41,37 +41,6 @@ interface LoadedFeed {
   logFields: Record<string, unknown>;
 }
 
-/**
- * Items that differ from what is stored: unchanged ones are dropped before any write, so re-polling an
- * unchanged feed costs reads only (cheaper than conditional writes, which are billed even when they fail).
- */
-async function changedItems(store: Store, items: Item[]): Promise<Item[]> {
-  if (items.length === 0) return items;
-  const stored = new Map((await store.getItems(items.map((i) => i.id))).map((i) => [i.id, i.contentHash]));
-  return items.filter((i) => stored.get(i.id) !== i.contentHash);
-}
-
-/**
- * Writes the items of several feeds: through the store's batched `putBatchItems` (seen sets, one batched read,
- * conditional puts, one arrival record for the whole batch) when the store has it, else item by item after
- * dropping unchanged items (stores that only implement the basic calls).
- */
-async function writeItems(store: Store, feeds: FeedItems[]): Promise<Pick<FeedItemsWrite, 'created' | 'updated'>[]> {
-  const batched = store as Partial<Pick<Store, 'putBatchItems'>> & Store;
-  if (typeof batched.putBatchItems === 'function') return batched.putBatchItems(feeds);
-  const out: Pick<FeedItemsWrite, 'created' | 'updated'>[] = [];
-  for (const f of feeds) {
-    const w = { created: 0, updated: 0 };
-    for (const item of await changedItems(store, f.items)) {
-      const r = await store.putItem(item);
-      if (r === 'created') w.created++;
-      else if (r === 'updated') w.updated++;
-    }
-    out.push(w);
-  }
-  return out;
-}
-
 /** Records a feed-level failure on the feed's state (never throws) and returns its outcome. */
 async function recordFailure(
   state: FeedState,
@@ -81,7 +50,7 @@ async function recordFailure(
   const redirect = ctx.permanentRedirect ?? (err as { permanentRedirect?: string } | undefined)?.permanentRedirect;
   const failed = nextStateAfterFailure(state, { now: ctx.now, error: err, pollMinutes: ctx.deps.pollMinutes, permanentRedirect: redirect });
   try {
-    await ctx.deps.store.saveFeed(failed);
+    await ctx.deps.store.saveFeed(failed, state);
   } catch (saveErr) {
     ctx.log.error('could not record feed failure', errorFields(saveErr));
   }
@@ -119,7 +88,7 @@ async function loadFeed(state: FeedState, deps: FetchStageDeps): Promise<FeedOut
     permanentRedirect = res.permanentRedirect;
     if (res.kind === 'not-modified') {
       const next = nextStateAfterSuccess(state, { now, status: 304, pollMinutes: deps.pollMinutes, permanentRedirect });
-      await deps.store.saveFeed(next);
+      await deps.store.saveFeed(next, state);
       const durationMs = Date.now() - started;
       log.info('feed not modified', { durationMs, httpStatus: 304, ...(next.url !== state.url ? { movedTo: next.url } : {}) });
       return { feedId: state.feedId, status: 'not-modified', newItems: 0, updatedItems: 0, durationMs };
@@ -168,7 +137,7 @@ async function storeLoaded(loaded: LoadedFeed[], deps: FetchStageDeps): Promise<
   if (loaded.length === 0) return [];
   let writes: Pick<FeedItemsWrite, 'created' | 'updated'>[];
   try {
-    writes = await writeItems(deps.store, loaded.map((l) => ({ feedId: l.state.feedId, items: l.items, dedupeUrls: l.dedupeUrls })));
+    writes = await deps.store.putBatchItems(loaded.map((l) => ({ feedId: l.state.feedId, items: l.items, dedupeUrls: l.dedupeUrls })));
   } catch (err) {
     return Promise.all(loaded.map((l) => recordFailure(l.state, err, { deps, ...l })));
   }
@@ -176,7 +145,7 @@ async function storeLoaded(loaded: LoadedFeed[], deps: FetchStageDeps): Promise<
     loaded.map(async (l, i): Promise<FeedOutcome> => {
       const { created: newItems, updated: updatedItems } = writes[i]!;
       try {
-        await deps.store.saveFeed(l.next);
+        await deps.store.saveFeed(l.next, l.state);
       } catch (err) {
         return recordFailure(l.state, err, { deps, ...l });
       }

@@ -1,11 +1,14 @@
 // Group stage (single writer): new arrivals → grouping engine → story records with memberships, under a lease.
 import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
+import { isUnavailable } from '../aws/retry.ts';
 import { ConflictError, RoundupError } from '../errors.ts';
 import { StoryGrouper, type GroupInput, type StorySnapshot } from '../group/engine.ts';
 import { relabelStory, StoryLabeller, type LabelMember } from '../group/labels.ts';
 import { errorFields, type Logger } from '../log.ts';
-import type { Store } from '../store/store.ts';
+import type { CursorStore, ItemStore, LeaseStore, SearchEntry, SearchStore, StoryFailureStore, StoryStore } from '../store/store.ts';
+import { searchEntriesOf, storyCopyEntry, type WordNormalizer } from '../search/entries.ts';
+import { stem } from '../text/stem.ts';
 import type { Item, Membership, Story } from '../types.ts';
 import { applyStoryChanges } from './corrections.ts';
 
@@ -14,8 +17,8 @@ export interface GroupState {
   grouper: StoryGrouper;
   /** Last stored version of every story the engine knows (from a sync or from our own writes). */
   stories: Map<string, Story>;
-  /** Outlet of each item in memory (story outlet lists after automatic merges). */
-  outletOf: Map<string, string>;
+  /** Outlet and publication time of each item in memory (story outlet lists, memberships). */
+  itemInfo: Map<string, ItemInfo>;
   /** Items already grouped, with the arrival key they came in with (pruned behind the cursor). */
   grouped: Map<string, string>;
   /** Listing position up to which stories were synced from the store. */
@@ -26,9 +29,28 @@ export interface GroupState {
   labeller: StoryLabeller;
 }
 
+/**
+ * What the group stage reads and writes: stories (and the failures of those it could not write), the items the
+ * arrivals announce, its lease and cursor.
+ */
+export type GroupStore = StoryStore &
+  StoryFailureStore &
+  Pick<ItemStore, 'getItems' | 'listArrivals'> &
+  Pick<SearchStore, 'putSearchEntries'> &
+  LeaseStore &
+  CursorStore;
+
+/** What the writer keeps of an item it grouped. */
+interface ItemInfo {
+  outletId: string;
+  publishedAt: string;
+}
+
+const infoOf = (it: Item): ItemInfo => ({ outletId: it.outletId, publishedAt: it.publishedAt });
+
 /** I/O and settings the group stage needs. */
 export interface GroupStageDeps {
-  store: Store;
+  store: GroupStore;
   log: Logger;
   now: () => Date;
   windowHours: number;
@@ -50,6 +72,11 @@ export interface GroupStageDeps {
   beforeStoryWrite?: (storyId: string) => Promise<void> | void;
   /** The desk's language: a story's main label is in it when the story has coverage in it (default `en`). */
   deskLanguage?: string;
+  /**
+   * Epoch milliseconds the lease term is measured on; must be the clock the lease store uses (tests pass one
+   * manual clock to both, so renewals do not depend on how fast the machine is). Default `Date.now`.
+   */
+  clock?: () => number;
 }
 
 /** What one group pass did. */
@@ -57,6 +84,8 @@ export interface GroupOutcome {
   grouped: number;
   storiesTouched: number;
   storiesCreated: number;
+  /** Story writes that failed in this pass (recorded as story failures, retried by the next passes). */
+  storiesFailed: number;
   skipped?: 'lease-busy';
   /** Set when the pass had to rebuild the engine from the table, with how long that took. */
   rebuild?: { stories: number; items: number; durationMs: number };
@@ -69,6 +98,9 @@ export class LeaseLostError extends RoundupError {
     super('lease_lost', message, options);
   }
 }
+
+/** The shared stemmers: search words are stemmed here, where they are loaded for grouping anyway. */
+const WORDS: WordNormalizer = { stem };
 
 const LEASE = 'grouping';
 const CURSOR = 'grouping';
@@ -96,13 +128,14 @@ export const toGroupInput = (it: Item): GroupInput => ({
 class PassLease {
   private validUntil = 0;
   constructor(
-    private readonly store: Store,
+    private readonly store: LeaseStore,
     private readonly holder: string,
     private readonly ttlMs: number,
+    private readonly clock: () => number,
   ) {}
 
   async acquire(): Promise<boolean> {
-    const t = Date.now();
+    const t = this.clock();
     const ok = await this.store.acquireLease(LEASE, this.holder, this.ttlMs);
     if (ok) this.validUntil = t + this.ttlMs;
     return ok;
@@ -110,7 +143,7 @@ class PassLease {
 
   /** @throws LeaseLostError when the lease can no longer be shown to be ours */
   async ensure(): Promise<void> {
-    const t = Date.now();
+    const t = this.clock();
     if (t < this.validUntil - this.ttlMs / 2) return;
     if (t >= this.validUntil) throw new LeaseLostError(`Grouping lease of ${this.holder} expired before renewal`);
     if (!(await this.store.renewLease(LEASE, this.holder, this.ttlMs))) {
@@ -131,13 +164,13 @@ class PassLease {
  */
 export async function runGroupStage(deps: GroupStageDeps): Promise<GroupOutcome & { state: GroupState }> {
   const started = Date.now();
-  const lease = new PassLease(deps.store, `${deps.owner}#${randomUUID().slice(0, 8)}`, deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS);
+  const lease = new PassLease(deps.store, `${deps.owner}#${randomUUID().slice(0, 8)}`, deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS, deps.clock ?? Date.now);
   const deadline = Date.now() + (deps.leaseWaitMs ?? 30_000);
   while (!(await lease.acquire())) {
     if (Date.now() > deadline) {
       deps.log.warn('grouping lease busy', { owner: deps.owner });
       const state = deps.state ?? emptyState(deps);
-      return { grouped: 0, storiesTouched: 0, storiesCreated: 0, skipped: 'lease-busy', durationMs: Date.now() - started, state };
+      return { grouped: 0, storiesTouched: 0, storiesCreated: 0, storiesFailed: 0, skipped: 'lease-busy', durationMs: Date.now() - started, state };
     }
     await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
   }
@@ -167,11 +200,11 @@ export async function runGroupStage(deps: GroupStageDeps): Promise<GroupOutcome 
 
 function emptyState(deps: Pick<GroupStageDeps, 'windowHours' | 'deskLanguage'>): GroupState {
   const labeller = new StoryLabeller({ deskLanguage: deps.deskLanguage });
-  return { grouper: new StoryGrouper({ windowHours: deps.windowHours }), stories: new Map(), outletOf: new Map(), grouped: new Map(), labeller };
+  return { grouper: new StoryGrouper({ windowHours: deps.windowHours }), stories: new Map(), itemInfo: new Map(), grouped: new Map(), labeller };
 }
 
-/** Every story updated within the window (or since `since`), oldest first. */
-async function listStoriesSince(store: Store, since: string): Promise<Story[]> {
+/** Every story updated within the window (or since `since`) with all its items, oldest first. */
+async function listStoriesSince(store: Pick<StoryStore, 'listStories' | 'getStory'>, since: string): Promise<Story[]> {
   const out: Story[] = [];
   let cursor: string | undefined;
   do {
@@ -179,7 +212,10 @@ async function listStoriesSince(store: Store, since: string): Promise<Story[]> {
     out.push(...page.items);
     cursor = page.cursor;
   } while (cursor);
-  return out.reverse();
+  // A runaway story is listed with its shown items only: the engine needs all of them.
+  const limit = pLimit(4);
+  const full = await Promise.all(out.map((s) => (s.itemCount === undefined ? s : limit(async () => (await store.getStory(s.id)) ?? s))));
+  return full.reverse();
 }
 
 /**
@@ -201,7 +237,7 @@ export async function rebuildState(deps: Pick<GroupStageDeps, 'store' | 'log' | 
   // Absorbed stories are not restored: their items already sit in the survivor.
   applyStoryChanges(state.grouper, live, new Map(items.map((i) => [i.id, toGroupInput(i)])));
   for (const s of stories) state.stories.set(s.id, s);
-  for (const i of items) state.outletOf.set(i.id, i.outletId);
+  for (const i of items) state.itemInfo.set(i.id, infoOf(i));
   for (const i of items) state.labeller.observe(toLabelMember(i));
   for (const id of ids) state.grouped.set(id, syncStart);
   state.syncedAt = syncStart;
@@ -229,7 +265,7 @@ async function syncStories(state: GroupState, deps: GroupStageDeps): Promise<boo
         new Map(items.map((i) => [i.id, toGroupInput(i)])),
       );
       for (const s of changed) state.stories.set(s.id, s);
-      for (const i of items) state.outletOf.set(i.id, i.outletId);
+      for (const i of items) state.itemInfo.set(i.id, infoOf(i));
       for (const i of items) state.labeller.observe(toLabelMember(i));
       deps.log.info('grouping state synced', { stories: changed.length });
     } catch (err) {
@@ -254,7 +290,54 @@ async function groupArrivals(state: GroupState, deps: GroupStageDeps, lease: Pas
   const scanTo = new Date(Math.max(nowMs, wall)).toISOString();
   const after = cursor ? `${new Date(Date.parse(cursor.slice(0, 24)) - lagMs).toISOString()}` : undefined;
   const arrivals = await deps.store.listArrivals({ after, from, now: scanTo });
-  const wanted = [...new Set(arrivals.flatMap((a) => a.itemIds))].filter((id) => !state.grouped.has(id));
+
+  const touched = new Set<string>();
+  const created = new Set<string>();
+  const failedNow = new Set<string>();
+  const searchEntries: SearchEntry[] = [];
+  /** Writes one story; a failure of that story alone is recorded and the pass goes on with the others. */
+  const write = async (snap: StorySnapshot, pass: Map<string, Item>): Promise<boolean> => {
+    try {
+      const prev = state.stories.get(snap.id);
+      const before = new Set(prev?.itemIds ?? []);
+      const w = await writeStory(snap, pass, state, deps, lease, now);
+      if (w !== 'unchanged') touched.add(snap.id);
+      if (w === 'created') created.add(snap.id);
+      if (w !== 'unchanged') {
+        const written = state.stories.get(snap.id)!;
+        searchEntries.push(...searchEntriesOf(written, snap.itemIds.filter((id) => !before.has(id)), pass, WORDS));
+        const copy = storyCopyEntry(written, prev);
+        if (copy) searchEntries.push(copy);
+      }
+      return true;
+    } catch (err) {
+      // Lost leases and an unavailable table are not this story's fault: the pass stops.
+      if (err instanceof LeaseLostError || isUnavailable(err)) throw err;
+      const before = new Set(state.stories.get(snap.id)?.itemIds ?? []);
+      const joining = snap.itemIds.filter((id) => !before.has(id));
+      deps.log.error('story write failed', { storyId: snap.id, items: snap.itemIds.length, joining: joining.length, ...errorFields(err) });
+      await deps.store.recordStoryFailure({ storyId: snap.id, itemIds: joining, error: err, at: now });
+      failedNow.add(snap.id);
+      return false;
+    }
+  };
+
+  // Stories earlier passes could not write are retried: from the engine when it still holds them, else (a cold
+  // start) their items are grouped again with this pass's arrivals.
+  const regrouped: string[] = [];
+  const regroup: string[] = [];
+  for (const f of await deps.store.listStoryFailures()) {
+    const snap = state.grouper.snapshot(f.storyId);
+    if (snap) {
+      const joining = new Map((await deps.store.getItems(f.itemIds)).map((i) => [i.id, i]));
+      if (await write(snap, joining)) await deps.store.clearStoryFailure(f.storyId);
+      continue;
+    }
+    regrouped.push(f.storyId);
+    regroup.push(...f.itemIds.filter((id) => state.grouper.storyOf(id) === undefined));
+  }
+
+  const wanted = [...new Set([...regroup, ...arrivals.flatMap((a) => a.itemIds)])].filter((id) => !state.grouped.has(id));
   const items = await deps.store.getItems(wanted, { consistent: true });
   const found = new Set(items.map((i) => i.id));
   await lease.ensure();
@@ -263,26 +346,23 @@ async function groupArrivals(state: GroupState, deps: GroupStageDeps, lease: Pas
   const arrivalOf = new Map<string, string>();
   for (const a of arrivals) for (const id of a.itemIds) if (!arrivalOf.has(id)) arrivalOf.set(id, a.key);
 
-  const touched = new Set<string>();
-  const created = new Set<string>();
   const batchSize = deps.batchSize ?? 500;
   for (let i = 0; i < items.length; i += batchSize) {
     const batch = items.slice(i, i + batchSize);
     const pass = new Map(batch.map((it) => [it.id, it]));
     for (const item of batch) {
       state.grouper.add(toGroupInput(item));
-      state.outletOf.set(item.id, item.outletId);
+      state.itemInfo.set(item.id, infoOf(item));
       state.labeller.observe(toLabelMember(item));
     }
     const snaps = state.grouper.drainTouched().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    for (const snap of snaps) {
-      const w = await writeStory(snap, pass, state, deps, lease, now);
-      if (w === 'unchanged') continue;
-      touched.add(snap.id);
-      if (w === 'created') created.add(snap.id);
-    }
+    for (const snap of snaps) await write(snap, pass);
+    await storeSearchWords(searchEntries.splice(0), deps);
     for (const item of batch) state.grouped.set(item.id, arrivalOf.get(item.id) ?? '');
   }
+  await storeSearchWords(searchEntries.splice(0), deps);
+  // Regrouped items of failed stories now sit in written stories, or in the failures this pass recorded.
+  for (const id of regrouped) if (!failedNow.has(id)) await deps.store.clearStoryFailure(id);
 
   // Advance the cursor past every arrival whose items were all readable, or that is too old to wait for.
   let next = cursor;
@@ -302,7 +382,22 @@ async function groupArrivals(state: GroupState, deps: GroupStageDeps, lease: Pas
     const floor = new Date(Date.parse(next.slice(0, 24)) - lagMs - holdMs).toISOString();
     for (const [id, key] of state.grouped) if (key && key < floor) state.grouped.delete(id);
   }
-  return { grouped: items.length, storiesTouched: touched.size, storiesCreated: created.size };
+  if (failedNow.size) deps.log.warn('grouping pass left stories unwritten', { storiesFailed: failedNow.size, storyIds: [...failedNow].slice(0, 20) });
+  return { grouped: items.length, storiesTouched: touched.size, storiesCreated: created.size, storiesFailed: failedNow.size };
+}
+
+/**
+ * Stores the search words of a flush. Search is secondary to grouping: a failure is logged and the pass goes on
+ * (those words are missing from search until the items' stories are written again).
+ */
+async function storeSearchWords(entries: SearchEntry[], deps: GroupStageDeps): Promise<void> {
+  if (entries.length === 0) return;
+  try {
+    // Wall-clock time: the API loads the search batches of its last days by its own clock.
+    await deps.store.putSearchEntries(entries, new Date().toISOString());
+  } catch (err) {
+    deps.log.warn('search words not stored', { ...errorFields(err), stories: entries.length });
+  }
 }
 
 const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -329,7 +424,7 @@ async function writeStory(
       : snap.itemIds;
     const outletIds = uniq([
       ...(fromEditor && base ? base.outletIds : []),
-      ...itemIds.map((id) => state.outletOf.get(id)).filter((o): o is string => o !== undefined),
+      ...itemIds.map((id) => state.itemInfo.get(id)?.outletId).filter((o): o is string => o !== undefined),
     ]);
     const headlineItem = pass.get(snap.headlineItemId);
     const lastItemAt = base && base.lastItemAt > snap.lastItemAt ? base.lastItemAt : snap.lastItemAt;
@@ -358,12 +453,13 @@ async function writeStory(
       .filter((id) => !before.has(id))
       .map((id) => {
         const a = state.grouper.assignment(id);
-        return { storyId: snap.id, itemId: id, score: a?.score ?? 0, matched: a?.matched ?? [], by: 'engine' as const, at: now };
+        const info = state.itemInfo.get(id);
+        return { storyId: snap.id, itemId: id, score: a?.score ?? 0, matched: a?.matched ?? [], by: 'engine' as const, at: now, ...info };
       });
     await deps.beforeStoryWrite?.(snap.id);
     await lease.ensure();
     try {
-      await deps.store.putStory(next, base?.version ?? 0, { members });
+      await deps.store.putStory(next, base, { members });
       state.stories.set(snap.id, next);
       deps.log.debug('story written', { storyId: snap.id, items: next.itemIds.length, version: next.version });
       if (fromEditor) state.broken = true; // the engine's copy differs from the stored story: rebuild next pass

@@ -16,6 +16,8 @@ export interface IngestSummary {
   updatedItems: number;
   storiesTouched: number;
   storiesCreated: number;
+  /** Stories the grouping pass could not write (recorded as story failures and retried by later passes). */
+  storiesFailed: number;
   failures: { feedId: string; error: string }[];
   /** Fetch messages that failed `maxReceiveCount` times in this run and were dead-lettered. */
   deadLetters: number;
@@ -41,7 +43,7 @@ export interface IngestDeps {
   /** Longest wait for fetches claimed by other runs before grouping (ms, default 30 s). */
   settleMs?: number;
   /** Grouping-stage tunables (lease, lag, test hooks). */
-  group?: Partial<Pick<GroupStageDeps, 'batchSize' | 'leaseWaitMs' | 'leaseTtlMs' | 'lagMs' | 'holdMs' | 'beforeStoryWrite' | 'deskLanguage'>>;
+  group?: Partial<Pick<GroupStageDeps, 'batchSize' | 'leaseWaitMs' | 'leaseTtlMs' | 'lagMs' | 'holdMs' | 'beforeStoryWrite' | 'clock' | 'deskLanguage'>>;
 }
 
 /** Registration lives with the outlets; re-exported because every ingest caller registers first. */
@@ -87,6 +89,7 @@ export async function runIngest(deps: IngestDeps, opts: { all?: boolean; feedIds
     updatedItems: outcomes.reduce((n, o) => n + o.updatedItems, 0),
     storiesTouched: group.storiesTouched,
     storiesCreated: group.storiesCreated,
+    storiesFailed: group.storiesFailed,
     failures: [
       ...outcomes.filter((o) => o.error).map((o) => ({ feedId: o.feedId, error: `${o.error!.class}: ${o.error!.message}` })),
       ...deadLetters.map((d) => ({ feedId: feedIdOf(d.body), error: `dead-lettered after ${d.receiveCount} receives: ${d.error}` })),

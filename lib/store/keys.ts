@@ -30,21 +30,34 @@ export const outletKeys = (outletId: string): Keys => ({
 const feedPk = (feedId: string) => `FEED#${feedId}`;
 
 /**
- * Feed record (definition + fetch state). Indexed only in gsi2: live feeds under `DUE` by next due time, gone
- * feeds under `GONE`; listing every feed reads both. No gsi1 entry, because the record changes on every poll
- * and each index it sits in multiplies that write.
+ * Feed record: the feed's definition and health (URL, validators, last status and error, failure count). It is
+ * rewritten only when one of those changes, and sits in no index. Records written before schedules had records
+ * of their own also carry the schedule and a gsi2 entry (`DUE` by due time, or `GONE`): the feed store reads
+ * them and rewrites them in the new form.
  */
-export const feedKeys = (feedId: string, nextDueAt?: string): Keys => ({
-  pk: feedPk(feedId),
-  sk: 'FEED',
-  ...(nextDueAt ? dueIndex(feedId, nextDueAt) : { gsi2pk: 'GONE', gsi2sk: feedId }),
-});
+export const feedKeys = (feedId: string): Keys => ({ pk: feedPk(feedId), sk: 'FEED' });
 
-/** Index keys that put a feed in the scheduler's due queue (a gone feed has none: it is never due again). */
-export const dueIndex = (feedId: string, nextDueAt: string) => ({ gsi2pk: 'DUE', gsi2sk: `${nextDueAt}#${feedId}` });
+/** gsi2 partitions of feed records in the form before schedule records (read only to migrate them). */
+export const LEGACY_FEED_QUEUES = ['DUE', 'GONE'] as const;
 
-/** Upper bound of the due-queue sort keys at `now` (every feed due at or before it). */
-export const dueUpTo = (now: string) => `${now}#\uffff`;
+/** Partition of every feed's schedule record. */
+export const SCHEDULE_PK = 'SCHEDULE';
+
+/**
+ * Schedule record of a feed: next due time, last attempt and success, and claim bookkeeping; about 150 bytes.
+ * All of them share one partition that the scheduler reads whole each run, instead of an index sorted by due
+ * time: the due time changes on every poll, and each index entry it moved cost two more write units.
+ */
+export const scheduleKeys = (feedId: string): Keys => ({ pk: SCHEDULE_PK, sk: feedId });
+
+/**
+ * Claim batch: the feeds one scheduler run claimed, with the due time each had. Bucketed by hour; a run reads
+ * the buckets of the last claim window only (longer claims are written on the schedule record itself).
+ */
+export const claimBatchKeys = (at: string, nonce: string): Keys => ({ pk: `CLAIMS#${at.slice(0, 13)}`, sk: `${at}#${nonce}` });
+
+/** Hour buckets of claim batches from `from` to `to` inclusive, oldest first. */
+export const claimBuckets = (from: string, to: string): string[] => hourBuckets('CLAIMS#', from, to);
 
 /**
  * Seen set of a feed: short hashes of (item id, content hash) of the items in its last parsed body. Kept out
@@ -67,13 +80,25 @@ export const arrivalKeys = (at: string, feedId: string, nonce: string): Keys => 
   sk: `${at}#${feedId}#${nonce}`,
 });
 
-/** Hour buckets from `from` to `to` inclusive (ISO strings), oldest first. */
-export function arrivalBuckets(from: string, to: string): string[] {
+/** Hour buckets of arrival records from `from` to `to` inclusive (ISO strings), oldest first. */
+export const arrivalBuckets = (from: string, to: string): string[] => hourBuckets('ARRIVALS#', from, to);
+
+/** `<prefix><yyyy-mm-ddThh>` for every hour from `from` to `to` inclusive, oldest first. */
+function hourBuckets(prefix: string, from: string, to: string): string[] {
   const out: string[] = [];
   const start = Date.parse(from.slice(0, 13) + ':00:00.000Z');
-  for (let t = start; t <= Date.parse(to); t += 3_600_000) out.push(arrivalBucket(new Date(t).toISOString()));
+  for (let t = start; t <= Date.parse(to); t += 3_600_000) out.push(prefix + new Date(t).toISOString().slice(0, 13));
   return out;
 }
+
+/**
+ * Search batch: the search words of the items that joined stories in one grouping flush, bucketed by hour so the
+ * API refreshes its in-memory search index from the newest buckets only.
+ */
+export const searchBatchKeys = (at: string, nonce: string): Keys => ({ pk: `SEARCH#${at.slice(0, 13)}`, sk: `${at}#${nonce}` });
+
+/** Hour buckets of search batches from `from` to `to` inclusive, oldest first. */
+export const searchBuckets = (from: string, to: string): string[] => hourBuckets('SEARCH#', from, to);
 
 /** Dedupe claim: one article URL per outlet, whatever feed it came from (only outlets with several feeds). */
 export const articleClaimKeys = (outletId: string, urlHash: string): Keys => ({
@@ -81,7 +106,10 @@ export const articleClaimKeys = (outletId: string, urlHash: string): Keys => ({
   sk: 'CLAIM',
 });
 
-/** Story record (with its memberships); listed under `STORIES` by last update. */
+/**
+ * Story record: the story's fields, its item count and, while it is small, its item list; listed under
+ * `STORIES` by last update. Its memberships live in member batches beside it, in the same partition.
+ */
 export const storyKeys = (storyId: string, updatedAt?: string): Keys => ({
   pk: `STORY#${storyId}`,
   sk: 'STORY',
@@ -90,6 +118,25 @@ export const storyKeys = (storyId: string, updatedAt?: string): Keys => ({
 
 /** Lower bound of story listing sort keys for stories updated at or after `since`. */
 export const storiesSince = (since: string) => since;
+
+/**
+ * Member batch: the items that joined (with why) and left a story in one write, ordered by time. A story is read
+ * with one Query from {@link STORY_READ_FROM}: every member batch, then the story record (`STORY` sorts after
+ * `MEMBERS#`); audit entries (`AUDIT#…`) sort before and are not read.
+ */
+export const memberBatchKeys = (storyId: string, at: string, nonce: string): Keys => ({
+  pk: `STORY#${storyId}`,
+  sk: `MEMBERS#${at}#${nonce}`,
+});
+
+/** Sort-key lower bound of a story read (member batches and the story record). */
+export const STORY_READ_FROM = 'MEMBERS#';
+
+/** Partition of the records of stories the grouping writer could not write (one per story, until written). */
+export const STORY_FAILURES_PK = 'FAILURES';
+
+/** Write-failure record of a story. */
+export const storyFailureKeys = (storyId: string): Keys => ({ pk: STORY_FAILURES_PK, sk: `STORY#${storyId}` });
 
 /** Audit entry of a story, ordered by time. */
 export const auditKeys = (storyId: string, at: string, id: string): Keys => ({
@@ -113,6 +160,3 @@ export const leaseKeys = (name: string): Keys => ({ pk: `LEASE#${name}`, sk: 'LE
 
 /** Progress cursor of a single-writer stage (the grouping stage's position in the arrival records). */
 export const cursorKeys = (name: string): Keys => ({ pk: `CURSOR#${name}`, sk: 'CURSOR' });
-
-/** Idempotency record of a completed run step. */
-export const runKeys = (runId: string): Keys => ({ pk: `RUN#${runId}`, sk: 'RUN' });

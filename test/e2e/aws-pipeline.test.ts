@@ -12,7 +12,7 @@ import { METRICS } from '../../lib/aws/metrics.ts';
 import { fromOpml } from '../../lib/outlets/opml.ts';
 import { registerOutlets } from '../../lib/outlets/register.ts';
 import { startSampleServer, type SampleServer } from '../../lib/samples/server.ts';
-import { toAttrs } from '../../lib/store/codec.ts';
+import { toAttrs } from '../../lib/store/db.ts';
 import { feedKeys, primary } from '../../lib/store/keys.ts';
 import type { Outlet } from '../../lib/types.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
@@ -168,10 +168,12 @@ describe('deployed pipeline on DynamoDB Local and fauxqs (built bundles)', () =>
     const dlq = await sqs.send(new ReceiveMessageCommand({ QueueUrl: q.fetchDlq.url, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }));
     expect((dlq.Messages ?? []).map((m) => m.Body)).toEqual(['not json']);
 
-    // Every feed was fetched and saved.
-    const feedRows = (await tableRows(db)).filter((r) => r.entity === 'feed');
-    expect(feedRows).toHaveLength(feedCount());
-    for (const f of feedRows) expect(f.lastSuccessAt, String(f.feedId)).toEqual(expect.any(String));
+    // Every feed was fetched and saved (last success on its schedule record).
+    const rows = await tableRows(db);
+    expect(rows.filter((r) => r.entity === 'feed')).toHaveLength(feedCount());
+    const schedules = rows.filter((r) => r.entity === 'schedule');
+    expect(schedules).toHaveLength(feedCount());
+    for (const f of schedules) expect(f.lastSuccessAt, String(f.feedId)).toEqual(expect.any(String));
     // Logs with stable keys, and the EMF metrics behind the alarms.
     expect(fn.fetch.json().some((l) => l.message === 'feed fetched' && typeof l.feedId === 'string' && typeof l.durationMs === 'number')).toBe(true);
     const emf = fn.fetch.json().filter((l) => l._aws);

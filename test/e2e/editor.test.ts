@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../lib/api/app.ts';
 import { editorRoutes } from '../../lib/api/editor.ts';
 import { newEditorKey } from '../../lib/editor/auth.ts';
-import { DynamoEditorStore } from '../../lib/editor/store.ts';
+import { createEditorStore } from '../../lib/editor/store.ts';
 import { silentLogger } from '../../lib/log.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
 import { seedDesk } from '../integration/editor-fixtures.ts';
@@ -44,7 +44,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('editor desk in a brow
   beforeAll(async () => {
     db = await openTestDb(BACKENDS[0]!);
     await seedDesk(db.store);
-    const editorStore = new DynamoEditorStore(db.client, db.table);
+    const editorStore = createEditorStore({ client: db.client, table: db.table });
     const made = newEditorKey('Eve Editor', 'editor', PEPPER, new Date().toISOString());
     await editorStore.putKey(made.record);
     key = made.key;

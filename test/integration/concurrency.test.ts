@@ -9,7 +9,9 @@ import { LeaseLostError, runGroupStage } from '../../lib/pipeline/group-stage.ts
 import { runIngest } from '../../lib/pipeline/ingest.ts';
 import { MemoryQueue, drainQueue } from '../../lib/pipeline/queue.ts';
 import { leaseKeys } from '../../lib/store/keys.ts';
+import { createDynamoStore } from '../../lib/store/store.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
+import { manualClock } from '../support/records.ts';
 import {
   FIXTURE_NOW,
   fixtureDeps,
@@ -18,8 +20,6 @@ import {
   startFixtureFeeds,
   type TableSnapshot,
 } from '../support/ingest-fixture.ts';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each(BACKENDS)('concurrency on $name', (backend) => {
   let feeds: Awaited<ReturnType<typeof startFixtureFeeds>>;
@@ -53,20 +53,19 @@ describe.each(BACKENDS)('concurrency on $name', (backend) => {
     expect(snap.ungrouped).toEqual([]);
     // Every item was created exactly once across the four runs.
     expect(runs.reduce((n, r) => n + r.newItems, 0)).toBe(single.itemIds.length);
-  });
+  }, 120_000); // four full runs, serialized on the leases: minutes on a loaded 2-core machine
 
   it('four scheduled runs at once claim each due feed once and end with what one run produces', async () => {
     const db = await fresh();
-    const before = feeds.server ? 0 : 0;
     const runs = await Promise.all([1, 2, 3, 4].map((n) => runIngest(fixtureDeps(db.store, `due-${n}`))));
-    const fetched = runs.reduce((n, r) => n + r.feedsFetched + r.feedsNotModified, before);
+    const fetched = runs.reduce((n, r) => n + r.feedsFetched + r.feedsNotModified, 0);
     expect(fetched).toBe(feeds.outlets.flatMap((o) => o.feeds).length);
     const snap = await snapshotTable(db.client, db.table);
     expect(snap.itemIds).toEqual(single.itemIds);
     expect(snap.duplicated).toEqual([]);
     expect(snap.ungrouped).toEqual([]);
     expect(snap.stories).toEqual(single.stories);
-  });
+  }, 120_000);
 
   /** Fetches every feed into a fresh table without grouping. */
   async function fetchOnly(): Promise<TestDb> {
@@ -78,12 +77,18 @@ describe.each(BACKENDS)('concurrency on $name', (backend) => {
     return db;
   }
 
+  /** The test's store and the grouping pass share a manual clock: lease terms pass only when the test says so. */
+  const clockedStore = (db: TestDb, clock: () => number) => createDynamoStore({ client: db.client, table: db.table, retentionDays: 30, clock });
+
   it('renews the lease during a long pass, so nobody else can take it', async () => {
     const db = await fetchOnly();
+    const clock = manualClock();
+    const store = clockedStore(db, clock);
     let writes = 0;
     const stolen: boolean[] = [];
     const r = await runGroupStage({
-      store: db.store,
+      store,
+      clock,
       log: silentLogger,
       now: () => FIXTURE_NOW,
       windowHours: 72,
@@ -91,8 +96,8 @@ describe.each(BACKENDS)('concurrency on $name', (backend) => {
       leaseTtlMs: 1_000,
       beforeStoryWrite: async () => {
         writes++;
-        if (writes <= 7) await sleep(300); // 2.1 s of writes: twice the lease term
-        if (writes === 7) stolen.push(await db.store.acquireLease('grouping', 'intruder', 1_000));
+        if (writes <= 7) clock.advance(300); // 2.1 s of writes: twice the lease term
+        if (writes === 7) stolen.push(await store.acquireLease('grouping', 'intruder', 1_000));
       },
     });
     expect(stolen).toEqual([false]);
@@ -101,9 +106,12 @@ describe.each(BACKENDS)('concurrency on $name', (backend) => {
 
   it('a writer that lost its lease stops before its next story write', async () => {
     const db = await fetchOnly();
+    const clock = manualClock();
+    const store = clockedStore(db, clock);
     let writes = 0;
     const pass = runGroupStage({
-      store: db.store,
+      store,
+      clock,
       log: silentLogger,
       now: () => FIXTURE_NOW,
       windowHours: 72,
@@ -113,11 +121,11 @@ describe.each(BACKENDS)('concurrency on $name', (backend) => {
         writes++;
         if (writes === 3) {
           // A pause longer than the lease (GC, frozen container): another writer took over meanwhile.
-          await sleep(1_100);
+          clock.advance(1_100);
           await db.client.send(
             new PutItemCommand({
               TableName: db.table,
-              Item: marshall({ ...leaseKeys('grouping'), entity: 'lease', owner: 'successor', expiresAt: Date.now() + 60_000 }),
+              Item: marshall({ ...leaseKeys('grouping'), entity: 'lease', owner: 'successor', expiresAt: clock() + 60_000 }),
             }),
           );
         }
@@ -127,6 +135,6 @@ describe.each(BACKENDS)('concurrency on $name', (backend) => {
     const snap = await snapshotTable(db.client, db.table);
     expect(snap.storyRecords).toBe(2);
     // The successor's lease is untouched by the loser's release.
-    expect(await db.store.acquireLease('grouping', 'third', 1_000)).toBe(false);
+    expect(await store.acquireLease('grouping', 'third', 1_000)).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import type { Hono } from 'hono';
 import { createApp } from '../../lib/api/app.ts';
 import { editorRoutes } from '../../lib/api/editor.ts';
 import { newEditorKey } from '../../lib/editor/auth.ts';
-import { DynamoEditorStore } from '../../lib/editor/store.ts';
+import { createEditorStore } from '../../lib/editor/store.ts';
 import { silentLogger } from '../../lib/log.ts';
 import type { Story } from '../../lib/types.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
@@ -33,7 +33,7 @@ describe('editor API (dynalite)', () => {
   beforeAll(async () => {
     db = await openTestDb(BACKENDS[0]!);
     await seedDesk(db.store);
-    const editorStore = new DynamoEditorStore(db.client, db.table);
+    const editorStore = createEditorStore({ client: db.client, table: db.table });
     const now = new Date().toISOString();
     const e = newEditorKey('Eve Editor', 'editor', PEPPER, now);
     const a = newEditorKey('Ada Admin', 'admin', PEPPER, now);

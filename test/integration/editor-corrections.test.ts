@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EditorActions } from '../../lib/editor/actions.ts';
-import { DynamoEditorStore } from '../../lib/editor/store.ts';
+import { createEditorStore } from '../../lib/editor/store.ts';
 import { createLogger, silentLogger } from '../../lib/log.ts';
 import type { GroupState } from '../../lib/pipeline/group-stage.ts';
 import { registerOutlets, runIngest } from '../../lib/pipeline/ingest.ts';
@@ -47,7 +47,7 @@ describe('editor corrections survive re-grouping (dynalite)', () => {
   beforeAll(async () => {
     db = await openTestDb(BACKENDS[0]!);
     feeds = await startFeedServer(['a', 'b', 'c', 'd']);
-    actions = new EditorActions({ store: db.store, editorStore: new DynamoEditorStore(db.client, db.table), log: silentLogger, now: () => new Date() });
+    actions = new EditorActions({ store: db.store, editorStore: createEditorStore({ client: db.client, table: db.table }), log: silentLogger, now: () => new Date() });
     await registerOutlets(db.store, feeds.outlets, new Date().toISOString());
     const add = (o: string, guid: string, title: string, summary: string, minutesAgo = 120) => feeds.add(o, { guid, title, summary, minutesAgo });
     add('a', 'chile-a', 'Magnitude 7.8 earthquake strikes Valparaiso region of Chile', 'A powerful earthquake hit central Chile near Valparaiso on Thursday, officials said.');

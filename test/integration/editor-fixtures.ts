@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Actor } from '../../lib/editor/auth.ts';
 import type { Store } from '../../lib/store/store.ts';
+import { putItems } from '../support/records.ts';
 import type { Item, Outlet, Story } from '../../lib/types.ts';
 
 /** One feed entry served by the fixture server. */
@@ -159,7 +160,7 @@ export async function seedDesk(store: Store, now = new Date()): Promise<SeededDe
       [mk('i_lagos_a', 'a', 'Lagos floods: heavy rain submerges Lekki and Victoria Island', 'Floods in Lagos submerged Lekki.', 50), 0, []],
     ] },
   ];
-  for (const it of Object.values(items)) await store.putItem(it);
+  await putItems(store, Object.values(items), { dedupeUrls: true });
   for (const s of stories) {
     const its = s.members.map(([it]) => it);
     await store.putStory(
@@ -168,10 +169,10 @@ export async function seedDesk(store: Store, now = new Date()): Promise<SeededDe
         updatedAt: its.at(-1)!.firstSeenAt, lastItemAt: its.at(-1)!.publishedAt, itemIds: its.map((i) => i.id),
         outletIds: [...new Set(its.map((i) => i.outletId))], version: 1, status: 'auto',
       },
-      0,
+      undefined,
     );
     for (const [it, score, matched] of s.members) {
-      await store.setMembership(it, { storyId: s.id, itemId: it.id, score, matched, by: 'engine', at: it.firstSeenAt });
+      await store.setMembership({ storyId: s.id, itemId: it.id, score, matched, by: 'engine', at: it.firstSeenAt });
     }
   }
   return { chile: 's_chile', aftershock: 's_after', kenya: 's_kenya', lagos: 's_lagos', items };

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../lib/cli/commands/editor-key.ts';
 import type { CliIO } from '../../lib/cli/io.ts';
 import { localPepper, parseKey, verifyKey } from '../../lib/editor/auth.ts';
-import { DynamoEditorStore } from '../../lib/editor/store.ts';
+import { createEditorStore } from '../../lib/editor/store.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
 
 describe('roundup editor-key', () => {
@@ -36,7 +36,7 @@ describe('roundup editor-key', () => {
     const parsed = parseKey(key);
     expect(parsed).toBeDefined();
     expect(out.stderr).toContain('shown only once');
-    const record = await new DynamoEditorStore(db.client, db.table).getKey(parsed!.id);
+    const record = await createEditorStore({ client: db.client, table: db.table }).getKey(parsed!.id);
     expect(JSON.stringify(record)).not.toContain(parsed!.secret);
     const pepper = await localPepper(join(cwd, '.data'));
     expect(verifyKey(key, record, pepper)).toEqual({ keyId: parsed!.id, name: 'Ada Lovelace', role: 'admin' });
@@ -48,7 +48,7 @@ describe('roundup editor-key', () => {
 
     const revoked = io();
     expect(await run(['revoke', parsed!.id], revoked.cli)).toBe(0);
-    const after = await new DynamoEditorStore(db.client, db.table).getKey(parsed!.id);
+    const after = await createEditorStore({ client: db.client, table: db.table }).getKey(parsed!.id);
     expect(() => verifyKey(key, after, pepper)).toThrow();
   });
 

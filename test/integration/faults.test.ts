@@ -1,12 +1,21 @@
-// Fault injection: DynamoDB throttling, a run killed midway, and a poison feed, on both DynamoDB implementations.
-import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+// Fault injection on both DynamoDB implementations: throttling, a run killed midway, a poison feed, a runaway story,
+// a story that cannot be written, the cost of an unchanged poll, and records written by earlier versions.
+import { GetItemCommand, PutItemCommand, ScanCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runIngest } from '../../lib/pipeline/ingest.ts';
+import { createApp } from '../../lib/api/app.ts';
+import { loadReviewQueue } from '../../lib/editor/review.ts';
+import { createLogger, silentLogger } from '../../lib/log.ts';
+import { registerOutlets, runIngest } from '../../lib/pipeline/ingest.ts';
+import { attachCapacityMeter } from '../../lib/store/capacity.ts';
 import { MemoryQueue } from '../../lib/pipeline/queue.ts';
 import { createDynamoClient } from '../../lib/store/client.ts';
-import { DynamoStore } from '../../lib/store/dynamo.ts';
-import { feedKeys, primary } from '../../lib/store/keys.ts';
+import { createDynamoStore } from '../../lib/store/store.ts';
+import { feedKeys, primary, scheduleKeys, storyKeys } from '../../lib/store/keys.ts';
+import { INLINE_ITEMS, SHOWN_MAX, SHOWN_PER_OUTLET } from '../../lib/store/stories.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
+import { startFlood } from '../support/flood.ts';
+import { item, putItems, story } from '../support/records.ts';
 import {
   FIXTURE_NOW,
   fixtureDeps,
@@ -76,6 +85,53 @@ function killAfter(client: DynamoDBClient, writes: number): { writes: number } {
   return stats;
 }
 
+/** Size of the largest record in the table (marshalled JSON, as the runaway story was first measured). */
+async function largestRecordBytes(db: TestDb): Promise<number> {
+  let max = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const r = await db.client.send(new ScanCommand({ TableName: db.table, ExclusiveStartKey: start as never }));
+    for (const row of r.Items ?? []) max = Math.max(max, JSON.stringify(row).length);
+    start = r.LastEvaluatedKey;
+  } while (start);
+  return max;
+}
+
+const later = (minutes: number) => () => new Date(FIXTURE_NOW.getTime() + minutes * 60_000);
+
+/**
+ * Fails every write of one story record (the first one written with several items while `on`), as DynamoDB fails
+ * an oversized record.
+ */
+function failOneStory(client: DynamoDBClient): { on: boolean; storyId?: string } {
+  const state: { on: boolean; storyId?: string } = { on: true };
+  client.middlewareStack.add(
+    (next, ctx) => async (args) => {
+      const input = args.input as {
+        Key?: { pk?: { S?: string }; sk?: { S?: string } };
+        ExpressionAttributeNames?: Record<string, string>;
+        ExpressionAttributeValues?: Record<string, { N?: string }>;
+      };
+      const key = input.Key;
+      if (state.on && ctx.commandName === 'UpdateItemCommand' && key?.sk?.S === 'STORY') {
+        const countName = Object.entries(input.ExpressionAttributeNames ?? {}).find(([, v]) => v === 'itemCount')?.[0];
+        const count = Number(input.ExpressionAttributeValues?.[countName?.replace('#f', ':v') ?? '']?.N ?? 0);
+        if (count > 1) state.storyId ??= key.pk!.S!.slice('STORY#'.length);
+        if (key.pk!.S === `STORY#${state.storyId}`) {
+          throw Object.assign(new Error('Item size to update has exceeded the maximum allowed size'), {
+            name: 'ValidationException',
+            $fault: 'client',
+            $metadata: { httpStatusCode: 400 },
+          });
+        }
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'failOneStory' },
+  );
+  return state;
+}
+
 describe.each(BACKENDS)('faults on $name', (backend) => {
   let feeds: Awaited<ReturnType<typeof startFixtureFeeds>>;
   let clean: TableSnapshot;
@@ -90,7 +146,7 @@ describe.each(BACKENDS)('faults on $name', (backend) => {
   };
   const storeOn = (db: TestDb, client: DynamoDBClient) => {
     clients.push(client);
-    return new DynamoStore({ client, table: db.table, retentionDays: 30 });
+    return createDynamoStore({ client, table: db.table, retentionDays: 30 });
   };
 
   beforeAll(async () => {
@@ -172,5 +228,124 @@ describe.each(BACKENDS)('faults on $name', (backend) => {
     expect(snap.ungrouped).toEqual([]);
     const stored = await db.store.getItems(snap.itemIds);
     expect(stored.some((i) => i.feedId === poison)).toBe(false);
+  });
+  it('keeps a runaway story of 3,500 near-identical items within small records, and later items still join it', async () => {
+    // 25 local feeds each serving 140 variations of one headline: the flood that stopped every grouping pass.
+    const flood = await startFlood({ outlets: 25, perFeed: 140, newest: FIXTURE_NOW });
+    try {
+      const db = await openTestDb(backend);
+      dbs.push(db);
+      await registerOutlets(db.store, flood.outlets, FIXTURE_NOW.toISOString());
+      const first = await runIngest(fixtureDeps(db.store, 'flood-1'));
+      expect(first.newItems).toBe(3_500);
+      expect(first.failures).toEqual([]);
+      expect(first.storiesFailed).toBe(0);
+      const [storyId, ids] = Object.entries((await snapshotTable(db.client, db.table)).stories).sort((a, b) => b[1].length - a[1].length)[0]!;
+      expect(ids.length).toBeGreaterThan(3_000);
+      expect(await largestRecordBytes(db)).toBeLessThan(64 * 1024);
+      flood.perFeed += 4;
+      const second = await runIngest(fixtureDeps(db.store, 'flood-2', { now: later(16) }));
+      expect(second.newItems).toBe(100);
+      expect(second.storiesFailed).toBe(0);
+      const stored = (await db.store.getStory(storyId))!;
+      expect(stored.itemIds.length).toBeGreaterThanOrEqual(ids.length + 90);
+      expect(await largestRecordBytes(db)).toBeLessThan(64 * 1024);
+      // Readers get the newest items of each outlet and the full count, from one story read.
+      const app = createApp({ store: db.store, config: { publish: { mode: 'outlets', minOutlets: 2 }, stage: 'test' }, log: silentLogger, cache: false });
+      const body = (await (await app.request(`/stories/${storyId}`)).json()) as { counts: { items: number }; perspectives: { items: unknown[] }[] };
+      expect(body.counts.items).toBe(stored.itemIds.length);
+      expect(body.perspectives.flatMap((p) => p.items).length).toBe(SHOWN_MAX);
+      for (const p of body.perspectives) expect(p.items.length).toBeLessThanOrEqual(SHOWN_PER_OUTLET);
+    } finally {
+      await flood.close();
+    }
+  }, 300_000);
+
+  it.each(['warm', 'cold'])('isolates a story that cannot be written, records it, and writes it on a later (%s) pass', async (mode) => {
+    const db = await fresh();
+    const client = createDynamoClient({ endpoint: db.endpoint, region: 'us-east-1' });
+    const fault = failOneStory(client);
+    const store = storeOn(db, client);
+    const lines: Record<string, unknown>[] = [];
+    const log = createLogger({ write: (l) => lines.push(JSON.parse(l) as Record<string, unknown>) });
+    const first = await runIngest(fixtureDeps(store, 'one-fails', { log }));
+    expect(first.failures).toEqual([]);
+    expect(first.storiesFailed).toBe(1);
+    // Every other story is written as in a clean run; the failed one's items wait in a failure record.
+    const mid = await snapshotTable(db.client, db.table);
+    expect(mid.partitions.length).toBe(clean.partitions.length - 1);
+    for (const p of mid.partitions) expect(clean.partitions).toContain(p);
+    const [failure] = await store.listStoryFailures();
+    expect(failure).toMatchObject({ storyId: fault.storyId, errorClass: 'ValidationException', attempts: 1 });
+    expect([...failure!.itemIds].sort()).toEqual(mid.ungrouped);
+    expect(lines.find((l) => l.msg === 'story write failed')).toMatchObject({ level: 'error', storyId: fault.storyId, errorClass: 'ValidationException' });
+    expect((await loadReviewQueue(store)).failures.map((f) => f.storyId)).toEqual([fault.storyId]);
+    // Fixed: the next pass writes it, from the warm engine or, in a new process, by grouping its items again.
+    fault.on = false;
+    const second = await runIngest(
+      fixtureDeps(store, mode === 'warm' ? 'one-fails' : 'new-process', { now: later(16), groupState: mode === 'warm' ? first.groupState : undefined }),
+    );
+    expect(second.storiesFailed).toBe(0);
+    expect(await store.listStoryFailures()).toEqual([]);
+    const snap = await snapshotTable(db.client, db.table);
+    expect(snap.partitions).toEqual(clean.partitions);
+    expect(snap.ungrouped).toEqual([]);
+  });
+
+  it('writes at most 1.5 units for an unchanged poll: a small schedule record and a share of the claim batch', async () => {
+    const db = await fresh();
+    const client = createDynamoClient({ endpoint: db.endpoint, region: 'us-east-1' });
+    const meter = attachCapacityMeter(client);
+    const store = storeOn(db, client);
+    const feedCount = feeds.outlets.flatMap((o) => o.feeds).length;
+    await runIngest(fixtureDeps(store, 'first'));
+    await runIngest(fixtureDeps(store, 'second', { now: later(16) })); // status 200 → 304 is a real change of the feeds
+    meter.reset();
+    const third = await runIngest(fixtureDeps(store, 'third', { now: later(32) }));
+    expect(third.feedsNotModified).toBe(feedCount);
+    const perPoll = meter.snapshot().writeUnits / feedCount;
+    expect(perPoll).toBeGreaterThanOrEqual(1);
+    expect(perPoll).toBeLessThanOrEqual(1.5);
+    // The guarantees hold: every feed was claimed once and saved (due again one poll later, claim ended).
+    expect(await store.feedsInFlight(later(32)().toISOString())).toEqual([]);
+    for (const f of await store.listFeeds()) expect(f).toMatchObject({ lastSuccessAt: later(32)().toISOString(), nextDueAt: later(47)().toISOString() });
+  });
+
+  it('reads story and feed records written before member batches and schedule records, and rewrites them in the new form', async () => {
+    const db = await fresh();
+    const at = '2026-11-25T09:00:00.000Z';
+    const ids = Array.from({ length: INLINE_ITEMS + 16 }, (_, k) => `old-${k}`);
+    await putItems(db.store, ids.map((id) => item(id)));
+    const long = { score: 0.7, matched: ['mali'], by: 'editor', at };
+    const short = { s: 0.42, m: ['bamako'], t: Date.parse(at) };
+    const members = Object.fromEntries(ids.map((id, k) => [id, k === 0 ? long : short]));
+    const legacy = { ...story('legacy', at), itemIds: ids };
+    await db.client.send(new PutItemCommand({ TableName: db.table, Item: marshall({ ...storyKeys('legacy', at), entity: 'story', ...legacy, members }) }));
+    const due = '2026-11-25T09:30:00.000Z';
+    const oldFeed = { feedId: 'old/feed', outletId: 'old', url: 'https://old.test/feed', consecutiveFailures: 0, nextDueAt: due, itemsSeen: 3, lastSuccessAt: at };
+    await db.client.send(
+      new PutItemCommand({ TableName: db.table, Item: marshall({ ...primary(feedKeys('old/feed')), gsi2pk: 'DUE', gsi2sk: `${due}#old/feed`, entity: 'feed', ...oldFeed }) }),
+    );
+    // Read as they are.
+    expect((await db.store.getStory('legacy'))!.itemIds).toEqual(ids);
+    const before = await db.store.getMemberships('legacy');
+    expect(before[0]).toEqual({ storyId: 'legacy', itemId: 'old-0', ...long });
+    expect(before[1]).toEqual({ storyId: 'legacy', itemId: 'old-1', score: 0.42, matched: ['bamako'], by: 'engine', at });
+    expect((await db.store.listFeeds()).find((f) => f.feedId === 'old/feed')).toMatchObject(oldFeed);
+    // Written in the new form on the next write: no map, no inline list past the limit, nothing lost.
+    const joining = { storyId: 'legacy', itemId: 'new-1', score: 0.5, matched: [], by: 'engine' as const, at, outletId: 'le-devoir', publishedAt: at };
+    await db.store.putStory({ ...legacy, itemIds: [...ids, 'new-1'], version: 2 }, legacy, { members: [joining] });
+    const raw = (await db.client.send(new GetItemCommand({ TableName: db.table, Key: marshall(primary(storyKeys('legacy'))) }))).Item!;
+    expect(raw.members).toBeUndefined();
+    expect(raw.itemIds).toBeUndefined();
+    expect((await db.store.getStory('legacy'))!.itemIds).toEqual([...ids, 'new-1']);
+    expect(await db.store.getMemberships('legacy')).toEqual([...before, joining]);
+    // The feed got its schedule record and left the old due index.
+    expect((await db.store.claimDueFeeds({ now: '2026-11-25T10:00:00.000Z', owner: 'migrate', feedIds: ['old/feed'], claimUntil: () => '2026-11-25T10:10:00.000Z' })).map((c) => c.feedId)).toEqual(['old/feed']);
+    const feedRaw = (await db.client.send(new GetItemCommand({ TableName: db.table, Key: marshall(primary(feedKeys('old/feed'))) }))).Item!;
+    expect(feedRaw.gsi2pk).toBeUndefined();
+    expect(feedRaw.nextDueAt).toBeUndefined();
+    const scheduleRaw = (await db.client.send(new GetItemCommand({ TableName: db.table, Key: marshall(primary(scheduleKeys('old/feed'))) }))).Item!;
+    expect(scheduleRaw.nextDueAt).toEqual({ S: due });
   });
 });

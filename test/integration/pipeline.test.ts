@@ -53,6 +53,17 @@ describe.each(BACKENDS)('pipeline on $name', (backend) => {
     expect(r.feedsNotModified).toBe(feeds.outlets.flatMap((o) => o.feeds).length);
     expect(r.newItems).toBe(0);
     expect(writes.filter((w) => /^(ITEM|ARRIVALS|STORY|ARTICLE)#/.test(w.pk))).toEqual([]);
+    // The feed records change once, from status 200 to 304.
+    const feedCount = feeds.outlets.flatMap((o) => o.feeds).length;
+    expect(writes.filter((w) => w.pk.startsWith('FEED#'))).toHaveLength(feedCount);
+    // From then on, per feed one small schedule write (the save), and the run's claims in one claim batch.
+    writes.length = 0;
+    const again = await runIngest(fixtureDeps(db.store, 'p2b', { now: later(32) }));
+    expect(again.feedsNotModified).toBe(feedCount);
+    expect(writes.filter((w) => w.pk === 'SCHEDULE')).toHaveLength(feedCount);
+    expect(writes.filter((w) => w.pk.startsWith('FEED#'))).toEqual([]);
+    expect(writes.filter((w) => w.pk.startsWith('CLAIMS#'))).toHaveLength(1);
+    expect(writes.filter((w) => /^(ITEM|ARRIVALS|STORY|ARTICLE)#/.test(w.pk))).toEqual([]);
   });
 
   it('re-polls unchanged feeds answering 200 with no write per item', async () => {
@@ -65,12 +76,14 @@ describe.each(BACKENDS)('pipeline on $name', (backend) => {
       }
     }
     writes.length = 0;
-    const r = await runIngest(fixtureDeps(db.store, 'p3', { now: later(32) }));
+    const r = await runIngest(fixtureDeps(db.store, 'p3', { now: later(48) }));
     const feedCount = feeds.outlets.flatMap((o) => o.feeds).length;
     expect(r.feedsFetched).toBe(feedCount);
     expect(r.newItems).toBe(0);
     expect(writes.filter((w) => /^(ITEM|ARRIVALS|STORY|ARTICLE)#/.test(w.pk))).toEqual([]);
-    // Only the feed states (claim + save per feed) and the grouping lease change.
-    expect(writes.filter((w) => w.pk.startsWith('FEED#'))).toHaveLength(feedCount * 2);
+    // The schedules, the claim batch, and the feed records only because this test removed their validators.
+    expect(writes.filter((w) => w.pk === 'SCHEDULE')).toHaveLength(feedCount);
+    expect(writes.filter((w) => w.pk.startsWith('CLAIMS#'))).toHaveLength(1);
+    expect(writes.filter((w) => w.pk.startsWith('FEED#'))).toHaveLength(feedCount);
   });
 });

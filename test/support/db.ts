@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startDynalite } from '../../lib/local/dynalite.ts';
 import { createDynamoClient } from '../../lib/store/client.ts';
-import { DynamoStore } from '../../lib/store/dynamo.ts';
+import { createDynamoStore, type Store } from '../../lib/store/store.ts';
 import { ensureTable } from '../../lib/store/table.ts';
 
 /** A database backend under test. */
@@ -33,7 +33,7 @@ export interface TestDb {
   endpoint: string;
   table: string;
   client: DynamoDBClient;
-  store: DynamoStore;
+  store: Store;
   close(): Promise<void>;
 }
 
@@ -47,7 +47,7 @@ export async function openTestDb(backend: Backend, opts: { retentionDays?: numbe
     endpoint: server.endpoint,
     table,
     client,
-    store: new DynamoStore({ client, table, retentionDays: opts.retentionDays ?? 30 }),
+    store: createDynamoStore({ client, table, retentionDays: opts.retentionDays ?? 30 }),
     close: async () => {
       client.destroy();
       await server.stop();

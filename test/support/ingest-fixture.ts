@@ -7,6 +7,7 @@ import { fromOpml } from '../../lib/outlets/opml.ts';
 import { registerOutlets, type IngestDeps } from '../../lib/pipeline/ingest.ts';
 import { startSampleServer, type SampleServer } from '../../lib/samples/server.ts';
 import type { Store } from '../../lib/store/store.ts';
+import { foldBatches } from '../../lib/store/stories.ts';
 import type { Outlet } from '../../lib/types.ts';
 
 /** Frozen reference time of fixture runs: sample dates are shifted relative to it, so bodies never change. */
@@ -25,7 +26,9 @@ export function fixtureDeps(store: Store, owner: string, over: Partial<IngestDep
     store,
     log: silentLogger,
     now: () => FIXTURE_NOW,
-    fetch: { ...config.fetch, timeoutMs: 10_000 },
+    // Generous: on a loaded machine an in-process dynalite can hold the event loop for seconds; a fetch that timed
+    // out would change what a run stores, and the tests compare runs.
+    fetch: { ...config.fetch, timeoutMs: 60_000 },
     pollMinutes: config.pollMinutes,
     windowHours: config.grouping.windowHours,
     concurrency: 8,
@@ -63,10 +66,17 @@ export async function snapshotTable(client: DynamoDBClient, table: string): Prom
     start = r.LastEvaluatedKey;
   } while (start);
   const itemIds = rows.filter((r) => r.entity === 'item').map((r) => r.id as string).sort();
+  // A paged story's items are in its member batches (in key order, as the table returns them per partition).
+  const batches = new Map<string, Record<string, unknown>[]>();
+  for (const r of rows.filter((x) => x.entity === 'members').sort((a, b) => ((a.sk as string) < (b.sk as string) ? -1 : 1))) {
+    batches.set(r.pk as string, [...(batches.get(r.pk as string) ?? []), r]);
+  }
   const stories: Record<string, string[]> = {};
   for (const r of rows) {
     if (r.entity !== 'story' || r.mergedInto) continue;
-    const ids = [...((r.itemIds as string[]) ?? [])].sort();
+    const excluded = new Set((r.excludedItemIds as string[] | undefined) ?? []);
+    const listed = (r.itemIds as string[] | undefined) ?? foldBatches(batches.get(r.pk as string) ?? []).itemIds.filter((id) => !excluded.has(id));
+    const ids = [...listed].sort();
     if (ids.length) stories[r.id as string] = ids;
   }
   const seen = new Map<string, number>();

@@ -1,4 +1,5 @@
 // Builders of domain records for store tests: a Le Devoir item and a Mali story with overridable fields.
+import type { FeedItemsWrite, ItemStore } from '../../lib/store/store.ts';
 import type { Item, Story } from '../../lib/types.ts';
 
 /** An item of Le Devoir's international feed; `over` replaces any field. */
@@ -29,3 +30,23 @@ export const story = (id: string, updatedAt: string, version = 1): Story => ({
   version,
   status: 'auto',
 });
+
+/** Stores items the way the fetch stage does (one `putBatchItems` call, one entry per feed); returns each item's fate. */
+export async function putItems(
+  store: Pick<ItemStore, 'putBatchItems'>,
+  items: Item[],
+  opts: { dedupeUrls?: boolean } = {},
+): Promise<FeedItemsWrite> {
+  const byFeed = new Map<string, Item[]>();
+  for (const it of items) byFeed.set(it.feedId, [...(byFeed.get(it.feedId) ?? []), it]);
+  const writes = await store.putBatchItems([...byFeed].map(([feedId, list]) => ({ feedId, items: list, dedupeUrls: opts.dedupeUrls })));
+  const total: FeedItemsWrite = { created: 0, updated: 0, unchanged: 0, duplicate: 0, skippedSeen: 0 };
+  for (const w of writes) for (const k of Object.keys(total) as (keyof FeedItemsWrite)[]) total[k] += w[k];
+  return total;
+}
+
+/** A clock that stands still until the test moves it (epoch milliseconds). */
+export function manualClock(start = Date.parse('2026-11-26T08:00:00.000Z')): (() => number) & { advance(ms: number): void } {
+  let t = start;
+  return Object.assign(() => t, { advance: (ms: number) => void (t += ms) });
+}

@@ -7,10 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../lib/api/app.ts';
 import { COMPONENTS, ROUTE_DOCS } from '../../lib/api/openapi.ts';
 import { silentLogger } from '../../lib/log.ts';
-import type { Page, Store } from '../../lib/store/store.ts';
+import type { AppDeps } from '../../lib/api/app.ts';
+import type { Page } from '../../lib/store/store.ts';
 import type { FeedState, Item, Outlet, Story } from '../../lib/types.ts';
 
-/** The read side of the Store, in memory. */
+/** The read side of the stores, in memory. */
 function memoryStore(stories: Story[], items: Item[], outlets: Outlet[], feeds: FeedState[] = []) {
   const calls = { listStories: 0, getItems: 0 };
   const store = {
@@ -19,6 +20,8 @@ function memoryStore(stories: Story[], items: Item[], outlets: Outlet[], feeds: 
     listOutlets: async () => outlets,
     listFeeds: async () => feeds,
     getStory: async (id: string) => stories.find((s) => s.id === id),
+    getListedStories: async (ids: string[]) => ids.map((id) => stories.find((s) => s.id === id)).filter((s): s is Story => !!s),
+    listSearchBatches: async () => [],
     getItems: async (ids: string[]) => {
       calls.getItems++;
       return ids.map((id) => items.find((i) => i.id === id)).filter((x): x is Item => !!x);
@@ -33,7 +36,7 @@ function memoryStore(stories: Story[], items: Item[], outlets: Outlet[], feeds: 
       return { items: page, cursor: start + opts.limit < sorted.length ? String(start + opts.limit) : undefined };
     },
   };
-  return store as typeof store & Store;
+  return store;
 }
 
 const outlets: Outlet[] = [
@@ -70,7 +73,7 @@ const fixture = () => {
   const items = stories.flatMap((s) => [item(`${s.id}-1`, 'a'), item(`${s.id}-2`, 'b')]);
   return memoryStore(stories, items, outlets, [{ feedId: 'a/1', outletId: 'a', url: 'https://a.example/rss', consecutiveFailures: 0, nextDueAt: '2026-11-25T10:00:00.000Z', itemsSeen: 0 }]);
 };
-const deps = (store: Store, cache: false | object = false) => ({
+const deps = (store: AppDeps['store'], cache: false | object = false) => ({
   store,
   config: { publish: { mode: 'outlets' as const, minOutlets: 2 }, stage: 'test' },
   log: silentLogger,

@@ -576,8 +576,24 @@ describe('RoundupStack (bundled with esbuild)', () => {
       });
     });
 
-    it('has exactly 2 DLQ + 8 function + 3 pipeline-metric alarms', () => {
-      expect(alarms()).toHaveLength(13);
+    it('alarms when story writes keep failing for three 15-minute periods', () => {
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'roundup-test-story-write-failures',
+        Namespace: METRICS_NAMESPACE,
+        MetricName: METRICS.storyWritesFailed,
+        Dimensions: POWERTOOLS_DIMENSIONS,
+        Statistic: 'Sum',
+        Period: 900,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+        TreatMissingData: 'notBreaching',
+      });
+    });
+
+    it('has exactly 2 DLQ + 8 function + 4 pipeline-metric alarms', () => {
+      expect(alarms()).toHaveLength(14);
     });
   });
 

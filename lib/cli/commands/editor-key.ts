@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { localPepper, newEditorKey, type EditorRole } from '../../editor/auth.ts';
-import { DynamoEditorStore } from '../../editor/store.ts';
+import { createEditorStore } from '../../editor/store.ts';
 import { DB_OPTIONS, openDb } from '../context.ts';
 import type { CliIO } from '../io.ts';
 
@@ -47,7 +47,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   const db = await openDb(io, { dataDir: values.data, aws: values.aws });
   try {
-    const store = new DynamoEditorStore(db.client, db.config.table);
+    const store = createEditorStore({ client: db.client, table: db.config.table });
     const now = new Date().toISOString();
     if (sub === 'create') {
       let pepper = db.config.editor.pepper;
