@@ -1,10 +1,11 @@
-// `npm run bench [-- name...]`: runs the benchmarks (grouping, ingest, parse, cost, api, bundles, lexicon, labels) and prints their numbers.
+// `npm run bench [-- name...]`: runs the benchmarks (grouping, ingest, parse, cost, api, site, bundles, lexicon, labels) and prints their numbers.
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   grouping: async () => (await import('./grouping.ts')).benchGrouping(),
   ingest: async () => (await import('./ingest.ts')).benchIngest(),
   parse: async () => (await import('./parse.ts')).benchParse(),
   cost: async () => (await import('./cost.ts')).benchCost(),
   api: async () => (await import('./api.ts')).benchApi(),
+  site: async () => (await import('./site.ts')).benchSite(),
   bundles: async () => (await import('./bundles.ts')).benchBundles(),
   lexicon: async () => (await import('./lexicon.ts')).benchLexicon(),
   labels: async () => (await import('./labels.ts')).benchLabels(),

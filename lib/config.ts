@@ -38,6 +38,7 @@ const schema = z.object({
   ROUNDUP_GROUP_QUEUE_URL: z.optional(z.string()),
   ROUNDUP_EDITOR_SECRET_ARN: z.optional(z.string()),
   ROUNDUP_EDITOR_PEPPER: z.optional(z.string()),
+  ROUNDUP_PUBLIC_URL: z.optional(z.url({ protocol: /^https?$/ })),
   PORT: z._default(int(0, 65535), 8787),
 });
 
@@ -72,6 +73,11 @@ export interface Config {
   deskLanguage: string;
   queues: { fetch?: string; group?: string };
   editor: { secretArn?: string; pepper?: string };
+  /**
+   * Public base URL of the site and API (`https://news.example.org`, no trailing slash) for absolute links in pages,
+   * feeds and API bodies; undefined means each request's own origin.
+   */
+  publicUrl?: string;
   port: number;
 }
 
@@ -114,6 +120,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     deskLanguage: e.ROUNDUP_DESK_LANGUAGE,
     queues: { fetch: e.ROUNDUP_FETCH_QUEUE_URL, group: e.ROUNDUP_GROUP_QUEUE_URL },
     editor: { secretArn: e.ROUNDUP_EDITOR_SECRET_ARN, pepper: e.ROUNDUP_EDITOR_PEPPER },
+    publicUrl: e.ROUNDUP_PUBLIC_URL?.replace(/\/+$/, ''),
     port: e.PORT,
   };
 }

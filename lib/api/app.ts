@@ -28,7 +28,9 @@ import { ROUTE_DOCS, openApiDocument } from './openapi.ts';
 import { emptyQuerySchema, listQuerySchema, parsePath, parseQuery, storyPathSchema, type ListQuery } from './params.ts';
 import { problemResponse } from './problem.ts';
 import { FacetCache, getPublicStory, listPublicStories, loadItems, type QueryDeps, type StoryReader } from './queries.ts';
-import { coverage, perspectives, storyFacets, storySummary } from './views.ts';
+import { coverage, perspectives, storyDetail, storyFacets, storySummary } from './views.ts';
+import { notFoundPage, siteRoutes, wantsPage } from '../site/routes.ts';
+import { frontQuery } from '../site/urls.ts';
 
 /** What the API needs from the outside world. */
 export interface AppDeps {
@@ -81,6 +83,8 @@ export function createApp(deps: AppDeps): Hono {
     return res;
   });
   app.notFound((c) => {
+    // A reader who mistypes an address gets the site's 404 page; programs get problem+json.
+    if (wantsPage(c)) return notFoundPage(c, base(c));
     if (isPublicPath(c.req.path) && !['GET', 'HEAD'].includes(c.req.method)) {
       throw new HTTPException(405, { message: `${c.req.method} is not allowed on ${c.req.path}; use GET or HEAD` });
     }
@@ -130,13 +134,7 @@ export function createApp(deps: AppDeps): Hono {
         const found = await getPublicStory(qd, id);
         // Relative to /…/stories/<id>, so it still resolves when a CDN serves the API under a path prefix.
         if (found.kind === 'merged') return redirect(encodeURIComponent(found.to), CACHE_CONTROL.item);
-        const { story, items, outlets } = found;
-        const body = {
-          ...storySummary(story, storyFacets(story, items, outlets), base(c)),
-          perspectives: perspectives(items, outlets),
-          coverage: coverage(story, items, outlets),
-        };
-        return rendered(JSON.stringify(body), JSON_TYPE, CACHE_CONTROL.item);
+        return rendered(JSON.stringify(storyDetail(found.story, found.items, found.outlets, base(c))), JSON_TYPE, CACHE_CONTROL.item);
       }),
     ),
   );
@@ -205,7 +203,8 @@ export function createApp(deps: AppDeps): Hono {
           const meta: FeedMeta = {
             title: feedTitle(q),
             description: 'News stories with what each outlet said, grouped by Roundup.',
-            homePageUrl: `${b}/stories`,
+            homePageUrl: `${b}/${frontQuery({ region: q.region, lang: q.lang, q: q.q })}`,
+            siteUrl: b,
             feedUrl: `${b}${path}${new URL(c.req.url).search}`,
             nextUrl: page.nextCursor ? pageUrl(b, path, c.req.url, page.nextCursor) : undefined,
             language: q.lang?.length === 1 ? q.lang[0] : undefined,
@@ -226,6 +225,9 @@ export function createApp(deps: AppDeps): Hono {
     openapi ??= rendered(JSON.stringify(openApiDocument(deps.publicUrl)), JSON_TYPE, CACHE_CONTROL.reference);
     return send(c, openapi);
   });
+
+  // The reader site (`/`, `/s/:id/:slug?`): HTML pages over the same queries, cache and conditional requests.
+  app.route('/', siteRoutes({ qd, cache, base, log: deps.log }));
 
   // Editor desk mount point: lib/api/editor*.ts provides the routes (auth, audit), wired in through deps.editor.
   if (deps.editor) app.route('/', deps.editor);

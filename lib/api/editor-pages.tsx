@@ -150,7 +150,7 @@ export function editorPages(svc: EditorServices): Hono<Env> {
 
   app.get('/editor/stories/:id/digest.md', async (c) => {
     try {
-      const md = await svc.digest(c.req.param('id'));
+      const md = await svc.digest(c.req.param('id'), c.req.query('lang'));
       return c.body(md, 200, { 'content-type': 'text/markdown; charset=utf-8' });
     } catch (err) {
       return fail(c, err, `/editor/stories/${c.req.param('id')}`);

@@ -46,7 +46,8 @@ export interface EditorServices {
   authenticate(key: string | undefined): Promise<Actor>;
   /** Story with items and memberships for the editor view (any status). @throws NotFoundError */
   storyView(id: string): Promise<StoryView>;
-  digest(id: string): Promise<string>;
+  /** The draft digest; `lang` (`en` default, `fr`) is the language of the prose around the quotes. */
+  digest(id: string, lang?: string): Promise<string>;
   /** Creates a key and returns it once. */
   createKey(name: string, role: EditorRole): Promise<{ key: string; record: PublicKey }>;
 }
@@ -168,12 +169,12 @@ export function editorServices(deps: EditorDeps): EditorServices {
         }),
       };
     },
-    async digest(storyId) {
+    async digest(storyId, lang) {
       const story = await deps.store.getStory(storyId);
       if (!story) throw new NotFoundError(`Story ${storyId} not found`);
-      if (story.mergedInto) return this.digest(story.mergedInto);
+      if (story.mergedInto) return this.digest(story.mergedInto, lang);
       const [items, outlets] = await Promise.all([deps.store.getItems(story.itemIds), deps.store.listOutlets()]);
-      return renderDigest(story, items, outlets);
+      return renderDigest(story, items, outlets, { lang });
     },
     async createKey(name, role) {
       const { key, record } = newEditorKey(name, role, deps.pepper, full.now().toISOString());
@@ -244,7 +245,7 @@ export function editorRoutes(deps: EditorDeps): Hono<EditorEnv> {
   });
 
   stories.get('/stories/:id/digest.md', editor, async (c) => {
-    const md = await svc.digest(c.req.param('id'));
+    const md = await svc.digest(c.req.param('id'), c.req.query('lang'));
     return c.body(md, 200, { 'content-type': 'text/markdown; charset=utf-8', 'cache-control': 'no-store' });
   });
 

@@ -1,4 +1,7 @@
 // Story feeds for feed readers: JSON Feed 1.1 and RSS 2.0, one entry per public story with its perspectives.
+import { roundupHtml } from '../site/components.tsx';
+import { storyPageUrl } from '../site/urls.ts';
+import { proseLanguage, quotedText, type ProseLanguage } from '../text/attribution.ts';
 import type { Coverage, Perspective, StorySummary } from './views.ts';
 
 /** A story with what a feed entry shows. */
@@ -12,7 +15,10 @@ export interface FeedStory {
 export interface FeedMeta {
   title: string;
   description: string;
+  /** The reader site's front page with the feed's filters. */
   homePageUrl: string;
+  /** Public base URL (no trailing slash): entries link to their story pages under it. */
+  siteUrl: string;
   feedUrl: string;
   nextUrl?: string;
   /** Set when the feed is restricted to one language. */
@@ -23,28 +29,38 @@ export interface FeedMeta {
 /** JSON Feed 1.1 version URL. */
 export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
 
-/** The plain-text body of a feed entry: what each outlet said, who said it, from where. */
-export function storyText(s: FeedStory): string {
+/**
+ * The plain-text body of a feed entry, as the seed prints a roundup: the standfirst, how widely the story is covered,
+ * then each article quoted with its attribution ("“…,” said François Brousseau in Le Devoir (Montreal).") and its
+ * title and link. `lang` is the language of the prose around the quotes.
+ */
+export function storyText(s: FeedStory, lang: ProseLanguage = 'en'): string {
   const lines: string[] = [];
   if (s.summary.summary) lines.push(s.summary.summary, '');
   const c = s.summary.counts;
-  lines.push(`Covered by ${c.outlets} outlet${c.outlets === 1 ? '' : 's'} in ${c.countries} countr${c.countries === 1 ? 'y' : 'ies'} and ${c.languages} language${c.languages === 1 ? '' : 's'}.`);
+  lines.push(
+    lang === 'fr'
+      ? `Couverte par ${c.outlets} média${c.outlets > 1 ? 's' : ''} dans ${c.countries} pays et ${c.languages} langue${c.languages > 1 ? 's' : ''}.`
+      : `Covered by ${c.outlets} outlet${c.outlets === 1 ? '' : 's'} in ${c.countries} countr${c.countries === 1 ? 'y' : 'ies'} and ${c.languages} language${c.languages === 1 ? '' : 's'}.`,
+  );
   for (const p of s.perspectives) {
     for (const it of p.items) {
-      const who = it.author ? `${it.author}, ${p.outlet.name}` : p.outlet.name;
+      lines.push('', quotedText(it.excerpt ?? it.title, { byline: it.byline, outlet: p.outlet }, lang, it.language));
       const where = [p.outlet.city, p.outlet.country].filter(Boolean).join(', ');
-      lines.push('', `${who} (${where}): ${it.title}`);
-      if (it.excerpt) lines.push(it.excerpt);
-      if (it.link) lines.push(it.link);
+      lines.push(`${it.excerpt ? `${it.title} — ` : ''}${p.outlet.name} (${where})${it.link ? `: ${it.link}` : ''}`);
     }
   }
   return lines.join('\n');
 }
 
+/** The story page of an entry: the reader site, in the feed's language when it has one. */
+const pageUrl = (meta: FeedMeta, s: FeedStory) => storyPageUrl(meta.siteUrl, s.summary.id, s.summary.label, meta.language);
+
 const mainLanguage = (s: FeedStory) => s.coverage.languages[0]?.key;
 
 /** Renders a JSON Feed 1.1 document; Roundup's extra data sits in each item's `_roundup` extension object. */
 export function jsonFeed(meta: FeedMeta, stories: readonly FeedStory[]): string {
+  const prose = proseLanguage(meta.language);
   const doc = {
     version: JSON_FEED_VERSION,
     title: meta.title,
@@ -56,11 +72,13 @@ export function jsonFeed(meta: FeedMeta, stories: readonly FeedStory[]): string 
     authors: [{ name: 'Roundup', url: meta.homePageUrl }],
     items: stories.map((s) => {
       const lang = mainLanguage(s);
+      const url = pageUrl(meta, s);
       return {
         id: s.summary.id,
-        url: s.summary.url,
+        url,
         title: s.summary.headline,
-        content_text: storyText(s),
+        content_html: roundupHtml(s, url, prose),
+        content_text: storyText(s, prose),
         ...(s.summary.summary ? { summary: s.summary.summary } : {}),
         date_published: s.summary.firstSeenAt,
         date_modified: s.summary.updatedAt,
@@ -68,6 +86,7 @@ export function jsonFeed(meta: FeedMeta, stories: readonly FeedStory[]): string 
         tags: [s.summary.label],
         ...(lang && lang !== 'und' ? { language: lang } : {}),
         _roundup: {
+          apiUrl: s.summary.url,
           label: s.summary.label,
           lastSeenAt: s.summary.lastSeenAt,
           pinned: s.summary.pinned,
@@ -92,9 +111,13 @@ export function escapeXml(s: string): string {
 
 const rfc822 = (iso: string) => new Date(iso).toUTCString();
 
-/** Renders an RSS 2.0 document (with an Atom self link, and a next link when there are more stories). */
+/**
+ * Renders an RSS 2.0 document (with an Atom self link, and a next link when there are more stories). Each item links
+ * to its story page and describes it in HTML; its guid stays the story's API URL, so readers never see an entry twice.
+ */
 export function rssFeed(meta: FeedMeta, stories: readonly FeedStory[]): string {
   const x = escapeXml;
+  const prose = proseLanguage(meta.language);
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">',
@@ -108,13 +131,14 @@ export function rssFeed(meta: FeedMeta, stories: readonly FeedStory[]): string {
   if (meta.language) out.push(`<language>${x(meta.language)}</language>`);
   out.push(`<lastBuildDate>${rfc822(meta.updatedAt)}</lastBuildDate>`, '<generator>Roundup</generator>', '<ttl>5</ttl>');
   for (const s of stories) {
+    const url = pageUrl(meta, s);
     out.push(
       '<item>',
       `<title>${x(s.summary.headline)}</title>`,
-      `<link>${x(s.summary.url)}</link>`,
+      `<link>${x(url)}</link>`,
       `<guid isPermaLink="true">${x(s.summary.url)}</guid>`,
       `<pubDate>${rfc822(s.summary.firstSeenAt)}</pubDate>`,
-      `<description>${x(storyText(s))}</description>`,
+      `<description>${x(roundupHtml(s, url, prose))}</description>`,
       `<category>${x(s.summary.label)}</category>`,
       ...s.summary.countries.map((c) => `<category domain="urn:iso:std:iso:3166">${x(c)}</category>`),
       '</item>',

@@ -1,5 +1,6 @@
 // The OpenAPI 3.1 document of the public API, generated from the same zod schemas that validate requests and shape responses.
 import * as z from 'zod/mini';
+import { frontQuerySchema, storyPagePathSchema, storyPageQuerySchema } from '../site/params.ts';
 import { emptyQuerySchema, listQuerySchema, storyPathSchema } from './params.ts';
 import {
   feedListSchema,
@@ -27,6 +28,11 @@ export interface RouteDoc {
   contentType: string;
   cacheControl: string;
   extra?: Record<string, string>;
+  /**
+   * Reader-site pages: parameters other than the documented ones are ignored instead of refused (links people share
+   * carry `utm_source` and the like), and errors are HTML pages rather than problem+json.
+   */
+  page?: true;
 }
 
 /** Component schemas, by name. */
@@ -123,6 +129,38 @@ export const ROUTE_DOCS: RouteDoc[] = [
     contentType: 'application/json',
     cacheControl: 'reference',
   },
+  {
+    path: '/',
+    operationId: 'frontPage',
+    summary: 'Reader site: the latest public stories as an HTML page (no script), filtered by region, language or text, 20 a page with a link to older ones.',
+    query: frontQuerySchema,
+    contentType: 'text/html',
+    cacheControl: 'list',
+    page: true,
+  },
+  {
+    path: '/s/{id}',
+    operationId: 'storyPage',
+    summary:
+      "Reader site: a story's roundup as an HTML page — headline, standfirst, coverage at a glance, then what each outlet said with attribution, city, time and link. Merged stories redirect (308) to the surviving story's page.",
+    query: storyPageQuerySchema,
+    pathParams: storyPathSchema,
+    contentType: 'text/html',
+    cacheControl: 'item',
+    extra: { '308': "The story was merged: `Location` is the surviving story's page." },
+    page: true,
+  },
+  {
+    path: '/s/{id}/{slug}',
+    operationId: 'storyPageWithSlug',
+    summary: 'The story page with a readable slug of its label (the canonical form; any slug serves the same page).',
+    query: storyPageQuerySchema,
+    pathParams: storyPagePathSchema,
+    contentType: 'text/html',
+    cacheControl: 'item',
+    extra: { '308': "The story was merged: `Location` is the surviving story's page." },
+    page: true,
+  },
 ];
 
 /** JSON Schema (2020-12, as OpenAPI 3.1 uses) of a zod schema, without the `$schema` marker. */
@@ -159,6 +197,8 @@ const problemRef = (description: string) => ({
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 });
 
+const htmlPage = (description: string) => ({ description, content: { 'text/html': { schema: { type: 'string' } } } });
+
 /** Builds the OpenAPI 3.1 document. */
 export function openApiDocument(serverUrl?: string): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
@@ -174,9 +214,9 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
         content: { [r.contentType]: { schema } },
       },
       '304': { description: 'Not Modified: the If-None-Match ETag is current.' },
-      '400': problemRef('Invalid or unknown parameter.'),
-      '404': problemRef('Not found (also for stories that are hidden or not published).'),
-      '500': problemRef('Server error.'),
+      '400': r.page ? htmlPage('Invalid parameter: an HTML page saying which.') : problemRef('Invalid or unknown parameter.'),
+      '404': (r.page ? htmlPage : problemRef)('Not found (also for stories that are hidden or not published).'),
+      '500': (r.page ? htmlPage : problemRef)('Server error.'),
     };
     for (const [code, description] of Object.entries(r.extra ?? {})) {
       responses[code] = code.startsWith('3')
@@ -194,7 +234,7 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
       // The API contract's version, not the software's (importing config here would pull classic zod into the bundle).
       version: API_VERSION,
       description:
-        'Stories grouped from many outlets\' feeds, with what each outlet said. Read-only; CORS open; ETag/If-None-Match supported; errors are RFC 9457 problem+json.',
+        'Stories grouped from many outlets\' feeds, with what each outlet said. Read-only; CORS open; ETag/If-None-Match supported; errors are RFC 9457 problem+json. The reader site\'s HTML pages (`/`, `/s/{id}/{slug}`) are listed too.',
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     paths,

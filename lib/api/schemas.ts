@@ -42,7 +42,10 @@ export const storySummarySchema = z.strictObject({
 export const perspectiveItemSchema = z.strictObject({
   id: str,
   title: str,
-  author: nstr,
+  author: nstr.check(d('The feed\'s author field as given.')),
+  byline: nstr.check(
+    d('The person to credit ("said {byline} in {outlet.name} ({outlet.city})"): `author` without "By" or e-mail, null when the byline is the outlet itself (e.g. "BBC News", "Al Jazeera Staff") or absent ("{outlet.name} ({outlet.city}) reported").'),
+  ),
   link: nstr,
   excerpt: nstr.check(d('The feed summary verbatim, cut at a word boundary (…) when longer than 280 characters.')),
   language: str,
@@ -147,7 +150,7 @@ export const problemSchema = z.strictObject({
 export const jsonFeedSchema = z.strictObject({
   version: z.literal(JSON_FEED_VERSION),
   title: str,
-  home_page_url: str,
+  home_page_url: str.check(d('The reader site\'s front page with the same filters.')),
   feed_url: str,
   description: str,
   next_url: z.optional(str),
@@ -156,8 +159,9 @@ export const jsonFeedSchema = z.strictObject({
   items: z.array(
     z.strictObject({
       id: str,
-      url: str,
+      url: str.check(d('The story\'s page on the reader site (`/s/{id}/{slug}`, with `?lang=` when the feed has one language).')),
       title: str,
+      content_html: str.check(d('The roundup as HTML: standfirst, coverage, then each article quoted with its attribution, title link, country and time.')),
       content_text: str,
       summary: z.optional(str),
       date_published: date,
@@ -166,6 +170,7 @@ export const jsonFeedSchema = z.strictObject({
       tags: z.array(str),
       language: z.optional(str),
       _roundup: z.strictObject({
+        apiUrl: str.check(d('The story in this API (`GET /stories/{id}`); the item `url` is its page on the reader site.')),
         label: str,
         lastSeenAt: date,
         pinned: z.boolean(),

@@ -1,4 +1,5 @@
 // Reader-facing shapes of stories: facets, perspectives grouped by outlet, coverage breakdown and verbatim excerpts.
+import { bylineOf } from '../text/attribution.ts';
 import type { Item, Outlet, Story } from '../types.ts';
 import { UNKNOWN_COUNTRY, UNKNOWN_REGION } from './vocabulary.ts';
 
@@ -40,6 +41,8 @@ export interface PerspectiveItem {
   id: string;
   title: string;
   author: string | null;
+  /** The person to credit: `author` cleaned, null when the byline is the outlet itself or absent. */
+  byline: string | null;
   link: string | null;
   excerpt: string | null;
   language: string;
@@ -148,6 +151,15 @@ export function storySummary(story: Story, facets: StoryFacets, baseUrl: string)
   };
 }
 
+/** A story with its perspectives and coverage: the body of `GET /stories/{id}` and of the story page. */
+export function storyDetail(story: Story, items: readonly Item[], outlets: ReadonlyMap<string, Outlet>, baseUrl: string): StoryDetail {
+  return {
+    ...storySummary(story, storyFacets(story, items, outlets), baseUrl),
+    perspectives: perspectives(items, outlets),
+    coverage: coverage(story, items, outlets),
+  };
+}
+
 /**
  * Perspectives grouped by outlet, the outlet that reported first leading; each outlet's articles oldest first.
  * Outlets whose items have all expired are left out: there is nothing of theirs to quote.
@@ -169,6 +181,7 @@ export function perspectives(items: readonly Item[], outlets: ReadonlyMap<string
         id: i.id,
         title: i.title,
         author: i.author?.trim() || null,
+        byline: bylineOf(i.author, o) ?? null,
         link: i.url ?? null,
         excerpt: i.summary ? excerpt(i.summary) : null,
         language: langs[n]!,

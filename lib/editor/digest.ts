@@ -1,8 +1,15 @@
 // Draft digest of a story in roundup style (Markdown); quotes are always verbatim feed text, never paraphrase.
+import { bylineOf, proseLanguage, quotedParts, type ProseLanguage } from '../text/attribution.ts';
 import type { Item, Outlet, Story } from '../types.ts';
 
-/** Outlet fields the digest needs. */
-export type DigestOutlet = Pick<Outlet, 'id' | 'name' | 'city'>;
+/** Outlet fields the digest needs; with its feeds, a byline in the outlet's own name in another script is recognised. */
+export type DigestOutlet = Pick<Outlet, 'id' | 'name' | 'city'> & Partial<Pick<Outlet, 'feeds'>>;
+
+/** Words of the digest around the quotes, per prose language. */
+const WORDS: Record<ProseLanguage, { readAt: (outlet: string) => string; also: string }> = {
+  en: { readAt: (o) => `Read at ${o}`, also: 'Also:' },
+  fr: { readAt: (o) => `Lire dans ${o}`, also: 'Aussi\u00a0:' },
+};
 
 /** Escapes Markdown syntax so the rendered text is exactly the source text. */
 export function escapeMarkdown(s: string): string {
@@ -24,31 +31,13 @@ export function quoteFor(item: Pick<Item, 'title' | 'summary'>): string {
 }
 
 /**
- * Cleans an author field for attribution: drops a leading "By", takes the name from `mail (Name)`, and gives up
- * on bare e-mail addresses or lists so long they are not a byline.
- */
-export function authorName(raw: string | undefined): string | undefined {
-  if (!raw) return undefined;
-  let a = raw.trim();
-  const paren = /^\S+@\S+\s*\(([^)]+)\)$/.exec(a);
-  if (paren) a = paren[1]!.trim();
-  a = a.replace(/^by\s+/i, '').trim();
-  if (!a || /@/.test(a) || a.length > 80) return undefined;
-  return a;
-}
-
-/** "said AUTHOR in OUTLET (CITY)" or "said OUTLET (CITY)"; the city is left out when unknown. */
-export function attribution(author: string | undefined, outlet: DigestOutlet | undefined, outletId: string): string {
-  const name = outlet?.name ?? outletId;
-  const where = outlet?.city ? `${name} (${outlet.city})` : name;
-  return author ? `said ${author} in ${where}` : `said ${where}`;
-}
-
-/**
  * Renders the digest: headline, standfirst, then one paragraph per outlet (in order of first publication)
- * quoting its earliest item verbatim with attribution and link; further items of that outlet are linked.
+ * quoting its earliest item verbatim with attribution and link; further items of that outlet are linked. `lang`
+ * (`en` by default, or `fr`) is the language of the prose around the quotes.
  */
-export function renderDigest(story: Story, items: Item[], outlets: DigestOutlet[]): string {
+export function renderDigest(story: Story, items: Item[], outlets: DigestOutlet[], opts: { lang?: string } = {}): string {
+  const lang = proseLanguage(opts.lang);
+  const words = WORDS[lang];
   const byId = new Map(outlets.map((o) => [o.id, o]));
   const groups = new Map<string, Item[]>();
   for (const it of [...items].sort((a, b) => (a.publishedAt < b.publishedAt ? -1 : a.publishedAt > b.publishedAt ? 1 : 0))) {
@@ -60,11 +49,14 @@ export function renderDigest(story: Story, items: Item[], outlets: DigestOutlet[
   if (story.summary?.trim()) lines.push(escapeMarkdown(story.summary.trim()), '');
   for (const [outletId, list] of groups) {
     const [first, ...rest] = list as [Item, ...Item[]];
-    const outlet = byId.get(outletId);
-    let para = `“${escapeMarkdown(quoteFor(first))}”, ${escapeMarkdown(attribution(authorName(first.author), outlet, outletId))}.`;
-    if (first.url) para += ` [Read at ${escapeMarkdown(outlet?.name ?? outletId)}](${linkTarget(first.url)})`;
+    const outlet = byId.get(outletId) ?? { id: outletId, name: outletId, city: '' };
+    const source = { byline: bylineOf(first.author, outlet), outlet };
+    let para = quotedParts(quoteFor(first), source, lang)
+      .map((p) => escapeMarkdown(p.text))
+      .join('');
+    if (first.url) para += ` [${escapeMarkdown(words.readAt(outlet.name))}](${linkTarget(first.url)})`;
     const more = rest.filter((r) => r.url).map((r) => `[${escapeMarkdown(r.title.trim())}](${linkTarget(r.url!)})`);
-    if (more.length) para += ` Also: ${more.join('; ')}.`;
+    if (more.length) para += ` ${words.also} ${more.join('; ')}.`;
     lines.push(para, '');
   }
   lines.push(`<!-- roundup story ${story.id} v${story.version}: ${items.length} items from ${groups.size} outlets -->`, '');

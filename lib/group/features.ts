@@ -1,127 +1,30 @@
-// Multilingual text analysis: language, tokens, stop words, stems, entities and numbers as weighted features.
+// Text analysis for grouping: an item's language and weighted features (stems, names, countries, numbers, cognates, slug words).
 import { foldToken } from '../text/fold.ts';
 import { languageOf } from '../text/language.ts';
 import { stem, stopwords } from '../text/stem.ts';
-import { emptyOf, grown } from './arrays.ts';
 import { countryOfAbbreviation, countryOfName, countryOfToken, MAX_NAME_TOKENS, phraseLengths } from './entities.ts';
+import { Vocabulary, type Term } from './vocabulary.ts';
 
-/** Feature kinds; the key prefix tells them apart: `@` entity, `^` country, `#` number, none for a stem. */
+/*
+ * A feature is a string key. Its first character tells its kind: `@macron` a name (unstemmed, so it matches
+ * across languages), `^FR` a country (CLDR names and demonyms in many languages), `#2400` a number, `~reces` a
+ * cognate key (the first five letters of a longer word: recession, récession, recesión, Rezession), anything
+ * else a stem in the item's language. Weights: title words count `titleWeight` times a summary word; names,
+ * countries and numbers are boosted; a word repeated adds a quarter of its weight.
+ */
+
+/** Feature kinds; the key prefix tells them apart (a cognate key `~…` is a term). */
 export type FeatureKind = 'term' | 'entity' | 'country' | 'number';
 
-/** One feature of an item with its raw (pre-IDF) weight and a readable surface form for labels. */
-export interface FeatureInfo {
-  weight: number;
-  kind: FeatureKind;
-  /** Readable form as written (not a stem), e.g. `withdrawal`, `Mali`. */
-  surface: string;
-  /** Relative position of its first occurrence in the title (0..1), or 2 when only in the summary. */
-  pos: number;
-}
-
-/** The analysed form of an item. */
-export interface Analysis {
-  /** BCP 47 primary subtag used for stemming (`en`, `fr`, … or `und`). */
-  lang: string;
-  features: Map<string, FeatureInfo>;
-}
-
-/** Kind of a feature, told by its key's first character (`@` entity, `^` country, `#` number). */
+/** Kind of a feature, told by its key's first character. */
 export function kindOfKey(key: string): FeatureKind {
   const c = key.charCodeAt(0);
   return c === 64 ? 'entity' : c === 94 ? 'country' : c === 35 ? 'number' : 'term';
 }
 
-/**
- * Where analysis gets integer ids from: feature keys (the engine's vocabulary) and folded words (its
- * capitalization lexicon). The token memo keeps each token's ids, so a repeated token costs no key look-up.
- */
-export interface FeatureSpace {
-  /**
-   * Unique across spaces and renewed whenever ids were freed: ids the memo cached under another epoch are
-   * looked up again (see newEpoch).
-   */
-  readonly epoch: number;
-  /** Id of a feature key, interned if new. */
-  featureId(key: string): number;
-  /** Id of a folded word in the capitalization lexicon, interned (evidence 0) if new. */
-  wordId(folded: string): number;
-  /** Capitalization evidence of a word: (capitalized mid-sentence) − (lower-case) occurrences. */
-  lex(word: number): number;
-  /** Records new evidence for a word (kept within ±50). */
-  setLex(word: number, v: number): void;
-}
-
-let epochs = 0;
-
-/** A fresh epoch number for a FeatureSpace (never handed out twice in a process). */
-export function newEpoch(): number {
-  return ++epochs;
-}
-
-/**
- * An item's features in first-seen order, in arrays reused from item to item (the caller copies what it
- * keeps). First-seen order matters: scores sum over features in this order. Repeats are found through
- * per-id stamps, not a map per item.
- */
-export class FeatureBuffer {
-  /** Number of features of the current item. */
-  n = 0;
-  ids = new Int32Array(256);
-  keys: string[] = emptyOf('');
-  weights = new Float64Array(256);
-  surfaces: string[] = emptyOf('');
-  /** Relative position of the first occurrence in the title (0..1), or 2 when only in the summary. */
-  pos = new Float64Array(256);
-  /** Per id: the item stamp when the id was last added, and its index in the current item. */
-  private stamp = new Int32Array(1024);
-  private at = new Int32Array(1024);
-  private cur = 0;
-
-  /** Starts a new item. */
-  begin(): void {
-    this.n = 0;
-    if (++this.cur >= 0x7fffffff) {
-      this.stamp.fill(0);
-      this.cur = 1;
-    }
-  }
-
-  /** Adds one occurrence of a feature. */
-  add(id: number, key: string, w: number, surface: string, pos: number): void {
-    if (id >= this.stamp.length) this.growIds(id);
-    if (this.stamp[id] === this.cur) {
-      const i = this.at[id]!;
-      const old = this.weights[i]!;
-      // Repeats add little: a word said twice is not twice as much about the story.
-      this.weights[i] = Math.max(old, w) + 0.25 * Math.min(old, w);
-      if (pos < this.pos[i]!) this.pos[i] = pos;
-      return;
-    }
-    const n = this.n;
-    if (n >= this.ids.length) this.growItem();
-    this.stamp[id] = this.cur;
-    this.at[id] = n;
-    this.ids[n] = id;
-    this.keys[n] = key;
-    this.weights[n] = w;
-    this.surfaces[n] = surface;
-    this.pos[n] = pos;
-    this.n = n + 1;
-  }
-
-  private growIds(id: number): void {
-    let len = this.stamp.length;
-    while (len <= id) len *= 2;
-    this.stamp = grown(this.stamp, len);
-    this.at = grown(this.at, len);
-  }
-
-  private growItem(): void {
-    const len = this.ids.length * 2;
-    this.ids = grown(this.ids, len);
-    this.weights = grown(this.weights, len);
-    this.pos = grown(this.pos, len);
-  }
+/** True for a cognate key (`~reces`): it only counts between items of different languages. */
+export function isCognateKey(key: string): boolean {
+  return key.charCodeAt(0) === 126;
 }
 
 /** Tunables of the analysis. */
@@ -136,10 +39,7 @@ export interface TextOptions {
   numberBoost: number;
   /** Only the first N summary tokens count: long summaries drift off the story. */
   maxSummaryTokens: number;
-  /**
-   * Weight of the language-neutral cognate key (first 5 letters of longer words: recession/récession/
-   * recesión/Rezession → `~reces`), which lets items in different languages share more than names. 0 = off.
-   */
+  /** Weight of the language-neutral cognate key of longer words (`~reces`). 0 = off. */
   cognateWeight: number;
   /**
    * Weight of the words of the link's slug (`/2014/03/gm-hires-investigator-to-lead-probe.html`): editors
@@ -148,215 +48,140 @@ export interface TextOptions {
   slugWeight?: number;
 }
 
-/** Learned capitalization evidence: folded token → (capitalized mid-sentence) − (lower-case) occurrences. */
-export type ProperLexicon = Map<string, number>;
+/** One feature of an item with its raw (pre-IDF) weight and a readable surface form for labels. */
+export interface FeatureInfo {
+  weight: number;
+  kind: FeatureKind;
+  /** Readable form as written (not a stem), e.g. `withdrawal`, `Mali`. */
+  surface: string;
+  /** Relative position of its first occurrence in the title (0..1), or 2 when only in the summary or slug. */
+  pos: number;
+}
+
+/** A word's capital-letter evidence; `forgotten` once the evidence dropped it (holders look the word up again). */
+export interface NameCell {
+  v: number;
+  forgotten: boolean;
+}
+
+/**
+ * Which words are names, learned from the text: (capitalized mid-sentence) − (lower-case) occurrences per
+ * folded word, within ±50. Sentence-case text teaches it; Title Case headlines (common in English) and
+ * lower-case link slugs only read it, so "Barkhane" is still a name in "France Ends Barkhane Operation".
+ */
+export class NameEvidence {
+  private readonly words = new Map<string, NameCell>();
+
+  /** The cell of a word (evidence 0 if new). */
+  cell(word: string): NameCell {
+    let c = this.words.get(word);
+    if (!c) this.words.set(word, (c = { v: 0, forgotten: false }));
+    return c;
+  }
+
+  /** Halves the evidence and forgets words left with almost none, so it follows the news and stays bounded. */
+  decay(): void {
+    for (const [word, c] of this.words) {
+      if (Math.abs(c.v) <= 1) {
+        this.words.delete(word);
+        c.forgotten = true;
+      } else c.v = Math.trunc(c.v / 2);
+    }
+  }
+}
+
+/** Records one more occurrence of a word, capitalized or not. */
+function observe(cell: NameCell, capitalized: boolean): void {
+  cell.v = capitalized ? Math.min(cell.v + 1, 50) : Math.max(cell.v - 1, -50);
+}
+
+/** Stamps that tell items apart in FeatureList (unique across lists, so a term shared by two never confuses them). */
+let stamps = 0;
+
+/**
+ * An item's features as terms of a vocabulary, in first-seen order (scores sum over them in this order), in
+ * arrays reused from item to item: the caller copies what it keeps.
+ */
+export class FeatureList {
+  n = 0;
+  terms: Term[] = [];
+  weights: number[] = [];
+  surfaces: string[] = [];
+  /** Relative position of the first occurrence in the title (0..1), or 2 when only in the summary or slug. */
+  positions: number[] = [];
+  private stamp = ++stamps;
+
+  constructor(
+    readonly vocab: Vocabulary,
+    readonly names: NameEvidence,
+  ) {}
+
+  clear(): void {
+    this.n = 0;
+    this.stamp = ++stamps;
+  }
+
+  /** Adds one occurrence of a feature: a repeat raises its weight by a quarter (a word said twice is not twice the story). */
+  add(term: Term, weight: number, surface: string, pos: number): void {
+    if (term.stamp === this.stamp) {
+      const i = term.at;
+      const old = this.weights[i]!;
+      this.weights[i] = Math.max(old, weight) + 0.25 * Math.min(old, weight);
+      return;
+    }
+    const n = this.n++;
+    term.stamp = this.stamp;
+    term.at = n;
+    this.terms[n] = term;
+    this.weights[n] = weight;
+    this.surfaces[n] = surface;
+    this.positions[n] = pos;
+  }
+}
 
 /** Languages the grouping engine detects among when an item declares none (Arabic script is told directly). */
 const DETECTABLE = ['en', 'fr', 'es', 'de', 'pt', 'it', 'ar', 'nl', 'ru', 'sv', 'da', 'nb', 'fi', 'ro', 'tr', 'ca', 'hu', 'cs', 'pl', 'uk'];
 
-/**
- * Tokens of the text being analysed, as parallel arrays reused across calls (no object per token: this runs
- * for every item). `tokInfo[i]` is the memoized token (its `raw` is the token as written), `tokInitial[i]`
- * whether it starts a sentence or quote. Folding happens once per distinct token, in makeTokenInfo.
- */
-const tokInitial: boolean[] = [];
-const tokInfo: TokenInfo[] = [];
-
-/** Characters that start a new sentence or quote: a capital right after them says nothing about names. */
-const BREAKS = new Set([...'.!?:;|«»"“”–—'].map((c) => c.charCodeAt(0)));
-/** BREAKS as a flat table (all of them are below U+2100): one array read per separator instead of a hash. */
-const BREAK_CODE = new Uint8Array(0x2100);
-for (const c of BREAKS) BREAK_CODE[c] = 1;
-
-const ABBREV_RE = /\b(?:[A-Z]\.){2,3}(?![A-Za-z])/gu;
-const THOUSANDS_RE = /(\d)[,.\u00a0\u202f ](?=\d{3}(?!\d))/gu;
-const HAS_DIGIT_RE = /\d/u;
-const CJK_RE = /[\u3040-\u30FF\u3400-\u9FFF\uAC00-\uD7AF]/u;
-
-/**
- * True when the text contains "X.Y." (capital, dot, capital, dot), which every ABBREV_RE match does. A scan of
- * the dots is cheaper than running the regex over every summary with a full stop (nearly all of them).
- */
-function mayHaveAbbreviation(text: string): boolean {
-  for (let p = text.indexOf('.'); p >= 0; p = text.indexOf('.', p + 1)) {
-    const a = p > 0 ? text.charCodeAt(p - 1) : 0;
-    const b = text.charCodeAt(p + 1);
-    if (a >= 65 && a <= 90 && b >= 65 && b <= 90 && text.charCodeAt(p + 2) === 46) return true;
-  }
-  return false;
+/** The item fields analysis reads. */
+export interface TextInput {
+  title: string;
+  summary?: string;
+  lang?: string;
+  url?: string;
 }
 
-/** FNV-1a step over one code point: token hashes for the memo, computed while scanning. */
-function hashStep(h: number, c: number): number {
-  return Math.imul(h ^ c, 16777619);
-}
-
-const HASH_SEED = 0x811c9dc5 | 0;
-
-/** The hash tokenize computes for a token, for tokens not scanned from the text (CJK bigrams). */
-function hashToken(raw: string): number {
-  let h = HASH_SEED;
-  for (let i = 0; i < raw.length; ) {
-    let c = raw.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) c = raw.codePointAt(i)!;
-    h = hashStep(h, c);
-    i += c > 0xffff ? 2 : 1;
-  }
-  return h;
+/** The language an item is analysed in: its declared tag, else detected from its title and summary, else `und`. */
+export function itemLanguage(item: TextInput): string {
+  const { title, summary } = item;
+  return languageOf(summary ? `${title} ${summary}` : title, item.lang, { candidates: DETECTABLE, minLength: 12 });
 }
 
 /**
- * Splits text into at most `limit` tokens, each resolved to its memoized TokenInfo in `memo` (language
- * dependent); `U.S.` becomes `US`, elisions (`l'`, `d'`) and possessive `'s` fall away. A token seen before
- * is found by its hash and compared in place: no string is cut out of the text for it.
+ * Analyses an item's title, summary and link slug into `out` (as terms of its vocabulary; its name evidence
+ * learns from the text); returns the language used for stop words and stems.
  */
-function tokenize(text: string, limit: number, memo: TokenMemo, lang: string): number {
-  // "U.S." → "US"; thousands separators dropped so "2,000", "2.000" and "2 000" are one number.
-  // (Both rewrites are skipped when the text has no "X.Y." or no digit: most headlines and summaries.)
-  let clean = mayHaveAbbreviation(text) ? text.replace(ABBREV_RE, (m) => m.replace(/\./gu, '')) : text;
-  if (HAS_DIGIT_RE.test(clean)) clean = clean.replace(THOUSANDS_RE, '$1');
-  let n = 0;
-  let initial = true;
-  const len = clean.length;
-  let i = 0;
-  // A hand-written scanner: a regex iterator allocates a match object per token, and this runs per item.
-  while (i < len && n < limit) {
-    // charCodeAt with a surrogate check: codePointAt is slower and astral characters are rare in news text.
-    let c = clean.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) c = clean.codePointAt(i)!;
-    if (!isWordChar(c)) {
-      if (c < 0x2100 && BREAK_CODE[c] === 1) initial = true; // a new sentence or quote: capitals mean nothing right after it
-      i += c > 0xffff ? 2 : 1;
-      continue;
-    }
-    const start = i;
-    let h = HASH_SEED;
-    while (i < len) {
-      c = clean.charCodeAt(i);
-      if (c >= 0xd800 && c <= 0xdbff) c = clean.codePointAt(i)!;
-      if (!isWordChar(c)) break;
-      h = hashStep(h, c);
-      i += c > 0xffff ? 2 : 1;
-    }
-    if (clean.charCodeAt(start) > 0x2fff) {
-      const raw = clean.slice(start, i);
-      if (CJK_RE.test(raw)) {
-        // No spaces in CJK scripts: overlapping character bigrams are the usual language-neutral unit.
-        for (let j = 0; (j + 1 < raw.length || j === 0) && n < limit; j++) {
-          const bigram = raw.slice(j, j + 2);
-          const bh = hashToken(bigram);
-          tokInfo[n] = memo.find(bigram, 0, bigram.length, bh) ?? memo.add(makeTokenInfo(bigram, lang), bh);
-          tokInitial[n++] = false;
-        }
-        initial = false;
-        continue;
-      }
-    }
-    tokInfo[n] = memo.find(clean, start, i, h) ?? memo.add(makeTokenInfo(clean.slice(start, i), lang), h);
-    tokInitial[n++] = initial;
-    initial = false;
-  }
-  return n;
-}
-
-const WORD_CHAR_RE = /^[\p{L}\p{M}\p{N}]$/u;
-/** Memo for the Basic Multilingual Plane, one byte per code unit: 0 unknown, 1 word character, 2 not. */
-const wordCharBmp = new Uint8Array(0x10000);
-
-/** Letter, combining mark or digit (ASCII fast path; other code points memoized, astral ones not). */
-function isWordChar(c: number): boolean {
-  if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-  if (c > 0xffff) return WORD_CHAR_RE.test(String.fromCodePoint(c));
-  let r = wordCharBmp[c]!;
-  if (r === 0) wordCharBmp[c] = r = WORD_CHAR_RE.test(String.fromCodePoint(c)) ? 1 : 2;
-  return r === 1;
-}
-
-function isCapitalized(raw: string): boolean {
-  const c = raw.charAt(0);
-  return c !== c.toLowerCase() && c === c.toUpperCase();
-}
-
-function isAcronym(raw: string): boolean {
-  return raw.length >= 2 && raw.length <= 6 && /^[\p{Lu}][\p{Lu}\p{N}]+$/u.test(raw);
-}
-
-/**
- * Analyses an item's title and summary into weighted features, keyed by feature key (a convenience for
- * callers outside the engine; the engine uses analyzeInto). `lexicon` learns which words are proper names
- * from sentence-case text so Title Case headlines can still mark them as entities.
- */
-export function analyze(
-  title: string,
-  summary: string | undefined,
-  givenLang: string | undefined,
-  opts: TextOptions,
-  lexicon: ProperLexicon,
-  url?: string,
-): Analysis {
-  const space = new MapSpace(lexicon);
-  const buf = new FeatureBuffer();
-  const lang = analyzeInto(title, summary, givenLang, opts, space, buf, url);
-  const features = new Map<string, FeatureInfo>();
-  for (let i = 0; i < buf.n; i++) {
-    const key = buf.keys[i]!;
-    features.set(key, { weight: buf.weights[i]!, kind: kindOfKey(key), surface: buf.surfaces[i]!, pos: buf.pos[i]! });
-  }
-  return { lang, features };
-}
-
-/**
- * Analyses an item's title and summary into `buf` (features in first-seen order, ids from `space`);
- * returns the language used for stemming.
- */
-export function analyzeInto(
-  title: string,
-  summary: string | undefined,
-  givenLang: string | undefined,
-  opts: TextOptions,
-  space: FeatureSpace,
-  buf: FeatureBuffer,
-  url?: string,
-): string {
-  const lang = languageOf(summary ? `${title} ${summary}` : title, givenLang, { candidates: DETECTABLE, minLength: 12 });
-  buf.begin();
-  addText(title, lang, opts.titleWeight, true, opts, space, buf);
-  if (summary) addText(summary, lang, 1, false, opts, space, buf);
-  const slugW = opts.slugWeight ?? 0;
-  if (url && slugW > 0) {
-    const words = slugText(url);
-    if (words) addText(words, lang, slugW, false, opts, space, buf, true);
-  }
+export function analyzeInto(item: TextInput, opts: TextOptions, out: FeatureList): string {
+  const { title, summary, url } = item;
+  const lang = itemLanguage(item);
+  out.clear();
+  addText(title, lang, opts.titleWeight, 'title', opts, out);
+  if (summary) addText(summary, lang, 1, 'summary', opts, out);
+  const slugWeight = opts.slugWeight ?? 0;
+  const slug = url && slugWeight > 0 ? slugText(url) : '';
+  if (slug) addText(slug, lang, slugWeight, 'slug', opts, out);
   return lang;
 }
 
-/** A FeatureSpace over plain maps, for one-off analyses (the lexicon map is read and updated in place). */
-class MapSpace implements FeatureSpace {
-  readonly epoch = newEpoch();
-  private readonly features = new Map<string, number>();
-  private readonly words: string[] = [];
-  private readonly wordIds = new Map<string, number>();
-  constructor(private readonly lexicon: ProperLexicon) {}
-  featureId(key: string): number {
-    let id = this.features.get(key);
-    if (id === undefined) this.features.set(key, (id = this.features.size));
-    return id;
+/** Analyses one item on its own, features keyed by feature key (for tests and tools; the engine uses analyzeInto). */
+export function analyze(item: TextInput, opts: TextOptions, names = new NameEvidence()): { lang: string; features: Map<string, FeatureInfo> } {
+  const list = new FeatureList(new Vocabulary(), names);
+  const lang = analyzeInto(item, opts, list);
+  const features = new Map<string, FeatureInfo>();
+  for (let i = 0; i < list.n; i++) {
+    const key = list.terms[i]!.key;
+    features.set(key, { weight: list.weights[i]!, kind: kindOfKey(key), surface: list.surfaces[i]!, pos: list.positions[i]! });
   }
-  wordId(folded: string): number {
-    let id = this.wordIds.get(folded);
-    if (id === undefined) {
-      id = this.words.length;
-      this.words.push(folded);
-      this.wordIds.set(folded, id);
-    }
-    return id;
-  }
-  lex(word: number): number {
-    return this.lexicon.get(this.words[word]!) ?? 0;
-  }
-  setLex(word: number, v: number): void {
-    this.lexicon.set(this.words[word]!, v);
-  }
+  return { lang, features };
 }
 
 /** Words that name a page's format rather than its topic (file extensions of CMS pages). */
@@ -391,96 +216,133 @@ export function slugText(url: string): string {
   return out;
 }
 
-/** Static, per-language facts about one raw token (memoized: headline vocabulary repeats heavily). */
-interface TokenInfo {
-  /** The token as written. */
+// --- tokens --------------------------------------------------------------------------------------------------
+
+/** Characters that start a new sentence or quote (a capital right after them says nothing about names); all below U+2100. */
+const BREAKS = new Uint8Array(0x2100);
+for (const c of '.!?:;|«»"“”–—') BREAKS[c.charCodeAt(0)] = 1;
+const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
+const ABBREVIATION = /\b(?:[A-Z]\.){2,3}(?![A-Za-z])/gu;
+const THOUSANDS = /(\d)[,.\u00a0\u202f ](?=\d{3}(?!\d))/gu;
+const CJK = /[\u3040-\u30FF\u3400-\u9FFF\uAC00-\uD7AF]/u;
+/** Whether each code point of the Basic Multilingual Plane is a letter, mark or digit: 0 not known yet, 1 yes, 2 no. */
+const wordCharBmp = new Uint8Array(0x10000);
+
+/** A letter, combining mark or digit (the test of a code point is remembered). */
+function isWordChar(c: number): boolean {
+  if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  if (c > 0xffff) return WORD_CHAR.test(String.fromCodePoint(c));
+  let known = wordCharBmp[c]!;
+  if (known === 0) wordCharBmp[c] = known = WORD_CHAR.test(String.fromCharCode(c)) ? 1 : 2;
+  return known === 1;
+}
+
+/** Per-language facts about one token as written (memoized: headline vocabulary repeats heavily). */
+interface TokenFacts {
   raw: string;
   folded: string;
-  /** Lengths of `folded` and `stem` (read per occurrence: no trip to the strings). */
-  foldedLen: number;
-  stemLen: number;
   stop: boolean;
   number: boolean;
+  /** Starts with a capital letter. */
   cap: boolean;
   acronym: boolean;
   /** Written entirely in capitals (an all-caps text has no capitalization signal). */
   upper: boolean;
   /** Counts for Title Case detection: a word of 4+ characters with a letter. */
   longWord: boolean;
-  /** Country by name or demonym (folded token), or by upper-case abbreviation (US, UK). */
-  country?: string;
-  abbrevCountry?: string;
-  /** Their feature keys (`^RU`), built once instead of per occurrence. */
+  /** A CJK character bigram: two characters are a word there. */
+  cjk: boolean;
+  /** Country key (`^RU`) by name or demonym, or by upper-case abbreviation (US, UK); '' for none. */
   countryKey: string;
   abbrevCountryKey: string;
   stem: string;
-  /** Token counts of the multi-word country names it starts (longest first): only then are phrases looked up. */
+  /** Token counts of the multi-word country names it starts (longest first). */
   phraseLengths: readonly number[];
-  /** Precomputed feature keys and surfaces, so the per-item loop allocates no strings. */
   numberKey: string;
   entityKey: string;
   cognateKey: string;
+  /** How the word reads in a label: lower case, unless styled with inner capitals (iPhone, eBay). */
   surface: string;
   /**
-   * Ids of its feature keys and of its folded word in the FeatureSpace of `epoch` (-1: not looked up yet), so
-   * a repeated token reaches the engine's tables without a key look-up.
+   * The terms of its feature keys and its name evidence in the engine that last analysed it, so a repeated
+   * token reaches them without a look-up; what that engine has forgotten since is looked up again.
    */
-  epoch: number;
-  stemId: number;
-  cognateId: number;
-  entityId: number;
-  numberId: number;
-  countryId: number;
-  abbrevCountryId: number;
-  wordId: number;
+  cache: TokenCache | undefined;
+}
+
+/** A token's terms and name evidence in one engine (one FeatureList). */
+interface TokenCache {
+  owner: FeatureList;
+  stem?: Term;
+  cognate?: Term;
+  entity?: Term;
+  number?: Term;
+  country?: Term;
+  abbrevCountry?: Term;
+  name?: NameCell;
+}
+
+type TermSlot = Exclude<keyof TokenCache, 'owner' | 'name'>;
+
+function cacheOf(out: FeatureList, t: TokenFacts): TokenCache {
+  let cache = t.cache;
+  if (!cache || cache.owner !== out) t.cache = cache = { owner: out };
+  return cache;
+}
+
+/** The term of one of a token's feature keys: the one remembered on the token while it is still current. */
+function termOf(out: FeatureList, t: TokenFacts, slot: TermSlot, key: string): Term {
+  const cache = cacheOf(out, t);
+  let term = cache[slot];
+  if (!term || term.forgotten) cache[slot] = term = out.vocab.intern(key);
+  return term;
+}
+
+/** The name evidence of a token's folded word: the cell remembered on the token while it is still current. */
+function nameOf(out: FeatureList, t: TokenFacts): NameCell {
+  const cache = cacheOf(out, t);
+  let cell = cache.name;
+  if (!cell || cell.forgotten) cache.name = cell = out.names.cell(t.folded);
+  return cell;
 }
 
 /**
- * Memo of token infos for one language: an open-addressed hash table keyed by the token's text, looked up
- * with the hash tokenize computes while scanning and compared against the text in place, so the per-token
- * look-up allocates nothing. Each table slot is 8 int32s (half a cache line): entry index + 1 (0 = empty),
- * hash, length, and up to INLINE_CHARS UTF-16 units of the token packed two per int32, so a short token is
- * verified without reading its string (a memory access the look-up would otherwise wait for). Bounded:
- * cleared when it grows past MEMO_LIMIT tokens.
+ * The facts of the tokens seen in one language: an open-addressed hash table probed with the hash computed
+ * while scanning the text, so a token seen before costs no substring, no string hashing and, for tokens of up
+ * to INLINE_CHARS characters (nearly all), no read of another string: each table slot holds the entry number,
+ * the hash, the length and the characters packed two per integer, in one cache line. Bounded: it starts over
+ * past MEMO_LIMIT tokens. (A Map keyed by the token, or by the hash, spent three times as long here: each
+ * look-up waited for several memory reads.)
  */
 class TokenMemo {
   private table = new Int32Array(4096 * SLOT);
-  private infos: TokenInfo[] = [];
+  private facts: TokenFacts[] = [];
 
-  /** The info of the token text[start, end) with hash `h`, if memoized. */
-  find(text: string, start: number, end: number, h: number): TokenInfo | undefined {
+  constructor(private readonly lang: string) {}
+
+  /** The facts of text[start, end), whose hash is `h`. */
+  factsOf(text: string, start: number, end: number, h: number): TokenFacts {
     const t = this.table;
     const mask = t.length / SLOT - 1;
     const len = end - start;
     for (let p = h & mask; ; p = (p + 1) & mask) {
       const b = p * SLOT;
-      const e = t[b]!;
-      if (e === 0) return undefined;
+      const entry = t[b]!;
+      if (entry === 0) break;
       if (t[b + 1] !== h || t[b + 2] !== len) continue;
-      if (len <= INLINE_CHARS) {
-        let k = 0;
-        for (; k < len; k += 2) {
-          const lo = text.charCodeAt(start + k);
-          const word = k + 1 < len ? lo | (text.charCodeAt(start + k + 1) << 16) : lo;
-          if (t[b + 3 + (k >> 1)] !== word) break;
-        }
-        if (k >= len) return this.infos[e - 1]!;
-        continue;
+      if (len <= INLINE_CHARS ? sameInline(t, b + 3, text, start, len) : sameText(this.facts[entry - 1]!.raw, text, start, end)) {
+        return this.facts[entry - 1]!;
       }
-      const raw = this.infos[e - 1]!.raw;
-      let k = 0;
-      while (k < len && raw.charCodeAt(k) === text.charCodeAt(start + k)) k++;
-      if (k === len) return this.infos[e - 1]!;
     }
-  }
-
-  /** Memoizes a token's info under its hash (the caller checked it is absent); returns it. */
-  add(info: TokenInfo, h: number): TokenInfo {
-    if (this.infos.length >= MEMO_LIMIT) this.clear();
-    if ((this.infos.length + 1) * 2 * SLOT > this.table.length) this.resize(this.table.length * 2);
-    this.infos.push(info);
-    this.put(this.infos.length, h);
-    return info;
+    if (this.facts.length >= MEMO_LIMIT) {
+      this.facts = [];
+      this.table = new Int32Array(4096 * SLOT);
+    }
+    if ((this.facts.length + 1) * 2 * SLOT > this.table.length) this.resize(this.table.length * 2);
+    const facts = makeFacts(text.slice(start, end), this.lang);
+    this.facts.push(facts);
+    this.put(this.facts.length, h);
+    return facts;
   }
 
   private put(entry: number, h: number): void {
@@ -489,16 +351,12 @@ class TokenMemo {
     let p = h & mask;
     while (t[p * SLOT] !== 0) p = (p + 1) & mask;
     const b = p * SLOT;
-    const raw = this.infos[entry - 1]!.raw;
-    const len = raw.length;
+    const raw = this.facts[entry - 1]!.raw;
     t[b] = entry;
     t[b + 1] = h;
-    t[b + 2] = len;
-    if (len <= INLINE_CHARS) {
-      for (let k = 0; k < len; k += 2) {
-        const lo = raw.charCodeAt(k);
-        t[b + 3 + (k >> 1)] = k + 1 < len ? lo | (raw.charCodeAt(k + 1) << 16) : lo;
-      }
+    t[b + 2] = raw.length;
+    if (raw.length <= INLINE_CHARS) {
+      for (let k = 0; k < raw.length; k += 2) t[b + 3 + (k >> 1)] = raw.charCodeAt(k) | ((k + 1 < raw.length ? raw.charCodeAt(k + 1) : 0) << 16);
     }
   }
 
@@ -507,189 +365,212 @@ class TokenMemo {
     this.table = new Int32Array(size);
     for (let b = 0; b < old.length; b += SLOT) if (old[b] !== 0) this.put(old[b]!, old[b + 1]!);
   }
-
-  private clear(): void {
-    this.infos = [];
-    this.table = new Int32Array(4096 * SLOT);
-  }
 }
 
-/** Int32s per memo table slot, and how many UTF-16 units of a token it holds inline. */
+/** Int32s per memo table slot (half a cache line), and how many UTF-16 units of a token it holds. */
 const SLOT = 8;
 const INLINE_CHARS = 10;
 
+/** The characters packed at t[at…] are text[start, start + len). */
+function sameInline(t: Int32Array, at: number, text: string, start: number, len: number): boolean {
+  for (let k = 0; k < len; k += 2) {
+    const packed = text.charCodeAt(start + k) | ((k + 1 < len ? text.charCodeAt(start + k + 1) : 0) << 16);
+    if (t[at + (k >> 1)] !== packed) return false;
+  }
+  return true;
+}
+
+/** The code point at i (a surrogate pair is read as one only where there is one: rare in news text). */
+function codePointAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  return c >= 0xd800 && c <= 0xdbff ? text.codePointAt(i)! : c;
+}
+
+/** raw === text.slice(start, end), without making the slice. */
+function sameText(raw: string, text: string, start: number, end: number): boolean {
+  if (raw.length !== end - start) return false;
+  for (let k = 0; k < raw.length; k++) if (raw.charCodeAt(k) !== text.charCodeAt(start + k)) return false;
+  return true;
+}
+
+/** FNV-1a over UTF-16 code units: the memo's hash, computed while scanning. */
+const HASH_SEED = 0x811c9dc5 | 0;
+const hashStep = (h: number, unit: number): number => Math.imul(h ^ unit, 16777619);
+
+function hashOf(text: string, start: number, end: number): number {
+  let h = HASH_SEED;
+  for (let k = start; k < end; k++) h = hashStep(h, text.charCodeAt(k));
+  return h;
+}
+
+
+
 /** Most distinct tokens one language's memo holds before it starts over. */
 const MEMO_LIMIT = 300_000;
+const memos = new Map<string, TokenMemo>();
 
-const tokenMemos = new Map<string, TokenMemo>();
-
-function tokenMemo(lang: string): TokenMemo {
-  let memo = tokenMemos.get(lang);
-  if (!memo) tokenMemos.set(lang, (memo = new TokenMemo()));
+/** The token memo of a language. */
+function memoOf(lang: string): TokenMemo {
+  let memo = memos.get(lang);
+  if (!memo) memos.set(lang, (memo = new TokenMemo(lang)));
   return memo;
 }
 
-/** The static facts about one token as written, in one language. */
-function makeTokenInfo(raw: string, lang: string): TokenInfo {
+function makeFacts(raw: string, lang: string): TokenFacts {
   const folded = foldToken(raw);
   const number = /\p{N}/u.test(folded);
-  const acronym = isAcronym(raw);
+  const acronym = raw.length >= 2 && raw.length <= 6 && /^[\p{Lu}][\p{Lu}\p{N}]+$/u.test(raw);
   const stop = stopwords(lang).has(folded);
   const country = number || folded.length < 3 ? undefined : countryOfToken(folded);
   const abbrevCountry = acronym ? countryOfAbbreviation(raw) : undefined;
-  const stemmed = number || stop ? folded : stem(folded, lang);
+  const first = raw.charAt(0);
   return {
     raw,
     folded,
-    foldedLen: folded.length,
-    stemLen: stemmed.length,
     stop,
     number,
-    cap: isCapitalized(raw),
+    cap: first !== first.toLowerCase() && first === first.toUpperCase(),
     acronym,
     upper: raw === raw.toUpperCase(),
     longWord: raw.length >= 4 && /\p{L}/u.test(raw),
-    country,
-    abbrevCountry,
+    cjk: CJK.test(raw),
     countryKey: country ? '^' + country : '',
     abbrevCountryKey: abbrevCountry ? '^' + abbrevCountry : '',
-    stem: stemmed,
+    stem: number || stop ? folded : stem(folded, lang),
     phraseLengths: phraseLengths(folded),
     numberKey: '#' + folded,
     entityKey: '@' + folded,
     cognateKey: folded.length >= 6 && /^[a-z]+$/u.test(folded) ? '~' + folded.slice(0, 5) : '',
-    // Surfaces keep inner capitals (iPhone, eBay); other words read lower-case in labels.
     surface: /.\p{Lu}/u.test(raw) ? raw : raw.toLowerCase(),
-    epoch: 0,
-    stemId: -1,
-    cognateId: -1,
-    entityId: -1,
-    numberId: -1,
-    countryId: -1,
-    abbrevCountryId: -1,
-    wordId: -1,
+    cache: undefined,
   };
 }
+
+/**
+ * The tokens of a text (at most `limit`), with whether each starts a sentence or quote (its capital then says
+ * nothing about names). "U.S." is "US"; "2,400", "2.400" and "2 400" are one number; CJK runs, written
+ * without spaces, become overlapping character bigrams.
+ */
+function tokenize(text: string, limit: number, lang: string, facts: TokenFacts[], initial: boolean[]): number {
+  let clean = text.includes('.') ? text.replace(ABBREVIATION, (m) => m.replaceAll('.', '')) : text;
+  clean = clean.replace(THOUSANDS, '$1');
+  const memo = memoOf(lang);
+  let n = 0;
+  let starts = true;
+  const len = clean.length;
+  for (let i = 0; i < len && n < limit; ) {
+    let c = codePointAt(clean, i);
+    if (!isWordChar(c)) {
+      if (c < 0x2100 && BREAKS[c] === 1) starts = true;
+      i += c > 0xffff ? 2 : 1;
+      continue;
+    }
+    const start = i;
+    let h = HASH_SEED;
+    while (i < len && isWordChar((c = codePointAt(clean, i)))) {
+      h = hashStep(h, clean.charCodeAt(i));
+      if (c > 0xffff) h = hashStep(h, clean.charCodeAt(++i));
+      i++;
+    }
+    if (clean.charCodeAt(start) > 0x2fff && CJK.test(clean.slice(start, i))) {
+      for (let j = start; (j + 1 < i || j === start) && n < limit; j++) {
+        const end = Math.min(j + 2, i);
+        facts[n] = memo.factsOf(clean, j, end, hashOf(clean, j, end));
+        initial[n++] = false;
+      }
+    } else {
+      facts[n] = memo.factsOf(clean, start, i, h);
+      initial[n++] = starts;
+    }
+    starts = false;
+  }
+  return n;
+}
+
+/** The tokens of the text being analysed (reused from text to text: tokenize returns how many are current). */
+const tokens: TokenFacts[] = [];
+const tokenInitial: boolean[] = [];
+
+// --- features ------------------------------------------------------------------------------------------------
 
 function addText(
   text: string,
   lang: string,
   baseWeight: number,
-  isTitle: boolean,
+  part: 'title' | 'summary' | 'slug',
   opts: TextOptions,
-  space: FeatureSpace,
-  buf: FeatureBuffer,
-  slug = false,
+  out: FeatureList,
 ): void {
-  // Summaries only count up to maxSummaryTokens: the tokens after them are not even looked up.
-  const count = tokenize(text, isTitle ? Infinity : opts.maxSummaryTokens, tokenMemo(lang), lang);
-  const epoch = space.epoch;
-  for (let i = 0; i < count; i++) {
-    const info = tokInfo[i]!;
-    if (info.epoch !== epoch) {
-      // Ids cached for another space, or before this one freed some: look them up again when needed.
-      info.epoch = epoch;
-      info.stemId = info.cognateId = info.entityId = info.numberId = info.countryId = info.abbrevCountryId = info.wordId = -1;
-    }
-  }
-  // Title Case headlines (most longer words capitalized) carry no capitalization signal.
+  const count = tokenize(text, part === 'title' ? Infinity : opts.maxSummaryTokens, lang, tokens, tokenInitial);
+  const toks = tokens;
+  const initial = tokenInitial;
+  // Title Case headlines (most longer words capitalized) and all-caps text carry no capitalization signal.
   let words = 0;
   let caps = 0;
   let upper = 0;
   for (let i = 0; i < count; i++) {
-    const info = tokInfo[i]!;
-    if (info.upper) upper++;
-    if (!info.longWord) continue;
+    const t = toks[i]!;
+    if (t.upper) upper++;
+    if (!t.longWord) continue;
     words++;
-    if (info.cap) caps++;
+    if (t.cap) caps++;
   }
   const titleCase = words >= 3 && caps / words >= 0.7;
   const allCaps = count > 2 && upper === count;
-  const n = Math.max(1, count);
-  const countryW = baseWeight * opts.countryBoost;
+  const countryWeight = baseWeight * opts.countryBoost;
   for (let i = 0; i < count; i++) {
-    const initial = tokInitial[i]!;
-    const info = tokInfo[i]!;
-    const raw = info.raw;
-    // Multi-word country names first (États-Unis, United States, Vereinigte Staaten).
-    // Only the lengths of names that start with this token are tried, longest first.
-    const lengths = info.phraseLengths;
-    if (lengths.length > 0) {
-      let matched = 0;
-      for (let l = 0; l < lengths.length; l++) {
-        const len = lengths[l]!;
-        if (len > MAX_NAME_TOKENS || len > count - i) continue;
-        let name = info.folded;
-        for (let j = i + 1; j < i + len; j++) name += ' ' + tokInfo[j]!.folded;
-        const code = countryOfName(name);
-        if (code) {
-          const key = '^' + code;
-          buf.add(space.featureId(key), key, countryW, tokInfo.slice(i, i + len).map((t) => t.raw).join(' '), isTitle ? i / n : 2);
-          matched = len;
-          break;
-        }
-      }
-      if (matched) {
-        i += matched - 1;
-        continue;
-      }
-    }
-    if (info.number) {
-      if (info.foldedLen >= 2) {
-        if (info.numberId < 0) info.numberId = space.featureId(info.numberKey);
-        buf.add(info.numberId, info.numberKey, baseWeight * opts.numberBoost, raw, isTitle ? i / n : 2);
-      }
+    const t = toks[i]!;
+    const pos = part === 'title' ? i / Math.max(1, count) : 2;
+    // Multi-word country names first (États-Unis, United States, Vereinigte Staaten), longest first.
+    const len = phraseLength(toks, count, i);
+    if (len > 0) {
+      const name = toks.slice(i, i + len);
+      const key = '^' + countryOfName(name.map((x) => x.folded).join(' '))!;
+      out.add(out.vocab.intern(key), countryWeight, name.map((x) => x.raw).join(' '), pos);
+      i += len - 1;
       continue;
     }
-    if (info.abbrevCountry && !allCaps) {
-      if (info.abbrevCountryId < 0) info.abbrevCountryId = space.featureId(info.abbrevCountryKey);
-      buf.add(info.abbrevCountryId, info.abbrevCountryKey, countryW, raw, isTitle ? i / n : 2);
+    if (t.number) {
+      if (t.folded.length >= 2) out.add(termOf(out, t, 'number', t.numberKey), baseWeight * opts.numberBoost, t.raw, pos);
       continue;
     }
-    const foldedLen = info.foldedLen;
-    if (foldedLen < 2) continue;
-    const cap = !allCaps && info.cap;
-    const acronym = !allCaps && info.acronym;
-    if (info.stop && !acronym) continue; // (stop words never become entities: no lexicon evidence needed)
-    if (foldedLen < 3 && !acronym) continue;
-    if (info.country) {
-      if (info.countryId < 0) info.countryId = space.featureId(info.countryKey);
-      buf.add(info.countryId, info.countryKey, countryW, raw, isTitle ? i / n : 2);
+    if (t.abbrevCountryKey && !allCaps) {
+      out.add(termOf(out, t, 'abbrevCountry', t.abbrevCountryKey), countryWeight, t.raw, pos);
       continue;
     }
-    // Entity evidence: capitals inside sentence-case text teach the lexicon; Title Case text only reads it.
+    if (t.folded.length < 2) continue;
+    const cap = !allCaps && t.cap;
+    const acronym = !allCaps && t.acronym;
+    if (t.stop && !acronym) continue;
+    if (t.folded.length < 3 && !acronym && !t.cjk) continue;
+    if (t.countryKey) {
+      out.add(termOf(out, t, 'country', t.countryKey), countryWeight, t.raw, pos);
+      continue;
+    }
+    // A name: an acronym, a capital inside sentence-case text (which teaches the evidence), or a capitalized
+    // word the evidence knows as a name (Title Case text and lower-case slugs only read it).
     let entity = acronym;
-    if (slug) {
-      // A slug is lower-cased by convention: it is no evidence that a word is not a name.
-      if (space.lex(wordOf(info, space)) > 0) entity = true;
-    } else if (!allCaps && !titleCase && !initial) {
-      const w = wordOf(info, space);
-      const prev = space.lex(w);
-      const next = cap ? Math.min(prev + 1, 50) : Math.max(prev - 1, -50);
-      if (next !== prev) space.setLex(w, next);
-      if (cap) entity = true;
-    } else if (cap && space.lex(wordOf(info, space)) > 0) {
-      entity = true;
-    }
-    const pos = isTitle ? i / n : 2;
-    if (opts.cognateWeight > 0 && info.cognateKey) {
-      if (info.cognateId < 0) info.cognateId = space.featureId(info.cognateKey);
-      buf.add(info.cognateId, info.cognateKey, baseWeight * opts.cognateWeight, info.surface, pos);
-    }
-    if (info.stemLen >= 2) {
-      if (info.stemId < 0) info.stemId = space.featureId(info.stem);
-      buf.add(info.stemId, info.stem, baseWeight, entity ? raw : info.surface, pos);
-    }
-    // Entities also get a language-neutral unstemmed key, so "Barkhane" matches across FR/EN stemmers.
-    if (entity) {
-      if (info.entityId < 0) info.entityId = space.featureId(info.entityKey);
-      buf.add(info.entityId, info.entityKey, baseWeight * opts.entityBoost, raw, pos);
-    }
+    if (part === 'slug') entity ||= nameOf(out, t).v > 0;
+    else if (!allCaps && !titleCase && !initial[i]) {
+      observe(nameOf(out, t), cap);
+      entity ||= cap;
+    } else entity ||= cap && nameOf(out, t).v > 0;
+    if (opts.cognateWeight > 0 && t.cognateKey) out.add(termOf(out, t, 'cognate', t.cognateKey), baseWeight * opts.cognateWeight, t.surface, pos);
+    if (t.stem.length >= 2) out.add(termOf(out, t, 'stem', t.stem), baseWeight, entity ? t.raw : t.surface, pos);
+    // Names also get a language-neutral unstemmed key, so "Barkhane" matches across French and English stemmers.
+    if (entity) out.add(termOf(out, t, 'entity', t.entityKey), baseWeight * opts.entityBoost, t.raw, pos);
   }
 }
 
-/** The lexicon id of a token's folded word (cached in its token info). */
-function wordOf(info: TokenInfo, space: FeatureSpace): number {
-  if (info.wordId < 0) info.wordId = space.wordId(info.folded);
-  return info.wordId;
+/** Length in tokens of the multi-word country name starting at token i (longest first), or 0. */
+function phraseLength(toks: TokenFacts[], count: number, i: number): number {
+  const lengths = toks[i]!.phraseLengths;
+  for (let l = 0; l < lengths.length; l++) {
+    const len = lengths[l]!;
+    if (len > MAX_NAME_TOKENS || len > count - i) continue;
+    let name = toks[i]!.folded;
+    for (let j = i + 1; j < i + len; j++) name += ' ' + toks[j]!.folded;
+    if (countryOfName(name)) return len;
+  }
+  return 0;
 }

@@ -1,28 +1,22 @@
-// Story labels ("Mali withdrawal") and representative headlines, computed from a story's feature profile.
+// Story labels ("Mali withdrawal"): the few most distinctive features of a story, as readable words.
 import { foldToken } from '../text/fold.ts';
 import type { FeatureKind } from './features.ts';
 
-/** Per-story aggregate of one feature over the story's member items. */
-export interface ProfileEntry {
-  /** Number of member items that contain the feature. */
-  c: number;
-  /** Sum of the members' raw weights for the feature. */
-  w: number;
-  /** Sum of relative title positions (2 for summary-only), to order label words as headlines do. */
-  pos: number;
+/** What labelling needs to know about one feature of a story. */
+export interface LabelEntry {
+  /** The feature key (ties are broken by it). */
+  key: string;
   kind: FeatureKind;
+  /** Live members holding the feature. */
+  c: number;
+  /** Sum of their relative title positions (2 for summary-only). */
+  pos: number;
   /** Readable surface form (as first written in a title when possible). */
   surface: string;
   /** True when `surface` comes from a title. */
   fromTitle: boolean;
-  /** Scoring slot of the owning story (lets the index accumulate without touching the story object). */
-  slot: number;
-  /** Position in the feature's posting list (-1 while not indexed). */
-  pi: number;
-  /** Vocabulary id the profile keys it by (and it is indexed under, while pi ≥ 0). */
-  ti: number;
-  /** The feature key. */
-  key: string;
+  /** The feature's IDF now. */
+  idf: number;
 }
 
 /** Label words favour names: "Mali withdrawal" tells an editor more than "withdrawal troops". */
@@ -32,23 +26,16 @@ const KIND_BOOST: Record<FeatureKind, number> = { entity: 1.3, country: 1.2, ter
  * A short topic label: the 2–4 most distinctive features (share of members × IDF, names favoured), as readable
  * surface forms, ordered by where they usually appear in the titles. Returns `fallback` for empty stories.
  */
-export function storyLabel(
-  profile: Map<number, ProfileEntry>,
-  n: number,
-  /** IDF of a profile entry's feature. */
-  idf: (e: ProfileEntry) => number,
-  fallback: string,
-): string {
-  if (n <= 0 || profile.size === 0) return fallback;
-  const scored: { key: string; e: ProfileEntry; score: number }[] = [];
-  for (const e of profile.values()) {
-    const key = e.key;
+export function storyLabel(entries: Iterable<LabelEntry>, n: number, fallback: string): string {
+  if (n <= 0) return fallback;
+  const scored: { e: LabelEntry; score: number }[] = [];
+  for (const e of entries) {
     if (!e.fromTitle && n > 1 && e.c < 2) continue; // summary-only singletons are rarely what the story is about
     const share = e.c / n;
-    scored.push({ key, e, score: share * share * idf(e) * KIND_BOOST[e.kind] * (e.fromTitle ? 1 : 0.7) });
+    scored.push({ e, score: share * share * e.idf * KIND_BOOST[e.kind] * (e.fromTitle ? 1 : 0.7) });
   }
-  scored.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1));
-  const picked: { e: ProfileEntry; folded: string }[] = [];
+  scored.sort((a, b) => b.score - a.score || (a.e.key < b.e.key ? -1 : 1));
+  const picked: { e: LabelEntry; folded: string }[] = [];
   const top = scored[0]?.score ?? 0;
   for (const s of scored) {
     if (picked.length >= 4) break;

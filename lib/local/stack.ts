@@ -73,7 +73,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
   const pepper = config.editor.pepper ?? (await localPepper(opts.dataDir));
   const editor = editorRoutes({ store, editorStore: createEditorStore({ client: client, table: config.table }), pepper, log, publish: config.publish, now });
-  const app = createApp({ store, config, log, now, editor });
+  const app = createApp({ store, config, log, now, editor, publicUrl: config.publicUrl });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: '127.0.0.1' }, () => resolve(s));
   });

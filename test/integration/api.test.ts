@@ -18,27 +18,17 @@ import {
   storyListSchema,
 } from '../../lib/api/schemas.ts';
 import { silentLogger } from '../../lib/log.ts';
-import { searchEntriesOf, storyCopyEntry } from '../../lib/search/entries.ts';
-import { stem } from '../../lib/text/stem.ts';
 import { StorySearch } from '../../lib/search/story-search.ts';
+import { storyPagePath } from '../../lib/site/urls.ts';
 import type { Store } from '../../lib/store/store.ts';
-import { putItems } from '../support/records.ts';
 import type { Item, Outlet, Story } from '../../lib/types.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
+import { outletRecord, storeStory } from '../support/records.ts';
 import { validateJsonFeed } from '../support/jsonfeed.ts';
 
 const dynalite = BACKENDS.find((b) => b.name === 'dynalite')!;
 
-const outlet = (id: string, name: string, city: string, country: string, region: string, languages: string[]): Outlet => ({
-  id,
-  name,
-  city,
-  country,
-  region,
-  languages,
-  homepage: `https://${id}.example`,
-  feeds: [{ id: `${id}/main`, url: `https://${id}.example/rss`, title: `${name} — main` }],
-});
+const outlet = outletRecord;
 
 const OUTLETS: Outlet[] = [
   outlet('le-devoir', 'Le Devoir', 'Montreal', 'CA', 'americas', ['fr']),
@@ -82,7 +72,6 @@ interface Seeded {
 }
 
 async function seedStory(store: Store, s: Partial<Story> & { id: string; updatedAt: string }, items: Item[], out: Seeded): Promise<Story> {
-  await putItems(store, items, { dedupeUrls: true });
   const story: Story = {
     label: `Label ${s.id}`,
     headline: `Headline ${s.id}`,
@@ -94,10 +83,7 @@ async function seedStory(store: Store, s: Partial<Story> & { id: string; updated
     status: 'auto',
     ...s,
   };
-  await store.putStory(story, undefined);
-  // What the grouping writer adds to search for a new story: its items' words and its copy.
-  const copy = storyCopyEntry(story, undefined);
-  await store.putSearchEntries([...searchEntriesOf(story, story.itemIds, new Map(items.map((i) => [i.id, i])), { stem }), ...(copy ? [copy] : [])], new Date().toISOString());
+  await storeStory(store, story, items);
   out.stories.push(story);
   out.items.set(story.id, items);
   return story;
@@ -507,7 +493,15 @@ describe('public API on dynalite', () => {
     expect(feed.next_url).toMatch(/^https:\/\/api\.roundup\.test\/feed\.json\?limit=10&cursor=/);
     const mali = feed.items[0]!;
     expect(mali._roundup.perspectives.map((p) => p.outlet.name)).toEqual(['Le Devoir', 'Le Monde', 'BBC News']);
-    expect(mali.content_text).toContain('François Brousseau, Le Devoir (Montreal, CA): La France quitte le Mali');
+    // Entries open the story page on the reader site; the API URL stays under _roundup.
+    expect(feed.home_page_url).toBe('https://api.roundup.test/');
+    expect(mali.url).toBe('https://api.roundup.test/s/mali/retrait-du-mali');
+    expect(mali._roundup.apiUrl).toBe('https://api.roundup.test/stories/mali');
+    // The roundup as the seed prints it, in text and in HTML.
+    expect(mali.content_text).toContain('” said François Brousseau in Le Devoir (Montreal).\nLa France quitte le Mali — Le Devoir (Montreal, CA): https://le-devoir.example/');
+    expect(mali.content_text).toContain('“Summary by BBC News about mali,” said Reporter bbc in BBC News (London).');
+    expect(mali.content_html).toContain('said <span class="person">François Brousseau</span> in <cite>Le Devoir</cite> (Montreal).');
+    expect(mali.content_html).toContain('<span class="q" lang="fr" dir="ltr">Les derniers soldats français');
     expect(mali.authors.map((a) => a.name)).toEqual(['Le Devoir', 'Le Monde', 'BBC News']);
     expect(mali.language).toBe('fr');
     const next = await get(feed.next_url!.replace('https://api.roundup.test', ''));
@@ -515,6 +509,8 @@ describe('public API on dynalite', () => {
     expect(page2.items.map((i) => i.id)).toEqual(expectedPublic().slice(10, 20));
     const filtered = jsonFeedSchema.parse(await (await get('/feed.json?lang=ar')).json());
     expect(filtered.language).toBe('ar');
+    expect(filtered.home_page_url).toBe('https://api.roundup.test/?lang=ar');
+    for (const it of filtered.items) expect(it.url).toMatch(/^https:\/\/api\.roundup\.test\/s\/[\w-]+\/[\w-]+\?lang=ar$/);
     expect(filtered.items.map((i) => i.id)).toEqual(expectedPublic((s) => s.outletIds.includes('al-jazeera')).slice(0, 20));
   });
 
@@ -535,8 +531,12 @@ describe('public API on dynalite', () => {
     expect(feed.title).toBe('Roundup');
     expect(feed.items[0]!.title).toBe('A <b>bold</b> & "quoted" claim]]>');
     expect(feed.items[0]!.guid).toBe('https://api.roundup.test/stories/hostile');
-    expect(feed.items[0]!.content).toContain('Tom & Jerry <script>alert(1)</script>');
-    expect(feed.items.map((i) => i.link)).toEqual(expectedPublic().slice(0, 5).map((id) => `https://api.roundup.test/stories/${id}`));
+    // The description is HTML: hostile text arrives escaped inside it, and reads back as the text it was.
+    expect(feed.items[0]!.content).not.toContain('<script>');
+    expect(feed.items[0]!.content).toContain('Tom &amp; Jerry &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(feed.items[0]!.contentSnippet).toContain('Tom & Jerry <script>alert(1)</script>');
+    const labels = new Map(seeded.stories.map((s) => [s.id, s.label]));
+    expect(feed.items.map((i) => i.link)).toEqual(expectedPublic().slice(0, 5).map((id) => `https://api.roundup.test${storyPagePath(id, labels.get(id)!)}`));
     const json = await get('/feed.json?limit=1');
     expect(validateJsonFeed(await json.json())).toEqual([]);
   });

@@ -316,9 +316,12 @@ describe('editor API (dynalite)', () => {
       expect(res.headers.get('content-type')).toContain('text/markdown');
       const md = await res.text();
       expect(md.startsWith('# Deadly quake hits Chile\n\nDozens dead near Valparaiso.\n')).toBe(true);
-      expect(md).toContain('“A powerful earthquake hit central Chile near Valparaiso on Thursday, officials said.”, said Ana Torres in Daily Alpha (Paris).');
-      expect(md).toContain('said Bravo News (London).');
+      expect(md).toContain('“A powerful earthquake hit central Chile near Valparaiso on Thursday, officials said,” said Ana Torres in Daily Alpha (Paris).');
+      expect(md).toContain('Bravo News (London) reported.');
       expect(md).toContain('(https://a.example/news/i_chile_a)');
+      const fr = await (await call('GET', '/stories/s_chile/digest.md?lang=fr', { key: editorKey })).text();
+      expect(fr).toContain('«\u202fA powerful earthquake hit central Chile near Valparaiso on Thursday, officials said\u202f», a déclaré Ana Torres dans Daily Alpha (Paris).');
+      expect(fr).toContain('a rapporté Bravo News (Londres).');
     });
   });
 });

@@ -1,6 +1,8 @@
 // Builders of domain records for store tests: a Le Devoir item and a Mali story with overridable fields.
-import type { FeedItemsWrite, ItemStore } from '../../lib/store/store.ts';
-import type { Item, Story } from '../../lib/types.ts';
+import { searchEntriesOf, storyCopyEntry } from '../../lib/search/entries.ts';
+import type { FeedItemsWrite, ItemStore, Store } from '../../lib/store/store.ts';
+import { stem } from '../../lib/text/stem.ts';
+import type { Item, Outlet, Story } from '../../lib/types.ts';
 
 /** An item of Le Devoir's international feed; `over` replaces any field. */
 export const item = (id: string, over: Partial<Item> = {}): Item => ({
@@ -49,4 +51,32 @@ export async function putItems(
 export function manualClock(start = Date.parse('2026-11-26T08:00:00.000Z')): (() => number) & { advance(ms: number): void } {
   let t = start;
   return Object.assign(() => t, { advance: (ms: number) => void (t += ms) });
+}
+
+/** An outlet with one feed per title (`<name> — main` by default), at `https://<id>.example`. */
+export const outletRecord = (
+  id: string,
+  name: string,
+  city: string,
+  country: string,
+  region: string,
+  languages: string[],
+  feedTitles: string[] = [`${name} — main`],
+): Outlet => ({
+  id,
+  name,
+  city,
+  country,
+  region,
+  languages,
+  homepage: `https://${id}.example`,
+  feeds: feedTitles.map((title, n) => ({ id: n ? `${id}/${n}` : `${id}/main`, url: `https://${id}.example/rss${n ? `/${n}` : ''}`, title })),
+});
+
+/** Writes a new story as the grouping writer does: its items, the story, and their words for search (`q`). */
+export async function storeStory(store: Store, story: Story, items: Item[]): Promise<void> {
+  await putItems(store, items, { dedupeUrls: true });
+  await store.putStory(story, undefined);
+  const copy = storyCopyEntry(story, undefined);
+  await store.putSearchEntries([...searchEntriesOf(story, story.itemIds, new Map(items.map((i) => [i.id, i])), { stem }), ...(copy ? [copy] : [])], new Date().toISOString());
 }

@@ -27,6 +27,7 @@ describe('parseConfig (lib/config.ts)', () => {
       deskLanguage: 'en',
       queues: { fetch: undefined, group: undefined },
       editor: { secretArn: undefined, pepper: undefined },
+      publicUrl: undefined,
       port: 8787,
     });
   });
@@ -44,6 +45,8 @@ describe('parseConfig (lib/config.ts)', () => {
     expect(c).toMatchObject({ retentionDays: 7, grouping: { windowHours: 1.5 }, port: 0, table: 'roundup', dynamodbEndpoint: 'http://127.0.0.1:8000', publish: { mode: 'editor' } });
     expect(c.fetch.allowPrivateNetwork).toBe(true);
     expect(parseConfig({ ROUNDUP_DESK_LANGUAGE: 'fr' }).deskLanguage).toBe('fr');
+    expect(parseConfig({ ROUNDUP_PUBLIC_URL: 'https://news.example.org/' }).publicUrl).toBe('https://news.example.org');
+    expect(() => parseConfig({ ROUNDUP_PUBLIC_URL: 'ftp://news.example.org' })).toThrow(ConfigError);
     expect(parseConfig({ ROUNDUP_ALLOW_PRIVATE_NETWORK: '0' }).fetch.allowPrivateNetwork).toBe(false);
   });
 

@@ -1,6 +1,6 @@
 // Draft digest: roundup-style Markdown whose quotes are always verbatim feed text, with attribution and links.
 import { describe, expect, it } from 'vitest';
-import { attribution, authorName, escapeMarkdown, quoteFor, renderDigest } from '../../lib/editor/digest.ts';
+import { escapeMarkdown, quoteFor, renderDigest } from '../../lib/editor/digest.ts';
 import type { Item, Story } from '../../lib/types.ts';
 
 const item = (id: string, over: Partial<Item>): Item => ({
@@ -56,21 +56,6 @@ describe('quoteFor', () => {
   });
 });
 
-describe('authorName and attribution', () => {
-  it('cleans bylines and refuses bare e-mail addresses', () => {
-    expect(authorName('By Jane Doe')).toBe('Jane Doe');
-    expect(authorName('news@bbc.co.uk (Jane Doe)')).toBe('Jane Doe');
-    expect(authorName('news@bbc.co.uk')).toBeUndefined();
-    expect(authorName('  ')).toBeUndefined();
-  });
-
-  it('says AUTHOR in OUTLET (CITY), or OUTLET (CITY) without an author', () => {
-    expect(attribution('Jane Doe', outlets[1], 'bbc')).toBe('said Jane Doe in BBC News (London)');
-    expect(attribution(undefined, outlets[0], 'lemonde')).toBe('said Le Monde (Paris)');
-    expect(attribution(undefined, undefined, 'mystery')).toBe('said mystery');
-  });
-});
-
 describe('renderDigest', () => {
   const items = [
     item('1', { outletId: 'bbc', author: 'By Jane Doe', url: 'https://bbc.co.uk/1', title: 'Chile hit by 7.8 quake', summary: 'A powerful earthquake has struck central Chile, officials say. More follows.', publishedAt: '2026-11-26T08:10:00.000Z' }),
@@ -88,16 +73,18 @@ describe('renderDigest', () => {
   it('writes one paragraph per outlet, earliest outlet first, with attribution and link', () => {
     const paras = md.split('\n\n').filter((p) => p.startsWith('“'));
     expect(paras).toHaveLength(2);
-    expect(paras[0]).toContain('said Le Monde (Paris).');
+    // No author: the outlet speaks for itself; the title's own full stop never doubles the punctuation.
+    expect(paras[0]).toBe('“Séisme au Chili : \\*au moins\\* 12 morts,” Le Monde (Paris) reported. [Read at Le Monde](https://lemonde.fr/2)');
     expect(paras[0]).toContain('(https://lemonde.fr/2)');
-    expect(paras[1]).toContain('said Jane Doe in BBC News (London).');
+    expect(paras[1]).toContain('“A powerful earthquake has struck central Chile, officials say,” said Jane Doe in BBC News (London).');
     expect(paras[1]).toContain('(https://bbc.co.uk/1)');
     expect(paras[1]).toContain('Also: [Chile quake: what we know](https://bbc.co.uk/3)');
   });
 
   it('quotes only verbatim feed text: every quoted span is a title or a substring of a summary', () => {
-    const quotes = [...md.matchAll(/“([^”]*)”/g)].map((m) => unescape(m[1]!));
-    expect(quotes).toEqual(['Séisme au Chili : *au moins* 12 morts', 'A powerful earthquake has struck central Chile, officials say.']);
+    // The comma before the closing mark is punctuation of the sentence, not of the quote (it replaces the full stop).
+    const quotes = [...md.matchAll(/“([^”]*),”/g)].map((m) => unescape(m[1]!));
+    expect(quotes).toEqual(['Séisme au Chili : *au moins* 12 morts', 'A powerful earthquake has struck central Chile, officials say']);
     for (const q of quotes) expect(items.some((i) => i.title === q || i.summary?.includes(q))).toBe(true);
   });
 
@@ -106,8 +93,15 @@ describe('renderDigest', () => {
     expect(escapeMarkdown('a_b [c]')).toBe('a\\_b \\[c\\]');
   });
 
+  it('writes French prose around the same verbatim quotes', () => {
+    const fr = renderDigest(story, items, outlets, { lang: 'fr' });
+    expect(fr).toContain('«\u202fSéisme au Chili : \\*au moins\\* 12 morts\u202f», a rapporté Le Monde (Paris). [Lire dans Le Monde](https://lemonde.fr/2)');
+    expect(fr).toContain('«\u202fA powerful earthquake has struck central Chile, officials say\u202f», a déclaré Jane Doe dans BBC News (Londres).');
+    expect(fr).toContain('Aussi\u00a0: [Chile quake: what we know](https://bbc.co.uk/3)');
+  });
+
   it('omits the standfirst when there is none and still renders items without links', () => {
     const out = renderDigest({ ...story, summary: undefined }, [item('9', { outletId: 'bbc', title: 'No link here' })], outlets);
-    expect(out.split('\n').slice(0, 3)).toEqual(['# Earthquake strikes central Chile', '', '“No link here”, said BBC News (London).']);
+    expect(out.split('\n').slice(0, 3)).toEqual(['# Earthquake strikes central Chile', '', '“No link here,” BBC News (London) reported.']);
   });
 });

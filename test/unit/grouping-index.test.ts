@@ -1,59 +1,52 @@
-// Tests of the grouping vocabulary: document frequencies, O(1) posting removal and bounded decay.
+// Tests of the grouping vocabulary: postings with O(1) removal, document frequencies and bounded decay.
 import { describe, expect, it } from 'vitest';
-import { Vocabulary, type PostingEntry } from '../../lib/group/vocabulary.ts';
+import { Vocabulary, type Posting } from '../../lib/group/vocabulary.ts';
 
-const entry = (slot: number): PostingEntry => ({ slot, w: slot / 2, pi: -1, ti: -1 });
-const slots = (v: Vocabulary<PostingEntry>, id: number): number[] =>
-  Array.from({ length: v.postingCount(id) }, (_, j) => v.postingEntry(id, j).slot);
+const entry = (slot: number): Posting => ({ slot, w: slot / 2, pi: -1 });
 
 describe('Vocabulary', () => {
   it('keeps posting positions consistent through adds and swap-removals', () => {
-    const v = new Vocabulary<PostingEntry>();
+    const v = new Vocabulary();
     const t = v.intern('mali');
     const [a, b, c] = [entry(0), entry(1), entry(2)];
-    v.add(t, a);
-    v.add(t, b);
-    v.add(t, c);
-    v.add(t, b); // already indexed: no duplicate
-    expect(slots(v, t)).toEqual([0, 1, 2]);
-    v.remove(t, a);
-    expect(slots(v, t).sort()).toEqual([1, 2]);
-    for (let j = 0; j < v.postingCount(t); j++) {
-      const e = v.postingEntry(t, j);
-      expect(e.pi).toBe(j);
-      // The pooled (slot, weight) pair moved with its entry.
-      expect(v.pool[2 * (v.start[t]! + j)]).toBe(e.slot);
-      expect(v.pool[2 * (v.start[t]! + j) + 1]).toBe(e.w);
-    }
+    v.index(t, a);
+    v.index(t, b);
+    v.index(t, c);
+    v.index(t, b); // already indexed: no duplicate
+    expect(t.postings.map((p) => p.slot)).toEqual([0, 1, 2]);
+    v.unindex(t, a);
+    expect(t.postings.map((p) => p.slot).sort()).toEqual([1, 2]);
+    t.postings.forEach((p, i) => expect(p.pi).toBe(i));
     expect(a.pi).toBe(-1);
-    v.remove(t, a); // not indexed any more: no-op
+    v.unindex(t, a); // not indexed any more: no-op
     expect(v.indexedSize).toBe(1);
-    v.remove(t, b);
-    v.remove(t, c);
-    expect(v.postingCount(t)).toBe(0);
+    v.unindex(t, b);
+    v.unindex(t, c);
+    expect(t.postings).toEqual([]);
     expect(v.indexedSize).toBe(0);
   });
 
-  it('halves document frequencies and forgets rare terms no story holds, freeing their ids', () => {
-    const v = new Vocabulary<PostingEntry>();
+  it('halves document frequencies and forgets rare terms no story holds', () => {
+    const v = new Vocabulary();
+    v.docs = 10;
     const rare = v.intern('rare');
-    v.df[rare] = 1;
+    rare.df = 1;
     const held = v.intern('held');
-    v.df[held] = 1;
-    v.add(held, entry(0));
+    held.df = 1;
+    held.held = 1;
     const common = v.intern('common');
-    v.df[common] = 10;
-    expect(v.decay()).toBe(true);
-    expect(v.keyOf(rare)).toBeUndefined();
-    expect(v.get('rare')).toBe(-1);
+    common.df = 10;
+    v.decay();
+    expect(v.docs).toBe(5);
+    expect(v.get('rare')).toBeUndefined();
     expect(v.get('held')).toBe(held);
-    expect(v.df[held]).toBe(0.5);
-    expect(v.df[common]).toBe(5);
+    expect(held.df).toBe(0.5);
+    expect(common.df).toBe(5);
     expect(v.size).toBe(2);
-    // The freed id is recycled for the next new key, which starts from df 0.
-    const next = v.intern('fresh');
-    expect(next).toBe(rare);
-    expect(v.keyOf(next)).toBe('fresh');
-    expect(v.df[next]).toBe(0);
+    // A forgotten key comes back as a new term, from df 0.
+    const again = v.intern('rare');
+    expect(again).not.toBe(rare);
+    expect(again.df).toBe(0);
+    expect(v.intern('~reces').cognate).toBe(true);
   });
 });

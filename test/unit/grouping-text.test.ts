@@ -10,7 +10,7 @@ const OPTS: TextOptions = {
   titleWeight: 2, entityBoost: 1.5, countryBoost: 1.5, numberBoost: 1, maxSummaryTokens: 60, cognateWeight: 1,
 };
 const keys = (title: string, lang?: string, summary?: string): string[] =>
-  [...analyze(title, summary, lang, OPTS, new Map()).features.keys()];
+  [...analyze({ title, summary, lang }, OPTS).features.keys()];
 
 describe('accent folding', () => {
   it('folds accents, case and ligatures the same way for accented and stripped text', () => {
@@ -104,8 +104,8 @@ describe('link slugs', () => {
 
   it('adds slug words as extra, down-weighted features only when asked to', () => {
     const url = 'https://example.com/2019/06/28/ornikar-raises-funds-for-europe.html';
-    const off = analyze('Ornikar lève 35 millions', undefined, 'fr', OPTS, new Map(), url).features;
-    const on = analyze('Ornikar lève 35 millions', undefined, 'fr', { ...OPTS, slugWeight: 0.5 }, new Map(), url).features;
+    const off = analyze({ title: 'Ornikar lève 35 millions', lang: 'fr', url }, OPTS).features;
+    const on = analyze({ title: 'Ornikar lève 35 millions', lang: 'fr', url }, { ...OPTS, slugWeight: 0.5 }).features;
     expect([...off.keys()]).not.toContain('europ');
     expect(on.get('europ')?.weight).toBe(0.5);
   });
@@ -119,5 +119,16 @@ describe('abbreviation pre-check', () => {
     expect(keys('Talks end. Then U.S. troops leave', 'en')).toContain('^US');
     expect(keys('Talks... and the U.K. agrees', 'en')).toContain('^GB');
     expect(keys('Talks end. Troops leave', 'en')).not.toContain('^US');
+  });
+});
+
+describe('token memo', () => {
+  // Token facts are memoized under a 32-bit hash of the token (FNV-1a over UTF-16 units); these pairs have
+  // equal hashes and lengths, short (compared inline) and long (compared with the stored token).
+  it('tells apart tokens whose hashes collide', () => {
+    for (const [a, b] of [['yaczfaa', 'glbppaa'], ['yaczfaaaaaaa', 'glbppaaaaaaa']]) {
+      const k = keys(`${a} ${b} ${a}`, 'xx').filter((key) => !key.startsWith('~'));
+      expect(k).toEqual([a!.slice(0, 6), b!.slice(0, 6)]);
+    }
   });
 });

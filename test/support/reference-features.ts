@@ -1,0 +1,194 @@
+// Reference model of the grouping engine's text analysis: the same features as lib/group/features.ts, computed plainly.
+import { MAX_NAME_TOKENS, countryOfAbbreviation, countryOfName, countryOfToken, phraseLengths } from '../../lib/group/entities.ts';
+import { slugText } from '../../lib/group/features.ts';
+import { foldToken } from '../../lib/text/fold.ts';
+import { languageOf } from '../../lib/text/language.ts';
+import { stem, stopwords } from '../../lib/text/stem.ts';
+
+/*
+ * Written for clarity, not speed: regular expressions, string keys and one Map per item. It relies on the word-level
+ * primitives (folding, stems, stop words, country names), which have their own tests, and re-states everything
+ * the engine builds on them: tokens, sentence starts, Title Case and capital-letter evidence, multi-word country
+ * names, numbers, cognate keys, link slugs and the weights.
+ */
+
+/** The analysis options (the engine's TextOptions). */
+export interface ReferenceTextOptions {
+  titleWeight: number;
+  entityBoost: number;
+  countryBoost: number;
+  numberBoost: number;
+  maxSummaryTokens: number;
+  cognateWeight: number;
+  slugWeight: number;
+}
+
+/** One feature of an item, in the order it was first seen. */
+export interface ReferenceFeature {
+  key: string;
+  weight: number;
+  /** Readable form as written. */
+  surface: string;
+  /** Relative position of its first occurrence in the title (0..1), or 2 when only in the summary or slug. */
+  pos: number;
+}
+
+/** Capital-letter evidence per folded word: (capitalized mid-sentence) − (lower-case) occurrences, within ±50. */
+export type Lexicon = Map<string, number>;
+
+/** Languages detected among when an item declares none. */
+const DETECTABLE = ['en', 'fr', 'es', 'de', 'pt', 'it', 'ar', 'nl', 'ru', 'sv', 'da', 'nb', 'fi', 'ro', 'tr', 'ca', 'hu', 'cs', 'pl', 'uk'];
+const SENTENCE_BREAKS = new Set([...'.!?:;|«»"“”–—']);
+const ABBREVIATION = /\b(?:[A-Z]\.){2,3}(?![A-Za-z])/gu;
+const THOUSANDS = /(\d)[,.\u00a0\u202f ](?=\d{3}(?!\d))/gu;
+const CJK = /[\u3040-\u30FF\u3400-\u9FFF\uAC00-\uD7AF]/u;
+const PIECES = /[\p{L}\p{M}\p{N}]+|[^\p{L}\p{M}\p{N}]/gsu;
+const WORD = /^[\p{L}\p{M}\p{N}]/u;
+
+interface Token {
+  raw: string;
+  /** First word of a sentence or quote: its capital says nothing about names. */
+  initial: boolean;
+}
+
+/** Tokens of a text (at most `limit`): "U.S." is "US", thousands separators go, CJK runs become character bigrams. */
+function tokenize(text: string, limit: number): Token[] {
+  const clean = text.replace(ABBREVIATION, (m) => m.replaceAll('.', '')).replace(THOUSANDS, '$1');
+  const out: Token[] = [];
+  let initial = true;
+  for (const [piece] of clean.matchAll(PIECES)) {
+    if (out.length >= limit) break;
+    if (!WORD.test(piece)) {
+      if (SENTENCE_BREAKS.has(piece)) initial = true;
+      continue;
+    }
+    if (piece.codePointAt(0)! > 0x2fff && CJK.test(piece)) {
+      for (let j = 0; (j + 1 < piece.length || j === 0) && out.length < limit; j++) out.push({ raw: piece.slice(j, j + 2), initial: false });
+      initial = false;
+      continue;
+    }
+    out.push({ raw: piece, initial });
+    initial = false;
+  }
+  return out;
+}
+
+/** What the analysis needs to know about one token in one language. */
+function facts(raw: string, lang: string) {
+  const folded = foldToken(raw);
+  const number = /\p{N}/u.test(folded);
+  const acronym = raw.length >= 2 && raw.length <= 6 && /^[\p{Lu}][\p{Lu}\p{N}]+$/u.test(raw);
+  const stop = stopwords(lang).has(folded);
+  const first = raw.charAt(0);
+  return {
+    folded,
+    number,
+    acronym,
+    stop,
+    cap: first !== first.toLowerCase() && first === first.toUpperCase(),
+    upper: raw === raw.toUpperCase(),
+    longWord: raw.length >= 4 && /\p{L}/u.test(raw),
+    country: number || folded.length < 3 ? undefined : countryOfToken(folded),
+    abbrevCountry: acronym ? countryOfAbbreviation(raw) : undefined,
+    stem: number || stop ? folded : stem(folded, lang),
+    cognate: folded.length >= 6 && /^[a-z]+$/u.test(folded) ? '~' + folded.slice(0, 5) : '',
+    surface: /.\p{Lu}/u.test(raw) ? raw : raw.toLowerCase(),
+  };
+}
+
+/** Adds one occurrence of a feature: a repeat raises the weight a little (a word said twice is not twice the story). */
+function addFeature(out: Map<string, ReferenceFeature>, key: string, weight: number, surface: string, pos: number): void {
+  const f = out.get(key);
+  if (!f) out.set(key, { key, weight, surface, pos });
+  else {
+    f.weight = Math.max(f.weight, weight) + 0.25 * Math.min(f.weight, weight);
+    f.pos = Math.min(f.pos, pos);
+  }
+}
+
+function addText(
+  text: string,
+  lang: string,
+  baseWeight: number,
+  isTitle: boolean,
+  opts: ReferenceTextOptions,
+  lexicon: Lexicon,
+  out: Map<string, ReferenceFeature>,
+  slug = false,
+): void {
+  const toks = tokenize(text, isTitle ? Infinity : opts.maxSummaryTokens).map((t) => ({ ...t, ...facts(t.raw, lang) }));
+  const count = toks.length;
+  const long = toks.filter((t) => t.longWord);
+  const titleCase = long.length >= 3 && long.filter((t) => t.cap).length / long.length >= 0.7;
+  const allCaps = count > 2 && toks.every((t) => t.upper);
+  const n = Math.max(1, count);
+  const countryWeight = baseWeight * opts.countryBoost;
+  for (let i = 0; i < count; i++) {
+    const t = toks[i]!;
+    const pos = isTitle ? i / n : 2;
+    // A multi-word country name (États-Unis, United States), longest first.
+    const len = phraseLengths(t.folded).find(
+      (l) => l <= MAX_NAME_TOKENS && l <= count - i && countryOfName(toks.slice(i, i + l).map((x) => x.folded).join(' ')),
+    );
+    if (len) {
+      const name = toks.slice(i, i + len);
+      const code = countryOfName(name.map((x) => x.folded).join(' '))!;
+      addFeature(out, '^' + code, countryWeight, name.map((x) => x.raw).join(' '), pos);
+      i += len - 1;
+      continue;
+    }
+    if (t.number) {
+      if (t.folded.length >= 2) addFeature(out, '#' + t.folded, baseWeight * opts.numberBoost, t.raw, pos);
+      continue;
+    }
+    if (t.abbrevCountry && !allCaps) {
+      addFeature(out, '^' + t.abbrevCountry, countryWeight, t.raw, pos);
+      continue;
+    }
+    if (t.folded.length < 2) continue;
+    const cap = !allCaps && t.cap;
+    const acronym = !allCaps && t.acronym;
+    if (t.stop && !acronym) continue;
+    if (t.folded.length < 3 && !acronym && !CJK.test(t.raw)) continue; // (a CJK bigram is a word)
+    if (t.country) {
+      addFeature(out, '^' + t.country, countryWeight, t.raw, pos);
+      continue;
+    }
+    // A name: an acronym, a capital inside sentence-case text (which teaches the lexicon), or a capitalized word
+    // the lexicon knows as a name (Title Case text and lower-case slugs only read it).
+    let entity = acronym;
+    const evidence = lexicon.get(t.folded) ?? 0;
+    if (slug) entity ||= evidence > 0;
+    else if (!allCaps && !titleCase && !t.initial) {
+      lexicon.set(t.folded, cap ? Math.min(evidence + 1, 50) : Math.max(evidence - 1, -50));
+      entity ||= cap;
+    } else entity ||= cap && evidence > 0;
+    if (opts.cognateWeight > 0 && t.cognate) addFeature(out, t.cognate, baseWeight * opts.cognateWeight, t.surface, pos);
+    if (t.stem.length >= 2) addFeature(out, t.stem, baseWeight, entity ? t.raw : t.surface, pos);
+    if (entity) addFeature(out, '@' + t.folded, baseWeight * opts.entityBoost, t.raw, pos);
+  }
+}
+
+/** An item's language and features (title, then summary, then link slug), updating the capital-letter lexicon. */
+export function referenceAnalysis(
+  item: { title: string; summary?: string; lang?: string; url?: string },
+  opts: ReferenceTextOptions,
+  lexicon: Lexicon,
+): { lang: string; features: ReferenceFeature[] } {
+  const { title, summary, url } = item;
+  const lang = languageOf(summary ? `${title} ${summary}` : title, item.lang, { candidates: DETECTABLE, minLength: 12 });
+  const out = new Map<string, ReferenceFeature>();
+  addText(title, lang, opts.titleWeight, true, opts, lexicon, out);
+  if (summary) addText(summary, lang, 1, false, opts, lexicon, out);
+  const words = url && opts.slugWeight > 0 ? slugText(url) : '';
+  if (words) addText(words, lang, opts.slugWeight, false, opts, lexicon, out, true);
+  return { lang, features: [...out.values()] };
+}
+
+/** Halves the lexicon's evidence and forgets words left with almost none (as the engine does at IDF decay). */
+export function decayLexicon(lexicon: Lexicon): void {
+  for (const [word, v] of lexicon) {
+    if (Math.abs(v) <= 1) lexicon.delete(word);
+    else lexicon.set(word, Math.trunc(v / 2));
+  }
+}
