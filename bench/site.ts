@@ -74,12 +74,14 @@ export async function benchSite(opts: { seconds?: number } = {}): Promise<Record
     // besides the reads), and the whole request path without the cache (DynamoDB reads on dynalite + render).
     const qd: QueryDeps = { store: stack.store, catalog: new OutletCatalog(stack.store, silentLogger), policy: config.publish, facets: new FacetCache(), search: new StorySearch(stack.store) };
     const base = 'http://127.0.0.1';
+    // What an English page asks for: headlines in English (the page's and the desk's language).
+    const reader = { languages: ['en'], desk: 'en' };
     const list = await listPublicStories(qd, { limit: 20 });
     const outlets = await qd.catalog.get();
-    const stories = list.stories.map((s) => ({ summary: storySummary(s.story, s.facets, base), outlets: cardOutlets(s, outlets) }));
+    const stories = list.stories.map((s) => ({ summary: storySummary(s.story, s.facets, base, reader), outlets: cardOutlets(s, outlets) }));
     const found = await getPublicStory(qd, mali);
     if (found.kind !== 'story') throw new Error('the Mali story was merged');
-    const detail = storyDetail(found.story, found.items, found.outlets, base);
+    const detail = storyDetail(found.story, found.items, found.outlets, base, reader, found.headlineItems);
     const renderMs = {
       front: await timeIt(() => renderFrontPage({ ui: 'en', base, filters: {}, stories, nextCursor: list.nextCursor }), 300),
       story: await timeIt(() => renderStoryPage({ ui: 'en', base, story: detail, want: [], query: '' }), 300),

@@ -19,7 +19,7 @@ const pepper = config.editor.secretArn
 const editor = pepper
   ? editorRoutes({ store, editorStore: createEditorStore({ client: dynamo, table: config.table }), pepper, log, publish: config.publish })
   : undefined;
-const app = handle(createApp({ store, config, log, editor, publicUrl: config.publicUrl }));
+const app = handle(createApp({ store, config, log, editor, publicUrl: config.publicUrl, trustForwardedHost: config.trustForwardedHost }));
 
 /**
  * Lambda handler. Every DynamoDB call of a request stops at the invocation's deadline (the 10 s timeout less

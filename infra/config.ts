@@ -28,6 +28,11 @@ export interface RoundupConfig {
   readonly logLevel: LogLevel;
   /** Active X-Ray tracing on every function. */
   readonly tracing: boolean;
+  /**
+   * Public address readers use (a custom domain in front of the distribution), e.g. `https://news.example.org`.
+   * Absent: links are built from the host each viewer asked CloudFront for (forwarded by a viewer-request function).
+   */
+  readonly publicUrl?: string;
 }
 
 /** Defaults applied when a context key is absent. */
@@ -50,6 +55,7 @@ export const CONTEXT_KEYS = [
   'alarmEmail',
   'logLevel',
   'tracing',
+  'publicUrl',
 ] as const;
 
 
@@ -117,6 +123,11 @@ export function parseConfig(get: (key: (typeof CONTEXT_KEYS)[number]) => unknown
     problems.push(`tracing: expected true or false, got "${tracingRaw}"`);
   }
 
+  const publicUrl = str('publicUrl')?.replace(/\/+$/, '');
+  if (publicUrl !== undefined && !/^https:\/\/[a-z0-9.-]+(:\d+)?(\/[^\s?#]*)?$/i.test(publicUrl)) {
+    problems.push(`publicUrl: expected an https:// address without query or fragment, got "${publicUrl}"`);
+  }
+
   if (problems.length > 0) throw new ConfigError(`Invalid Roundup context:\n  - ${problems.join('\n  - ')}`, problems);
   return {
     stage,
@@ -126,5 +137,6 @@ export function parseConfig(get: (key: (typeof CONTEXT_KEYS)[number]) => unknown
     ...(alarmEmail !== undefined ? { alarmEmail } : {}),
     logLevel,
     tracing: tracingRaw === 'true',
+    ...(publicUrl !== undefined ? { publicUrl } : {}),
   };
 }

@@ -32,6 +32,15 @@ export const METRICS_NAMESPACE = METRICS.namespace;
 /** Path patterns served uncached with every viewer header, cookie and method forwarded. */
 export const UNCACHED_PATHS = ['/editor*', '/review*'] as const;
 
+/** CloudFront Function (viewer request): the Host the viewer asked for, as X-Forwarded-Host for the origin. */
+export const VIEWER_HOST_FUNCTION = `function handler(event) {
+  var request = event.request;
+  var host = request.headers.host;
+  if (host) request.headers['x-forwarded-host'] = { value: host.value };
+  else delete request.headers['x-forwarded-host'];
+  return request;
+}`;
+
 /** Props of {@link RoundupStack}: the validated configuration plus CDK stack props. */
 export interface RoundupStackProps extends StackProps, Partial<RoundupConfig> {
   /**
@@ -89,6 +98,7 @@ export class RoundupStack extends Stack {
       alarmEmail: props.alarmEmail,
       logLevel: props.logLevel,
       tracing: props.tracing,
+      publicUrl: props.publicUrl,
     };
     const config = parseConfig((key) => given[key]);
     this.config = config;
@@ -170,7 +180,12 @@ export class RoundupStack extends Stack {
     const pollMinutes = scheduleMinutes(config.schedule);
     if (pollMinutes !== undefined) sharedEnv.ROUNDUP_POLL_MINUTES = String(pollMinutes);
     const extraEnv: Record<FunctionName, Record<string, string>> = {
-      api: { ROUNDUP_EDITOR_SECRET_ARN: this.editorSecret.secretArn },
+      // Links in pages and feeds name the public host: the configured one, else the viewer's (see ViewerHost).
+      api: {
+        ROUNDUP_EDITOR_SECRET_ARN: this.editorSecret.secretArn,
+        ROUNDUP_TRUST_FORWARDED_HOST: 'true',
+        ...(config.publicUrl ? { ROUNDUP_PUBLIC_URL: config.publicUrl } : {}),
+      },
       // The scheduler also posts a grouping "tick" each run (lib/pipeline/enqueue.ts) so stories are
       // re-evaluated for publication and expiry even when no feed produced new items.
       scheduler: { ROUNDUP_FETCH_QUEUE_URL: this.fetchQueue.queueUrl, ROUNDUP_GROUP_QUEUE_URL: this.groupQueue.queueUrl },
@@ -287,8 +302,27 @@ export class RoundupStack extends Stack {
       'This bucket only receives CloudFront access logs; logging access to the log bucket would recurse.',
     );
 
+    // The Function URL sees its own host, not the one the reader typed: this function hands the viewer's host to
+    // the API as X-Forwarded-Host (overwriting any a viewer sent), so absolute links in pages and feeds are right.
+    const viewerHost = new cloudfront.Function(this, 'ViewerHost', {
+      comment: 'Forwards the viewer Host header as X-Forwarded-Host',
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline(VIEWER_HOST_FUNCTION),
+    });
+    const functionAssociations: cloudfront.FunctionAssociation[] = [
+      { function: viewerHost, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+    ];
+    // Cached behavior: only the forwarded host reaches the origin (the cache key stays query + encoding).
+    const forwardHost = new cloudfront.OriginRequestPolicy(this, 'ForwardViewerHost', {
+      comment: 'Roundup public GETs: the viewer host as X-Forwarded-Host, all query strings',
+      headerBehavior: cloudfront.OriginRequestHeaderBehavior.allowList('x-forwarded-host'),
+      queryStringBehavior: cloudfront.OriginRequestQueryStringBehavior.all(),
+      cookieBehavior: cloudfront.OriginRequestCookieBehavior.none(),
+    });
+
     const uncached: cloudfront.BehaviorOptions = {
       origin,
+      functionAssociations,
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
@@ -302,6 +336,8 @@ export class RoundupStack extends Stack {
       defaultBehavior: {
         origin,
         cachePolicy: publicCache,
+        originRequestPolicy: forwardHost,
+        functionAssociations,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
         cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,

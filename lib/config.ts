@@ -39,6 +39,7 @@ const schema = z.object({
   ROUNDUP_EDITOR_SECRET_ARN: z.optional(z.string()),
   ROUNDUP_EDITOR_PEPPER: z.optional(z.string()),
   ROUNDUP_PUBLIC_URL: z.optional(z.url({ protocol: /^https?$/ })),
+  ROUNDUP_TRUST_FORWARDED_HOST: z._default(bool, false),
   PORT: z._default(int(0, 65535), 8787),
 });
 
@@ -78,6 +79,11 @@ export interface Config {
    * feeds and API bodies; undefined means each request's own origin.
    */
   publicUrl?: string;
+  /**
+   * Build links from `X-Forwarded-Host` (https) when no public URL is set: on AWS, CloudFront's viewer-request
+   * function puts the reader's host there. Off locally, where no proxy sets it.
+   */
+  trustForwardedHost: boolean;
   port: number;
 }
 
@@ -121,6 +127,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     queues: { fetch: e.ROUNDUP_FETCH_QUEUE_URL, group: e.ROUNDUP_GROUP_QUEUE_URL },
     editor: { secretArn: e.ROUNDUP_EDITOR_SECRET_ARN, pepper: e.ROUNDUP_EDITOR_PEPPER },
     publicUrl: e.ROUNDUP_PUBLIC_URL?.replace(/\/+$/, ''),
+    trustForwardedHost: e.ROUNDUP_TRUST_FORWARDED_HOST,
     port: e.PORT,
   };
 }

@@ -57,6 +57,13 @@ export class ConfigError extends RoundupError {
   }
 }
 
+/** A file given as input is missing, unreadable or not what it should be (CLI exit status 3). */
+export class InputError extends RoundupError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('input', message, options);
+  }
+}
+
 /**
  * A service Roundup depends on (DynamoDB, SQS) did not answer usefully within the retry budget or the caller's
  * deadline (maps to HTTP 503 with Retry-After). Nothing is known to have been applied; retrying later is safe.

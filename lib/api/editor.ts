@@ -6,8 +6,10 @@ import en from 'zod/v4/locales/en.js';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { FeedStore, ItemStore, OutletStore, SearchStore, StoryFailureStore, StoryStore } from '../store/store.ts';
-import type { Item, Membership, Outlet, Story } from '../types.ts';
-import { fromOpml } from '../outlets/opml.ts';
+import type { Item, Membership, Story } from '../types.ts';
+import type { AddressPolicy } from '../addresses.ts';
+import type { StoryPatch } from '../editor/actions.ts';
+import { outletsForImport } from '../outlets/import.ts';
 import { registerOutlets } from '../outlets/register.ts';
 import { EditorActions } from '../editor/actions.ts';
 import { bearerKey, newEditorKey, parseKey, requireRole, verifyKey, type Actor, type EditorKeyRecord, type EditorRole } from '../editor/auth.ts';
@@ -15,6 +17,7 @@ import { renderDigest } from '../editor/digest.ts';
 import { DEFAULT_REVIEW_OPTIONS, loadReviewQueue, type ReviewOptions } from '../editor/review.ts';
 import type { EditorStore } from '../editor/store.ts';
 import { AuthError } from '../errors.ts';
+import { idSchema } from './params.ts';
 import { problemResponse } from './problem.ts';
 import type { PublicationPolicy } from './publication.ts';
 import { editorPages } from './editor-pages.tsx';
@@ -35,6 +38,8 @@ export interface EditorDeps {
   publish: PublicationPolicy;
   now?: () => Date;
   review?: Partial<ReviewOptions>;
+  /** Which feed hosts an OPML import may register (default: public addresses only). */
+  importAddresses?: AddressPolicy;
 }
 
 /** Shared services of the API and page routes. */
@@ -67,27 +72,29 @@ export interface StoryView {
 }
 
 // zod/mini (tree-shakable) like the public API's schemas: classic zod would put ~375 KB into the API bundle.
-const id = z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^[A-Za-z0-9_.:-]+$/, 'must be an id'));
+const id = idSchema;
 const version = z.optional(z.number().check(z.int(), z.minimum(1)));
 const text = (min: number, max: number) => z.string().check(z.trim(), z.minLength(min), z.maxLength(max));
 
+/** The fields an editor can set on a story, with their limits. */
+const patchFields = z.strictObject({
+  label: z.optional(text(1, 120)),
+  labels: z.optional(
+    z.record(z.string().check(z.regex(/^[a-z]{2,3}$/, 'must be a language code such as en or fr')), text(0, 120)).check(
+      z.refine((r) => Object.keys(r).length > 0 && Object.keys(r).length <= 20, { message: 'one to 20 languages' }),
+    ),
+  ),
+  headline: z.optional(text(1, 300)),
+  standfirst: z.optional(text(0, 1000)),
+  pinned: z.optional(z.boolean()),
+  hidden: z.optional(z.boolean()),
+  locked: z.optional(z.boolean()),
+  status: z.optional(z.enum(['auto', 'approved', 'unpublished'])),
+});
+
 /** PATCH body: the fields an editor can set on a story. */
 export const patchSchema = z
-  .strictObject({
-    label: z.optional(text(1, 120)),
-    labels: z.optional(
-      z.record(z.string().check(z.regex(/^[a-z]{2,3}$/, 'must be a language code such as en or fr')), text(0, 120)).check(
-        z.refine((r) => Object.keys(r).length > 0 && Object.keys(r).length <= 20, { message: 'one to 20 languages' }),
-      ),
-    ),
-    headline: z.optional(text(1, 300)),
-    standfirst: z.optional(text(0, 1000)),
-    pinned: z.optional(z.boolean()),
-    hidden: z.optional(z.boolean()),
-    locked: z.optional(z.boolean()),
-    status: z.optional(z.enum(['auto', 'approved', 'unpublished'])),
-    expectedVersion: version,
-  })
+  .strictObject({ ...patchFields.shape, expectedVersion: version })
   .check(z.refine((b) => Object.keys(b).some((k) => k !== 'expectedVersion'), { message: 'Nothing to change' }));
 
 /** POST /stories/:id/merge body. */
@@ -102,6 +109,7 @@ export const splitSchema = z.strictObject({
 export const moveSchema = z.strictObject({ to: id, expectedVersion: version });
 /** POST /editor/api/keys body. */
 export const keySchema = z.strictObject({ name: text(1, 80), role: z.enum(['editor', 'admin']) });
+
 
 /** Per-parse English messages (zod/mini ships none), without touching zod's global configuration. */
 const english = en().localeError;
@@ -142,10 +150,53 @@ export function expectedVersionOf(ifMatch: string | undefined, fromBody: number 
   return header ?? fromBody;
 }
 
+/**
+ * Validates an id from a path or form before it reaches the table (a key of several kilobytes is a database error).
+ * @throws ValidationError naming the parameter
+ */
+export function checkId(name: string, value: string): string {
+  const r = idSchema.safeParse(value, { error: english });
+  if (r.success) return value;
+  const shown = value.length > 40 ? `${value.slice(0, 40)}… (${value.length} characters)` : value;
+  throw new ValidationError(`Invalid ${name}: ${r.error.issues[0]?.message ?? 'not an id'} (got ${JSON.stringify(shown)})`, [name]);
+}
+
+/**
+ * The editor actions with their inputs validated, whoever calls them (the JSON API or the desk's forms): ids are ids,
+ * text fields have their lengths, lists their sizes — the same rules as the JSON API's body schemas.
+ */
+export class CheckedActions extends EditorActions {
+  override liveStory(id: string): Promise<Story> {
+    return super.liveStory(checkId('story id', id));
+  }
+
+  override update(id: string, patch: StoryPatch, actor: Actor, expectedVersion?: number): Promise<Story> {
+    return super.update(checkId('story id', id), validate(patchFields, patch), actor, expectedVersion);
+  }
+
+  override merge(targetId: string, sourceIds: string[], actor: Actor, expectedVersion?: number): Promise<Story> {
+    const { sources } = validate(mergeSchema, { sources: sourceIds });
+    return super.merge(checkId('story id', targetId), sources, actor, expectedVersion);
+  }
+
+  override split(sourceId: string, itemIds: string[], actor: Actor, opts: { expectedVersion?: number; label?: string } = {}) {
+    const body = validate(splitSchema, { itemIds, ...(opts.label !== undefined ? { label: opts.label } : {}) });
+    return super.split(checkId('story id', sourceId), body.itemIds, actor, { ...opts, label: body.label });
+  }
+
+  override moveItem(sourceId: string, itemId: string, targetId: string, actor: Actor, expectedVersion?: number) {
+    return super.moveItem(checkId('story id', sourceId), checkId('item id', itemId), checkId('target story id', targetId), actor, expectedVersion);
+  }
+
+  override removeItem(storyId: string, itemId: string, actor: Actor, expectedVersion?: number): Promise<Story> {
+    return super.removeItem(checkId('story id', storyId), checkId('item id', itemId), actor, expectedVersion);
+  }
+}
+
 /** Builds the services shared by API and pages. */
 export function editorServices(deps: EditorDeps): EditorServices {
   const full = { ...deps, now: deps.now ?? (() => new Date()) };
-  const actions = new EditorActions({ store: deps.store, editorStore: deps.editorStore, log: deps.log, now: full.now });
+  const actions = new CheckedActions({ store: deps.store, editorStore: deps.editorStore, log: deps.log, now: full.now });
   return {
     deps: full,
     actions,
@@ -157,7 +208,7 @@ export function editorServices(deps: EditorDeps): EditorServices {
       return verifyKey(key, record, deps.pepper);
     },
     async storyView(storyId) {
-      const story = await deps.store.getStory(storyId);
+      const story = await deps.store.getStory(checkId('story id', storyId));
       if (!story) throw new NotFoundError(`Story ${storyId} not found`);
       const [items, memberships] = await Promise.all([deps.store.getItems(story.itemIds), deps.store.getMemberships(story.id)]);
       const why = new Map(memberships.map((m) => [m.itemId, m]));
@@ -170,7 +221,7 @@ export function editorServices(deps: EditorDeps): EditorServices {
       };
     },
     async digest(storyId, lang) {
-      const story = await deps.store.getStory(storyId);
+      const story = await deps.store.getStory(checkId('story id', storyId));
       if (!story) throw new NotFoundError(`Story ${storyId} not found`);
       if (story.mergedInto) return this.digest(story.mergedInto, lang);
       const [items, outlets] = await Promise.all([deps.store.getItems(story.itemIds), deps.store.listOutlets()]);
@@ -238,7 +289,7 @@ export function editorRoutes(deps: EditorDeps): Hono<EditorEnv> {
   });
 
   stories.get('/stories/:id/history', editor, async (c) => {
-    const storyId = c.req.param('id');
+    const storyId = checkId('story id', c.req.param('id'));
     const story = await deps.store.getStory(storyId);
     if (!story) throw new NotFoundError(`Story ${storyId} not found`);
     return c.json({ storyId, mergedInto: story.mergedInto ?? null, entries: await deps.editorStore.history(storyId) });
@@ -297,7 +348,7 @@ export function editorRoutes(deps: EditorDeps): Hono<EditorEnv> {
   });
 
   desk.delete('/keys/:keyId', admin, async (c) => {
-    const keyId = c.req.param('keyId');
+    const keyId = checkId('key id', c.req.param('keyId'));
     const record = await deps.editorStore.revokeKey(keyId, svc.deps.now().toISOString());
     deps.log.info('editor key revoked', { keyId, by: c.get('actor').keyId });
     return c.json(publicKey(record));
@@ -307,16 +358,23 @@ export function editorRoutes(deps: EditorDeps): Hono<EditorEnv> {
   desk.post('/outlets', admin, async (c) => {
     const text = await c.req.text();
     if (!text.trim()) throw new ValidationError('Send an OPML document as the request body', ['body']);
-    let outlets: Outlet[];
-    try {
-      outlets = fromOpml(text);
-    } catch (err) {
-      throw new ValidationError(`Not a readable OPML document: ${(err as Error).message}`, ['body'], { cause: err });
-    }
-    if (outlets.length === 0) throw new ValidationError('The OPML document lists no feeds', ['body']);
+    // Checked whole before anything is written: feed URLs (http/https, no private hosts), ids, homepages.
+    const outlets = outletsForImport(text, deps.importAddresses ?? { allowPrivateNetwork: false });
     const written = await registerOutlets(deps.store, outlets, svc.deps.now().toISOString());
     deps.log.info('outlets imported', { outlets: outlets.length, outletsWritten: written.outlets, feedsAdded: written.feeds, by: c.get('actor').keyId });
     return c.json({ outlets: outlets.length, feeds: outlets.reduce((n, o) => n + o.feeds.length, 0), outletsWritten: written.outlets, feedsAdded: written.feeds });
+  });
+
+  // The desk's forms: a body that cannot be read as a form is the client's mistake, answered before any page runs.
+  app.use('/editor/*', async (c, next) => {
+    if (c.req.method === 'POST' && !c.req.path.startsWith('/editor/api/')) {
+      try {
+        await c.req.parseBody();
+      } catch (err) {
+        throw new ValidationError(`The form could not be read: ${(err as Error).message}`, ['body'], { cause: err });
+      }
+    }
+    await next();
   });
 
   app.route('/', stories);
@@ -325,3 +383,4 @@ export function editorRoutes(deps: EditorDeps): Hono<EditorEnv> {
   app.route('/', editorPages(svc));
   return app;
 }
+

@@ -23,6 +23,11 @@ export interface FeedMeta {
   nextUrl?: string;
   /** Set when the feed is restricted to one language. */
   language?: string;
+  /**
+   * The reader's first language (`lang`, else Accept-Language) when it is not the desk's: entries link to story pages
+   * headlined in it, and the prose around quotes is in it where Roundup writes that language.
+   */
+  readerLanguage?: string;
   updatedAt: string;
 }
 
@@ -53,14 +58,19 @@ export function storyText(s: FeedStory, lang: ProseLanguage = 'en'): string {
   return lines.join('\n');
 }
 
-/** The story page of an entry: the reader site, in the feed's language when it has one. */
-const pageUrl = (meta: FeedMeta, s: FeedStory) => storyPageUrl(meta.siteUrl, s.summary.id, s.summary.label, meta.language);
+/** The story page of an entry: the reader site, in the feed's (or else the reader's) language when it has one. */
+const pageUrl = (meta: FeedMeta, s: FeedStory) => storyPageUrl(meta.siteUrl, s.summary.id, s.summary.label, meta.language ?? meta.readerLanguage);
 
-const mainLanguage = (s: FeedStory) => s.coverage.languages[0]?.key;
+/** The language of the words Roundup writes around the quotes: the feed's, else the reader's (English by default). */
+const proseOf = (meta: FeedMeta) => proseLanguage(meta.language ?? meta.readerLanguage);
+
+// The entry's title and summary are in the headline's language; a story headlined in no known language falls back to
+// the language most of its articles are in.
+const mainLanguage = (s: FeedStory) => s.summary.headlineLanguage ?? s.coverage.languages[0]?.key;
 
 /** Renders a JSON Feed 1.1 document; Roundup's extra data sits in each item's `_roundup` extension object. */
 export function jsonFeed(meta: FeedMeta, stories: readonly FeedStory[]): string {
-  const prose = proseLanguage(meta.language);
+  const prose = proseOf(meta);
   const doc = {
     version: JSON_FEED_VERSION,
     title: meta.title,
@@ -117,7 +127,7 @@ const rfc822 = (iso: string) => new Date(iso).toUTCString();
  */
 export function rssFeed(meta: FeedMeta, stories: readonly FeedStory[]): string {
   const x = escapeXml;
-  const prose = proseLanguage(meta.language);
+  const prose = proseOf(meta);
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">',

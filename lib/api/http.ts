@@ -1,6 +1,7 @@
-// HTTP plumbing of the public API: body-hash ETags with 304s, Cache-Control classes and the short-TTL response cache.
+// HTTP plumbing of the public API: body-hash ETags with 304s, compression once per cached variant, Cache-Control
+// classes and the short-TTL response cache.
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
 import type { Logger } from '../log.ts';
 import { errorFields } from '../log.ts';
@@ -18,6 +19,9 @@ export const CACHE_CONTROL = {
   none: 'no-store',
 } as const;
 
+/** Content codings of public answers, in the server's order of preference. */
+export type Encoding = 'br' | 'gzip' | 'identity';
+
 /** A rendered response, kept in the response cache and sent (or answered 304) per request. */
 export interface RenderedResponse {
   status: 200 | 308;
@@ -26,27 +30,58 @@ export interface RenderedResponse {
   headers: Record<string, string>;
   /** Weak validator from the body hash: compression rewrites bytes but not meaning. */
   etag: string;
-  /** Gzip of `body`, made on first demand and kept with the cached entry so each variant is compressed once. */
-  gzip?: Uint8Array<ArrayBuffer>;
+  /** Compressed bodies, each made on first demand and kept with the cached entry so each variant is compressed once. */
+  encoded?: { br?: Uint8Array<ArrayBuffer>; gzip?: Uint8Array<ArrayBuffer> };
   /** Final header sets per variant, built once per entry (hot path of cached answers). */
-  sent?: { identity?: Record<string, string>; gzip?: Record<string, string>; notModified?: Record<string, string> };
+  sent?: { identity?: Record<string, string>; br?: Record<string, string>; gzip?: Record<string, string>; notModified?: Record<string, string> };
+  /** Set by the response cache while it holds the entry: told the size of each variant added later. */
+  charge?: (bytes: number) => void;
 }
 
-/** Bodies smaller than this are sent as they are (as hono/compress does): gzip would save little or grow them. */
-const GZIP_MIN_BYTES = 1024;
+/** Bodies smaller than this are sent as they are (as hono/compress does): compression would save little or grow them. */
+const COMPRESS_MIN_BYTES = 1024;
 
-/** Whether an Accept-Encoding header allows gzip (explicitly or through `*`, with a non-zero q). */
-export function acceptsGzip(header: string | undefined): boolean {
-  if (!header) return false;
-  let star = false;
+/**
+ * Brotli quality for cached answers: 5 costs about twice gzip's time once per entry and sends fewer bytes on every
+ * request (measured in docs/api.md#bench); 11 takes tens of times longer on a feed page for a few percent more.
+ */
+const BROTLI_QUALITY = 5;
+
+const ENCODERS: Record<Exclude<Encoding, 'identity'>, (b: Uint8Array) => Uint8Array<ArrayBuffer>> = {
+  br: (b) => new Uint8Array(brotliCompressSync(b, { params: { [zlib.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlib.BROTLI_PARAM_SIZE_HINT]: b.byteLength } })),
+  gzip: (b) => new Uint8Array(gzipSync(b)),
+};
+
+/**
+ * The coding to send for an Accept-Encoding header: the acceptable one (q > 0, explicitly or through `*`) the client
+ * ranks highest, Brotli before gzip on a tie; identity when neither is acceptable.
+ */
+export function preferredEncoding(header: string | undefined): Encoding {
+  if (!header) return 'identity';
+  const q: Partial<Record<string, number>> = {};
   for (const part of header.split(',')) {
     const [token = '', ...params] = part.trim().toLowerCase().split(';');
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    const allowed = q === undefined || Number(q.slice(2)) > 0;
-    if (token === 'gzip' || token === 'x-gzip') return allowed;
-    if (token === '*') star = allowed;
+    const qp = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const value = qp === undefined ? 1 : Number(qp.slice(2));
+    q[token === 'x-gzip' ? 'gzip' : token] = Number.isFinite(value) ? value : 0;
   }
-  return star;
+  const of = (e: string) => q[e] ?? q['*'] ?? 0;
+  const br = of('br');
+  const gzip = of('gzip');
+  if (br > 0 && br >= gzip) return 'br';
+  return gzip > 0 ? 'gzip' : 'identity';
+}
+
+// Clients send a handful of distinct Accept-Encoding values: parse each once.
+const encodingMemo = new Map<string, Encoding>();
+function encodingFor(header: string | undefined): Encoding {
+  if (!header) return 'identity';
+  let e = encodingMemo.get(header);
+  if (!e) {
+    if (encodingMemo.size >= 256) encodingMemo.clear();
+    encodingMemo.set(header, (e = preferredEncoding(header)));
+  }
+  return e;
 }
 
 /** Renders a 200 response with its ETag. */
@@ -82,27 +117,56 @@ export const CORS_HEADERS: Readonly<Record<string, string>> = {
 /** Sends a rendered response, or 304 Not Modified when the client already holds it. */
 export function send(c: Context, r: RenderedResponse): Response {
   const sent = (r.sent ??= {});
-  if (r.status === 308) return new Response(null, { status: 308, headers: (sent.identity ??= baseHeaders(r)) });
+  if (r.status === 308) return new Response(null, { status: 308, headers: (sent.identity ??= held(r, baseHeaders(r))) });
   if (etagMatches(c.req.header('if-none-match'), r.etag)) {
     if (!sent.notModified) {
-      sent.notModified = baseHeaders(r);
-      delete sent.notModified['content-type'];
+      const h = baseHeaders(r);
+      delete h['content-type'];
+      sent.notModified = held(r, h);
     }
     return new Response(null, { status: 304, headers: sent.notModified });
   }
-  // Cached answers are compressed once, not per request.
-  if (r.body.byteLength >= GZIP_MIN_BYTES && acceptsGzip(c.req.header('accept-encoding'))) {
-    r.gzip ??= new Uint8Array(gzipSync(r.body));
-    sent.gzip ??= { ...baseHeaders(r), 'content-encoding': 'gzip', 'content-length': String(r.gzip.byteLength) };
-    return new Response(r.gzip, { status: 200, headers: sent.gzip });
+  // Cached answers are compressed once per coding, not per request.
+  const coding = r.body.byteLength >= COMPRESS_MIN_BYTES ? encodingFor(c.req.header('accept-encoding')) : 'identity';
+  if (coding !== 'identity') {
+    const encoded = (r.encoded ??= {});
+    const bytes = (encoded[coding] ??= held(r, ENCODERS[coding](r.body)));
+    const headers = (sent[coding] ??= held(r, { ...baseHeaders(r), 'content-encoding': coding, 'content-length': String(bytes.byteLength) }));
+    return new Response(bytes, { status: 200, headers });
   }
-  sent.identity ??= { ...baseHeaders(r), 'content-length': String(r.body.byteLength) };
+  sent.identity ??= held(r, { ...baseHeaders(r), 'content-length': String(r.body.byteLength) });
   return new Response(r.body, { status: 200, headers: sent.identity });
 }
 
-// Vary on every cacheable answer, compressed or not, so a CDN never hands gzip to a client that did not ask for it.
+// Vary on every cacheable answer, compressed or not, so a CDN never hands gzip to a client that did not ask for it;
+// a route that also negotiates something else (e.g. language) adds its header to the rendered `vary`.
 function baseHeaders(r: RenderedResponse): Record<string, string> {
-  return { ...r.headers, ...CORS_HEADERS, vary: 'Accept-Encoding', ...(r.etag ? { etag: r.etag } : {}) };
+  const vary = r.headers.vary ? `Accept-Encoding, ${r.headers.vary}` : 'Accept-Encoding';
+  return { ...r.headers, ...CORS_HEADERS, vary, ...(r.etag ? { etag: r.etag } : {}) };
+}
+
+/** Approximate heap bytes of a string: V8 keeps Latin-1 strings at one byte a character, others at two. */
+const stringBytes = (s: string): number => 16 + 2 * s.length;
+
+/** Approximate heap bytes of a header set. */
+const headerBytes = (h: Readonly<Record<string, string>>): number => {
+  let n = 64;
+  for (const k in h) n += 16 + stringBytes(k) + stringBytes(h[k]!);
+  return n;
+};
+
+/** Approximate heap bytes a cache entry holds when stored: key, body, headers and the objects around them. */
+export function entryBytes(key: string, r: RenderedResponse): number {
+  return ENTRY_OVERHEAD + stringBytes(key) + r.body.byteLength + headerBytes(r.headers) + stringBytes(r.etag);
+}
+
+/** Objects per entry besides its strings and bytes: the map slot, the entry, the rendered response, its typed array. */
+const ENTRY_OVERHEAD = 512;
+
+// Tells the cache holding `r` (if any) what was just attached to it.
+function held<T extends Uint8Array | Record<string, string>>(r: RenderedResponse, v: T): T {
+  r.charge?.(v instanceof Uint8Array ? v.byteLength + 96 : headerBytes(v as Record<string, string>));
+  return v;
 }
 
 /** Tuning of the response cache. */
@@ -111,7 +175,10 @@ export interface ResponseCacheOptions {
   ttlMs: number;
   /** How often the change marker is re-read; bounds staleness for story changes. */
   markerMs: number;
-  /** Total body bytes kept; oldest entries go first. */
+  /**
+   * Memory the entries may hold — keys, bodies, compressed variants, header sets and the objects around them, as
+   * estimated by `entryBytes` and the variants' sizes; oldest entries go first.
+   */
   maxBytes: number;
   clock: () => number;
 }
@@ -166,8 +233,7 @@ export class ResponseCache {
     const p = compute()
       .then((value) => {
         // A marker change while computing means the result may predate the change: serve it once, keep nothing.
-        if (generation === this.generation) this.store(key, { value, at: now, generation, bytes: value.body.byteLength * 1.5 + 256 });
-        // (× 1.5: room for the gzip variant that send() may add to the entry later.)
+        if (generation === this.generation) this.store(key, { value, at: now, generation, bytes: entryBytes(key, value) });
         return value;
       })
       .finally(() => this.pending.delete(key));
@@ -179,6 +245,17 @@ export class ResponseCache {
     if (e.bytes > this.opts.maxBytes / 4) return;
     this.entries.set(key, e);
     this.bytes += e.bytes;
+    // Compressed variants and header sets are made later, on demand: they count once they exist.
+    e.value.charge = (n) => {
+      if (this.entries.get(key) !== e) return;
+      e.bytes += n;
+      this.bytes += n;
+      this.evict();
+    };
+    this.evict();
+  }
+
+  private evict(): void {
     for (const [k, old] of this.entries) {
       if (this.bytes <= this.opts.maxBytes) break;
       this.drop(k, old);

@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document of the public API, generated from the same zod schemas that validate requests and shape responses.
 import * as z from 'zod/mini';
 import { frontQuerySchema, storyPagePathSchema, storyPageQuerySchema } from '../site/params.ts';
-import { emptyQuerySchema, listQuerySchema, storyPathSchema } from './params.ts';
+import { emptyQuerySchema, listQuerySchema, storyPathSchema, storyQuerySchema } from './params.ts';
 import {
   feedListSchema,
   healthSchema,
@@ -16,17 +16,20 @@ import {
 export const API_VERSION = '1.0.0';
 
 /** One documented public operation (all are GET; HEAD and OPTIONS come with them). */
-export interface RouteDoc {
+export interface RouteDoc<Q extends z.ZodMiniObject = z.ZodMiniObject, P extends z.ZodMiniObject = z.ZodMiniObject> {
   /** OpenAPI path (`/stories/{id}`). */
   path: string;
   operationId: string;
   summary: string;
-  query: z.ZodMiniObject;
-  pathParams?: z.ZodMiniObject;
+  query: Q;
+  pathParams?: P;
   /** Component name of the 200 body (absent for non-JSON bodies). */
   body?: string;
   contentType: string;
-  cacheControl: string;
+  /** Cache-Control class (`CACHE_CONTROL` in http.ts); `none` answers are never kept in the response cache. */
+  cacheControl: 'list' | 'item' | 'health' | 'reference' | 'none';
+  /** Headlines follow the reader's languages (`lang`, else Accept-Language, then the desk's language). */
+  languages?: true;
   extra?: Record<string, string>;
   /**
    * Reader-site pages: parameters other than the documented ones are ignored instead of refused (links people share
@@ -34,6 +37,9 @@ export interface RouteDoc {
    */
   page?: true;
 }
+
+/** A route's documentation, typed by its schemas, so that the handler registered for it parses exactly what is documented. */
+const route = <Q extends z.ZodMiniObject, P extends z.ZodMiniObject = z.ZodMiniObject>(doc: RouteDoc<Q, P>): RouteDoc<Q, P> => doc;
 
 /** Component schemas, by name. */
 export const COMPONENTS: Record<string, z.ZodMiniType> = {
@@ -46,9 +52,9 @@ export const COMPONENTS: Record<string, z.ZodMiniType> = {
   Problem: problemSchema,
 };
 
-/** Every public operation. */
-export const ROUTE_DOCS: RouteDoc[] = [
-  {
+/** Every public operation, by operationId. */
+export const ROUTES = {
+  listStories: route({
     path: '/stories',
     operationId: 'listStories',
     summary: 'Public stories, most recently updated first, with filters and cursor pagination.',
@@ -56,19 +62,21 @@ export const ROUTE_DOCS: RouteDoc[] = [
     body: 'StoryList',
     contentType: 'application/json',
     cacheControl: 'list',
-  },
-  {
+    languages: true,
+  }),
+  getStory: route({
     path: '/stories/{id}',
     operationId: 'getStory',
     summary: 'One story with its perspectives grouped by outlet and its coverage. Merged stories redirect (308) to the story that absorbed them.',
-    query: emptyQuerySchema,
+    query: storyQuerySchema,
     pathParams: storyPathSchema,
     body: 'StoryDetail',
     contentType: 'application/json',
     cacheControl: 'item',
+    languages: true,
     extra: { '308': 'The story was merged: `Location` names the story that absorbed it.' },
-  },
-  {
+  }),
+  listOutlets: route({
     path: '/outlets',
     operationId: 'listOutlets',
     summary: 'Outlets with their metadata and feeds.',
@@ -76,16 +84,16 @@ export const ROUTE_DOCS: RouteDoc[] = [
     body: 'OutletList',
     contentType: 'application/json',
     cacheControl: 'reference',
-  },
-  {
+  }),
+  exportOutletsOpml: route({
     path: '/outlets.opml',
     operationId: 'exportOutletsOpml',
     summary: 'Outlets and their feeds as OPML 2.0, with city, country, region and languages in `roundup:` attributes.',
     query: emptyQuerySchema,
     contentType: 'text/x-opml',
     cacheControl: 'reference',
-  },
-  {
+  }),
+  listFeeds: route({
     path: '/feeds',
     operationId: 'listFeeds',
     summary: 'Fetch health of every feed.',
@@ -93,8 +101,8 @@ export const ROUTE_DOCS: RouteDoc[] = [
     body: 'FeedList',
     contentType: 'application/json',
     cacheControl: 'health',
-  },
-  {
+  }),
+  health: route({
     path: '/healthz',
     operationId: 'health',
     summary: 'Liveness: answers 200 when the table is reachable, 503 otherwise.',
@@ -103,8 +111,8 @@ export const ROUTE_DOCS: RouteDoc[] = [
     contentType: 'application/json',
     cacheControl: 'none',
     extra: { '503': 'The table is not reachable.' },
-  },
-  {
+  }),
+  jsonFeed: route({
     path: '/feed.json',
     operationId: 'jsonFeed',
     summary: 'Public stories as a JSON Feed 1.1 (same filters as /stories).',
@@ -112,24 +120,26 @@ export const ROUTE_DOCS: RouteDoc[] = [
     body: 'JsonFeed',
     contentType: 'application/feed+json',
     cacheControl: 'list',
-  },
-  {
+    languages: true,
+  }),
+  rssFeed: route({
     path: '/feed.xml',
     operationId: 'rssFeed',
     summary: 'Public stories as RSS 2.0 (same filters as /stories).',
     query: listQuerySchema,
     contentType: 'application/rss+xml',
     cacheControl: 'list',
-  },
-  {
+    languages: true,
+  }),
+  openapi: route({
     path: '/openapi.json',
     operationId: 'openapi',
     summary: 'This document.',
     query: emptyQuerySchema,
     contentType: 'application/json',
     cacheControl: 'reference',
-  },
-  {
+  }),
+  frontPage: route({
     path: '/',
     operationId: 'frontPage',
     summary: 'Reader site: the latest public stories as an HTML page (no script), filtered by region, language or text, 20 a page with a link to older ones.',
@@ -137,8 +147,8 @@ export const ROUTE_DOCS: RouteDoc[] = [
     contentType: 'text/html',
     cacheControl: 'list',
     page: true,
-  },
-  {
+  }),
+  storyPage: route({
     path: '/s/{id}',
     operationId: 'storyPage',
     summary:
@@ -149,8 +159,8 @@ export const ROUTE_DOCS: RouteDoc[] = [
     cacheControl: 'item',
     extra: { '308': "The story was merged: `Location` is the surviving story's page." },
     page: true,
-  },
-  {
+  }),
+  storyPageWithSlug: route({
     path: '/s/{id}/{slug}',
     operationId: 'storyPageWithSlug',
     summary: 'The story page with a readable slug of its label (the canonical form; any slug serves the same page).',
@@ -160,8 +170,11 @@ export const ROUTE_DOCS: RouteDoc[] = [
     cacheControl: 'item',
     extra: { '308': "The story was merged: `Location` is the surviving story's page." },
     page: true,
-  },
-];
+  }),
+};
+
+/** Every public operation, in documentation order. */
+export const ROUTE_DOCS: RouteDoc[] = Object.values(ROUTES);
 
 /** JSON Schema (2020-12, as OpenAPI 3.1 uses) of a zod schema, without the `$schema` marker. */
 function jsonSchema(s: z.ZodMiniType, io: 'input' | 'output'): Record<string, unknown> {
@@ -189,6 +202,17 @@ export function parametersOf(route: RouteDoc): Record<string, unknown>[] {
   };
   if (route.pathParams) add('path', route.pathParams);
   add('query', route.query);
+  if (route.languages) {
+    params.push({
+      name: 'Accept-Language',
+      in: 'header',
+      required: false,
+      description:
+        "Without `lang`: headlines in the first of these languages (highest q first) the story has one in, else in the desk's language, else the story's own. Answers then carry `Vary: Accept-Language`.",
+      example: 'fr-CA,fr;q=0.9,en;q=0.8',
+      schema: { type: 'string' },
+    });
+  }
   return params;
 }
 
@@ -210,6 +234,7 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
         headers: {
           ETag: { description: 'Weak validator of the body; send it back in If-None-Match.', schema: { type: 'string' } },
           'Cache-Control': { schema: { type: 'string' } },
+          Vary: { description: r.languages ? '`Accept-Encoding`, and `Accept-Language` when the request has no `lang`.' : '`Accept-Encoding`.', schema: { type: 'string' } },
         },
         content: { [r.contentType]: { schema } },
       },

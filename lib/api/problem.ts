@@ -23,9 +23,22 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  413: 'Content Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
+
+/** A path that exists, asked with a method it does not take: answered 405 with the methods it takes in `Allow`. */
+export class MethodNotAllowedError extends HTTPException {
+  constructor(
+    readonly allow: readonly string[],
+    method: string,
+    path: string,
+  ) {
+    const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path;
+    super(405, { message: `${method.slice(0, 20)} is not allowed on ${shown}; use ${allow.join(', ')}` });
+  }
+}
 
 /** Status code for a domain error. */
 export function statusOf(err: unknown): number {
@@ -56,7 +69,9 @@ export function problemResponse(c: Context, err: unknown, log: Logger): Response
   if (status >= 500) log.error('request failed', { path: c.req.path, ...errorFields(err) });
   const headers: Record<string, string> = { 'content-type': 'application/problem+json', 'cache-control': 'no-store' };
   if (status === 401) headers['www-authenticate'] = 'Bearer realm="roundup-editor"';
-  if (status === 405) headers.allow = 'GET, HEAD, OPTIONS';
+  if (err instanceof MethodNotAllowedError) headers.allow = err.allow.join(', ');
   if (status === 503) headers['retry-after'] = '30';
+  // The rest of a refused body is never read: the connection cannot carry another request after it.
+  if (status === 413) headers.connection = 'close';
   return c.body(JSON.stringify(problem), status as ContentfulStatusCode, headers);
 }

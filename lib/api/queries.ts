@@ -6,7 +6,7 @@ import type { Item, Outlet, Story } from '../types.ts';
 import type { OutletCatalog } from './catalog.ts';
 import type { ListQuery } from './params.ts';
 import { isPublic, type PublicationPolicy } from './publication.ts';
-import { outletFacets, storyFacets, type StoryFacets } from './views.ts';
+import { headlineItemIdsOutside, outletFacets, storyFacets, type StoryFacets } from './views.ts';
 
 /** Most stories one listing request examines before it returns a short page with a cursor to resume from. */
 export const SCAN_BUDGET = 500;
@@ -95,7 +95,7 @@ export async function listPublicStories(
 ): Promise<StoryPage> {
   const fingerprint = filterFingerprint(q);
   const cur = q.cursor ? decodeCursor(q.cursor, fingerprint) : { f: fingerprint };
-  const since = q.updatedSince ? new Date(q.updatedSince).toISOString() : undefined;
+  const since = q.updatedSince;
   const budget = opts.budget ?? SCAN_BUDGET;
   const outlets = await deps.catalog.get();
   const match = cheapFilter(q, outlets);
@@ -212,8 +212,11 @@ async function resolveMerged(store: Pick<StoryStore, 'getListedStories'>, record
   return out;
 }
 
-/** The story and its items, or where a merged story went. */
-export type StoryLookup = { kind: 'story'; story: Story; items: Item[]; outlets: Map<string, Outlet> } | { kind: 'merged'; to: string };
+/**
+ * The story and its items (those it shows; `headlineItems`: the items its headlines come from beyond those), or where
+ * a merged story went.
+ */
+export type StoryLookup = { kind: 'story'; story: Story; items: Item[]; headlineItems: Item[]; outlets: Map<string, Outlet> } | { kind: 'merged'; to: string };
 
 /**
  * Looks up a story for readers. Merged stories resolve to the public story that (finally) absorbed them.
@@ -235,32 +238,42 @@ export async function getPublicStory(deps: QueryDeps, id: string): Promise<Story
   if (!isPublic(story, deps.policy)) throw notFound();
   if (story.id !== id) return { kind: 'merged', to: story.id };
   // A runaway story shows its newest items per outlet (the store keeps that list), not every item.
-  const [items, outlets] = await Promise.all([deps.store.getItems(story.shownItemIds ?? story.itemIds), deps.catalog.get()]);
-  deps.facets.set(story, storyFacets(story, items, outlets));
-  return { kind: 'story', story, items, outlets };
+  const shown = story.shownItemIds ?? story.itemIds;
+  const extra = headlineItemIdsOutside(story, new Set(shown));
+  const [all, outlets] = await Promise.all([deps.store.getItems([...shown, ...extra]), deps.catalog.get()]);
+  const shownSet = new Set(shown);
+  const items = all.filter((i) => shownSet.has(i.id));
+  const headlineItems = all.filter((i) => !shownSet.has(i.id));
+  deps.facets.set(story, storyFacets(story, items, outlets, headlineItems));
+  return { kind: 'story', story, items, headlineItems, outlets };
 }
 
-/** Items of several stories, read in batches of at most 100 keys, a few batches at a time. */
+/** Items of several stories (their `itemIds`), read in batches of at most 100 keys, a few batches at a time. */
 export async function loadItems(store: Pick<ItemStore, 'getItems'>, stories: readonly Story[]): Promise<Map<string, Item[]>> {
+  return itemsOf(store, stories, (s) => s.itemIds);
+}
+
+async function itemsOf(store: Pick<ItemStore, 'getItems'>, stories: readonly Story[], idsOf: (s: Story) => string[]): Promise<Map<string, Item[]>> {
   const batches: Story[][] = [];
   let batch: Story[] = [];
   let keys = 0;
   for (const s of stories) {
-    if (batch.length && keys + s.itemIds.length > 100) {
+    const n = idsOf(s).length;
+    if (batch.length && keys + n > 100) {
       batches.push(batch);
       batch = [];
       keys = 0;
     }
     batch.push(s);
-    keys += s.itemIds.length;
+    keys += n;
   }
   if (batch.length) batches.push(batch);
   const out = new Map<string, Item[]>();
   for (let i = 0; i < batches.length; i += 4) {
     await Promise.all(
       batches.slice(i, i + 4).map(async (b) => {
-        const found = new Map((await store.getItems(b.flatMap((s) => s.itemIds))).map((it) => [it.id, it]));
-        for (const s of b) out.set(s.id, s.itemIds.map((id) => found.get(id)).filter((x): x is Item => x !== undefined));
+        const found = new Map((await store.getItems(b.flatMap(idsOf))).map((it) => [it.id, it]));
+        for (const s of b) out.set(s.id, idsOf(s).map((id) => found.get(id)).filter((x): x is Item => x !== undefined));
       }),
     );
   }
@@ -282,8 +295,14 @@ async function readPage(store: Pick<StoryStore, 'listStories'>, opts: { limit: n
 async function loadFacets(deps: QueryDeps, stories: readonly Story[], outlets: ReadonlyMap<string, Outlet>): Promise<void> {
   const missing = stories.filter((s) => !deps.facets.get(s));
   if (!missing.length) return;
-  const items = await loadItems(deps.store, missing);
-  for (const s of missing) deps.facets.set(s, storyFacets(s, items.get(s.id) ?? [], outlets));
+  // A paged story's headlines may come from items beyond those it lists: they are read in the same batches.
+  const extra = new Map(missing.map((s) => [s.id, headlineItemIdsOutside(s, new Set(s.itemIds))]));
+  const items = await itemsOf(deps.store, missing, (s) => [...s.itemIds, ...extra.get(s.id)!]);
+  for (const s of missing) {
+    const listed = new Set(s.itemIds);
+    const all = items.get(s.id) ?? [];
+    deps.facets.set(s, storyFacets(s, all.filter((i) => listed.has(i.id)), outlets, all.filter((i) => !listed.has(i.id))));
+  }
 }
 
 // Filters answerable from the story record and outlet metadata, run before any item is read.
@@ -305,11 +324,21 @@ function cheapFilter(q: ListQuery, outlets: ReadonlyMap<string, Outlet>): (s: St
   return (s) => tests.every((t) => t(s));
 }
 
-// A cursor only makes sense with the filters it was made for; the fingerprint catches a changed query.
-function filterFingerprint(q: ListQuery): string {
-  const parts = [q.updatedSince ? new Date(q.updatedSince).toISOString() : '', q.lang, q.country, q.region, q.outlet, q.q, q.minOutlets];
+/** Query fields that page through a result rather than choose it: a cursor stays valid when they change. */
+const PAGING_FIELDS: ReadonlySet<string> = new Set(['cursor', 'limit']);
+
+/**
+ * Fingerprint of the filters a cursor was made for: a hash of every parsed query field except the paging ones, so a
+ * field added to the query schema is covered without being listed here. Lists keep their order (`lang` is also a
+ * preference order); the schemas normalize what means the same (upper-case countries, UTC `updatedSince`).
+ */
+export function filterFingerprint(q: Readonly<Record<string, unknown>>): string {
+  const fields = Object.keys(q)
+    .filter((k) => !PAGING_FIELDS.has(k) && q[k] !== undefined)
+    .sort()
+    .map((k) => [k, q[k]]);
   let h = 0x811c9dc5;
-  for (const ch of JSON.stringify(parts)) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
+  for (const ch of JSON.stringify(fields)) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
   return (h >>> 0).toString(36);
 }
 

@@ -16,6 +16,8 @@ export const countsSchema = z.strictObject({
   languages: count.check(d('Distinct article languages.')),
 });
 
+const itemId = nstr.check(d('The article the headline comes from (its summary is the standfirst); null for a headline an editor wrote.'));
+
 /** A story in listings. */
 export const storySummarySchema = z.strictObject({
   id: str,
@@ -24,8 +26,12 @@ export const storySummarySchema = z.strictObject({
   labels: z
     .record(str, str)
     .check(d('One label per language the story is told in, keyed by BCP 47 primary subtag, e.g. {"en": "Mali withdrawal", "fr": "Retrait du Mali"}. Empty for stories not relabelled since per-language labels exist.')),
-  headline: str,
-  summary: nstr,
+  headline: str.check(d('The headline in the first of the reader\'s languages (`lang`, else Accept-Language, then the desk\'s language) the story has one in; else the story\'s own.')),
+  summary: nstr.check(d('Standfirst in the language of `headline`.')),
+  headlineLanguage: nstr.check(d('Language of `headline` and `summary` (BCP 47 primary subtag); null when the story\'s own headline is in no known language.')),
+  headlines: z
+    .record(z.string(), z.strictObject({ headline: str, itemId }))
+    .check(d('The story\'s headline in every language it has one in, keyed by language (standfirsts: `GET /stories/{id}`). An editor-written headline is the desk language\'s.')),
   firstSeenAt: date.check(d('When the first article was seen.')),
   lastSeenAt: date.check(d('Time of the newest article.')),
   updatedAt: date.check(d('Last change (article joined or editor edit); the listing order and `updatedSince` key.')),
@@ -82,6 +88,9 @@ export const coverageSchema = z.strictObject({
 /** `GET /stories/{id}`. */
 export const storyDetailSchema = z.strictObject({
   ...storySummarySchema.shape,
+  headlines: z
+    .record(z.string(), z.strictObject({ headline: str, standfirst: nstr, itemId }))
+    .check(d('The story\'s headline and standfirst in every language it has one in, keyed by language. An editor-written headline is the desk language\'s.')),
   perspectives: z.array(perspectiveSchema),
   coverage: coverageSchema,
 });

@@ -1,6 +1,8 @@
 // Reader-facing shapes of stories: facets, perspectives grouped by outlet, coverage breakdown and verbatim excerpts.
+import { candidateOf, pickHeadlines, standfirstOf } from '../group/headlines.ts';
 import { bylineOf } from '../text/attribution.ts';
 import type { Item, Outlet, Story } from '../types.ts';
+import { chooseHeadline, readerHeadlines, type ReaderHeadline } from './languages.ts';
 import { UNKNOWN_COUNTRY, UNKNOWN_REGION } from './vocabulary.ts';
 
 /** Longest excerpt, in characters, before the ellipsis. */
@@ -13,6 +15,18 @@ export interface StoryFacets {
   regions: string[];
   languages: string[];
   itemCount: number;
+  /**
+   * The story's headline per language with its standfirst (the summary of the item it comes from): the record's picks,
+   * and picks made from the items for languages the record has none for (records written before per-language
+   * headlines, stories an editor split off). Editor copy is applied per reader (lib/api/languages.ts).
+   */
+  headlines: Record<string, ReaderHeadline>;
+}
+
+/** Which headline a reader gets: their languages, most wanted first, and the desk's language. */
+export interface Reader {
+  languages: readonly string[];
+  desk: string;
 }
 
 /** A story in listings and feeds. */
@@ -22,8 +36,13 @@ export interface StorySummary {
   label: string;
   /** One label per language the story is told in (`label` is the main one). */
   labels: Record<string, string>;
+  /** In the reader's language when the story has a headline in it. */
   headline: string;
   summary: string | null;
+  /** Language of `headline` and `summary`. */
+  headlineLanguage: string | null;
+  /** Every language's headline (standfirsts are in the story's own answer: listings stay small). */
+  headlines: Record<string, HeadlineRef>;
   firstSeenAt: string;
   lastSeenAt: string;
   updatedAt: string;
@@ -72,8 +91,13 @@ export interface Coverage {
   blindspot: boolean;
 }
 
+/** A headline in a listing: the text and the article it comes from. */
+export type HeadlineRef = Omit<ReaderHeadline, 'standfirst'>;
+
 /** A story with everything an app shows on its page. */
-export interface StoryDetail extends StorySummary {
+export interface StoryDetail extends Omit<StorySummary, 'headlines'> {
+  /** Every language's headline and standfirst. */
+  headlines: Record<string, ReaderHeadline>;
   perspectives: Perspective[];
   coverage: Coverage;
 }
@@ -112,27 +136,97 @@ export function outletFacets(outletIds: readonly string[], outlets: ReadonlyMap<
   return { countries: [...countries].sort(), regions: [...regions].sort() };
 }
 
-/** All facets of a story from its loaded items. */
-export function storyFacets(story: Story, items: readonly Item[], outlets: ReadonlyMap<string, Outlet>): StoryFacets {
+/**
+ * All facets of a story from its loaded items. `headlineItems` are the items its headlines come from that are not
+ * among `items`: a paged story is read with its newest items per outlet, and its headlines may come from older ones.
+ */
+export function storyFacets(
+  story: Story,
+  items: readonly Item[],
+  outlets: ReadonlyMap<string, Outlet>,
+  headlineItems: readonly Item[] = [],
+): StoryFacets {
   const outletIds = storyOutletIds(story, items);
   const languages = new Set(items.map((i) => itemLanguage(i, outlets.get(i.outletId))));
   // A runaway story is read with its shown items only: its size comes from the story.
   const itemCount = story.itemCount ?? (story.shownItemIds ? story.itemIds.length : items.length);
-  return { outletIds, ...outletFacets(outletIds, outlets), languages: [...languages].sort(), itemCount };
+  return { outletIds, ...outletFacets(outletIds, outlets), languages: [...languages].sort(), itemCount, headlines: storyHeadlines(story, items, headlineItems, outlets) };
+}
+
+/**
+ * Ids of the items a story's stored headlines come from that are not among `loaded`, and that may still be in the
+ * story: a paged story's members beyond those it shows (all of them are in `itemIds` when the story was read whole;
+ * a listed paged story names only its shown items, so its record is trusted). An unpaged story's items are all
+ * loaded: a pick outside them has left the story.
+ */
+export function headlineItemIdsOutside(story: Story, loaded: ReadonlySet<string>): string[] {
+  const paged = story.shownItemIds !== undefined || story.itemCount !== undefined;
+  if (!paged || !story.headlines) return [];
+  const members = story.shownItemIds ? new Set(story.itemIds) : undefined;
+  return [...new Set(Object.values(story.headlines).map((h) => h.itemId))].filter((id) => !loaded.has(id) && (!members || members.has(id)));
+}
+
+// The record's picks of items still in the story, then picks made the way the group stage makes them for the
+// languages left (the grouping scores are not at hand here: the story's own headline counts as the central item).
+function storyHeadlines(story: Story, items: readonly Item[], headlineItems: readonly Item[], outlets: ReadonlyMap<string, Outlet>): Record<string, ReaderHeadline> {
+  const byId = new Map([...headlineItems, ...items].map((i) => [i.id, i]));
+  const out: Record<string, ReaderHeadline> = {};
+  const add = (lang: string, headline: string, item: Item) => {
+    out[lang] = { headline, standfirst: standfirstOf(item.summary, headline) ?? null, itemId: item.id };
+  };
+  for (const [lang, h] of Object.entries(story.headlines ?? {})) {
+    const item = byId.get(h.itemId);
+    if (item) add(lang, h.headline, item);
+  }
+  const missing = items.map((i) => candidateOf(i, itemLanguage(i, outlets.get(i.outletId)), 0)).filter((c) => !out[c.language]);
+  if (missing.length) {
+    for (const [lang, h] of Object.entries(pickHeadlines(missing, { central: items.find((i) => i.title === story.headline)?.id }))) add(lang, h.headline, byId.get(h.itemId)!);
+  }
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /** Whether coverage comes from one known region only. */
 export const isBlindspot = (regions: readonly string[]): boolean => regions.length === 1 && regions[0] !== UNKNOWN_REGION;
 
-/** The list/feed shape of a story. */
-export function storySummary(story: Story, facets: StoryFacets, baseUrl: string): StorySummary {
+/** The list/feed shape of a story, headlined for `reader`. */
+export function storySummary(story: Story, facets: StoryFacets, baseUrl: string, reader: Reader): StorySummary {
+  return summaryOf(story, facets, baseUrl, reader, (h) => ({ headline: h.headline, itemId: h.itemId }));
+}
+
+/** The body of `GET /stories/{id}` and of the story page: its summary with every language's standfirst, its perspectives and coverage. */
+export function storyDetail(
+  story: Story,
+  items: readonly Item[],
+  outlets: ReadonlyMap<string, Outlet>,
+  baseUrl: string,
+  reader: Reader,
+  headlineItems: readonly Item[] = [],
+): StoryDetail {
+  return {
+    ...summaryOf(story, storyFacets(story, items, outlets, headlineItems), baseUrl, reader, (h) => h),
+    perspectives: perspectives(items, outlets),
+    coverage: coverage(story, items, outlets),
+  };
+}
+
+function summaryOf<H>(
+  story: Story,
+  facets: StoryFacets,
+  baseUrl: string,
+  reader: Reader,
+  shown: (h: ReaderHeadline) => H,
+): Omit<StorySummary, 'headlines'> & { headlines: Record<string, H> } {
+  const headlines = readerHeadlines(story, facets.headlines, reader.desk);
+  const chosen = chooseHeadline(story, headlines, reader.languages);
   return {
     id: story.id,
     url: `${baseUrl}/stories/${encodeURIComponent(story.id)}`,
     label: story.label,
     labels: story.labels ?? {},
-    headline: story.headline,
-    summary: story.summary?.trim() || null,
+    headline: chosen.headline,
+    summary: chosen.standfirst,
+    headlineLanguage: chosen.language,
+    headlines: Object.fromEntries(Object.entries(headlines).map(([lang, h]) => [lang, shown(h)])),
     firstSeenAt: story.firstSeenAt,
     lastSeenAt: story.lastItemAt,
     updatedAt: story.updatedAt,
@@ -148,15 +242,6 @@ export function storySummary(story: Story, facets: StoryFacets, baseUrl: string)
     regions: facets.regions,
     languages: facets.languages,
     blindspot: isBlindspot(facets.regions),
-  };
-}
-
-/** A story with its perspectives and coverage: the body of `GET /stories/{id}` and of the story page. */
-export function storyDetail(story: Story, items: readonly Item[], outlets: ReadonlyMap<string, Outlet>, baseUrl: string): StoryDetail {
-  return {
-    ...storySummary(story, storyFacets(story, items, outlets), baseUrl),
-    perspectives: perspectives(items, outlets),
-    coverage: coverage(story, items, outlets),
   };
 }
 

@@ -1,4 +1,7 @@
 // Entry of the `roundup` command: dispatches to one module per subcommand (loaded lazily to start fast).
+import { ValidationError } from '../errors.ts';
+import { ROUNDUP_VERSION } from '../config.ts';
+import { EXIT, errorLine, exitCodeOf } from './errors.ts';
 import type { CliIO } from './io.ts';
 
 /** A subcommand module. */
@@ -24,31 +27,46 @@ export function usage(): string {
   return [
     'Roundup — feeds in, grouped stories out.',
     '',
-    'Usage: roundup <command> [options]   (roundup <command> --help for its options)',
+    'Usage: roundup <command> [options]   (roundup <command> --help for its options; roundup --version)',
     '',
     'Commands:',
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
     'Environment: ROUNDUP_DYNAMODB_ENDPOINT, ROUNDUP_TABLE, PORT, ROUNDUP_ALLOW_PRIVATE_NETWORK, … (see README).',
+    'Exit status: 0 ok, 1 failure, 2 usage, 3 bad input file, 4 already running, 5 port in use, 6 every feed failed.',
   ].join('\n');
 }
 
-/** Runs the CLI and returns the exit code. */
+/** Runs the CLI and returns the exit status (see {@link EXIT}). */
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.stdout(`roundup ${ROUNDUP_VERSION}\n`);
+    return EXIT.ok;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.stdout(usage() + '\n');
-    return name ? 0 : 2;
+    return EXIT.ok;
+  }
+  if (!name) {
+    io.stderr(usage() + '\n');
+    return EXIT.usage;
   }
   const cmd = COMMANDS[name];
   if (!cmd) {
-    io.stderr(`roundup: unknown command "${name}"\n\n${usage()}\n`);
-    return 2;
+    const hint = name.startsWith('-') ? `unknown option "${name}"` : `unknown command "${name}"`;
+    io.stderr(`roundup: ${hint} (roundup --help lists the commands)\n`);
+    return EXIT.usage;
   }
   try {
     return await (await cmd.load()).run(rest, io);
   } catch (err) {
-    io.stderr(`roundup ${name}: ${(err as Error).message}\n`);
-    return 1;
+    const code = exitCodeOf(err);
+    const hint = code === EXIT.usage ? ` (roundup ${name} --help)` : '';
+    io.stderr(`roundup ${name}: ${errorLine(err)}${hint}\n`);
+    // An import refused for several reasons lists them all, one a line, under the summary.
+    if (err instanceof ValidationError && err.issues.length > 1) for (const issue of err.issues.slice(0, 20)) io.stderr(`  - ${issue}\n`);
+    if (code === EXIT.failure && io.env.ROUNDUP_LOG_LEVEL === 'debug' && err instanceof Error && err.stack) io.stderr(err.stack + '\n');
+    return code;
   }
 }

@@ -1,8 +1,11 @@
-// Decides which IP addresses the fetcher may connect to, and a DNS lookup that enforces it at connect time.
+// Enforces the address policy when the fetcher connects: a DNS lookup that checks every address it hands to the socket.
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP, type LookupFunction } from 'node:net';
-import ipaddr from 'ipaddr.js';
+import { blockedReason, type AddressPolicy } from '../addresses.ts';
 import { BlockedAddressError } from './errors.ts';
+
+// Which addresses are public lives apart (lib/addresses.ts), so OPML imports in the API check URLs without the fetch stack.
+export { blockedReason, policyFor, urlAddressProblem, type AddressPolicy } from '../addresses.ts';
 
 /** One resolved address. */
 export interface ResolvedAddress {
@@ -13,48 +16,11 @@ export interface ResolvedAddress {
 /** Resolves a host name to every address it has (the system resolver by default; tests inject their own). */
 export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
 
-/** Which addresses are acceptable. */
-export interface AddressPolicy {
-  /** Lifts the public-address check entirely (local testing opt-in). */
-  allowPrivateNetwork: boolean;
-  /** Exact addresses exempt from the check (a test fixture server), everything else is still checked. */
-  allowAddresses?: readonly string[];
-}
-
 /** The system resolver: getaddrinfo, so /etc/hosts and search domains behave as for any other program. */
 export const systemResolver: Resolver = async (hostname) => {
   const all = await dnsLookup(hostname, { all: true, verbatim: true });
   return all.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 };
-
-/**
- * Why `address` is not a public unicast address, or undefined when it is.
- * Only ipaddr.js's `unicast` range passes; IPv4-mapped IPv6 (`::ffff:127.0.0.1`) is judged as the IPv4
- * address it carries, and so are NAT64 (64:ff9b::/96) and 6to4 (2002::/16) addresses, which embed one.
- */
-export function blockedReason(address: string): string | undefined {
-  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
-  try {
-    parsed = ipaddr.parse(address.replace(/^\[|\]$/g, '').replace(/%.*$/, ''));
-  } catch {
-    return 'not an IP address';
-  }
-  if (parsed.kind() === 'ipv6') {
-    const v6 = parsed as ipaddr.IPv6;
-    if (v6.isIPv4MappedAddress()) return blockedReason(v6.toIPv4Address().toString());
-    const range = v6.range();
-    const parts = v6.parts;
-    if (range === 'rfc6052' && parts[0] === 0x64 && parts[1] === 0xff9b && parts[2] === 0) {
-      return blockedReason(embeddedV4(parts[6]!, parts[7]!));
-    }
-    if (range === '6to4') return blockedReason(embeddedV4(parts[1]!, parts[2]!));
-    return range === 'unicast' ? undefined : range;
-  }
-  const range = parsed.range();
-  return range === 'unicast' ? undefined : range;
-}
-
-const embeddedV4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
 
 /** Throws BlockedAddressError unless the policy accepts `address`. */
 export function assertAllowedAddress(address: string, policy: AddressPolicy, host = address): void {

@@ -4,7 +4,7 @@ import https from 'node:https';
 import zlib from 'node:zlib';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { FeedState } from '../types.ts';
-import { assertAllowedAddress, guardedLookup, isIpLiteral, type Resolver } from './address-guard.ts';
+import { assertAllowedAddress, guardedLookup, isIpLiteral, policyFor, type Resolver } from './address-guard.ts';
 import {
   BodyTooLargeError,
   FetchTimeoutError,
@@ -48,6 +48,8 @@ export interface FetchOptions {
   maxRedirects?: number;
   /** Exact IP addresses exempt from the address check (test fixtures); everything else is still checked. */
   allowAddresses?: readonly string[];
+  /** Exact origins exempt from the address check (the local stack's sample server); redirects elsewhere are not. */
+  allowOrigins?: readonly string[];
   /** DNS resolver (default: the system's); the address check applies to whatever it returns. */
   resolve?: Resolver;
   /**
@@ -124,15 +126,15 @@ async function fetchHeld(start: URL, state: Pick<FeedState, 'etag' | 'lastModifi
   if (state.etag) headers['if-none-match'] = state.etag;
   if (state.lastModified) headers['if-modified-since'] = state.lastModified;
   const maxRedirects = opts.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
-  const lookup = guardedLookup(opts, opts.resolve);
   const chain: string[] = [start.href];
   let url = start;
   let permanentRedirect: string | undefined;
   try {
     for (let hop = 0; ; hop++) {
-      // Sockets skip `lookup` for IP literals, so those are checked here, at every hop.
-      if (isIpLiteral(url.hostname)) assertAllowedAddress(url.hostname, opts);
-      const res = await request(url, headers, lookup, ac.signal);
+      // Each hop is judged on its own origin; sockets skip `lookup` for IP literals, so those are checked here.
+      const policy = policyFor(url, opts);
+      if (isIpLiteral(url.hostname)) assertAllowedAddress(url.hostname, policy);
+      const res = await request(url, headers, guardedLookup(policy, opts.resolve), ac.signal);
       const status = res.statusCode ?? 0;
       if ([301, 302, 303, 307, 308].includes(status) && res.headers.location) {
         res.resume();

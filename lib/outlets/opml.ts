@@ -81,11 +81,21 @@ export function toOpml(outlets: readonly Outlet[], options: ToOpmlOptions = {}):
  * @throws {OpmlError} when the text is not OPML or exceeds the size limit.
  */
 export function fromOpml(xml: string): Outlet[] {
+  return readOpml(xml).outlets;
+}
+
+/**
+ * {@link fromOpml}, also listing the feed outlines it skipped (URL not http(s)), so an import can refuse them
+ * rather than drop them unnoticed.
+ * @throws {OpmlError} when the text is not OPML or exceeds the size limit.
+ */
+export function readOpml(xml: string): { outlets: Outlet[]; skipped: string[] } {
   if (xml.length > MAX_OPML_CHARS) throw new OpmlError(`OPML larger than ${MAX_OPML_CHARS} characters`);
   const root = parseXml(xml);
-  if (root.local !== 'opml') throw new OpmlError(`root element is <${root.name}>, not <opml>`);
+  if (root.local !== 'opml') throw new OpmlError(`root element is <${root.name.slice(0, 80)}>, not <opml>`);
   const body = root.children.find((c) => c.local === 'body');
-  if (!body) return [];
+  const skipped: string[] = [];
+  if (!body) return { outlets: [], skipped };
 
   const outlets = new Map<string, Outlet>();
   const feedIds = new Set<string>();
@@ -112,7 +122,11 @@ export function fromOpml(xml: string): Outlet[] {
 
   const addFeed = (el: XmlElement, rawUrl: string, owner: Outlet | undefined): void => {
     const url = httpUrl(rawUrl);
-    if (!url) return;
+    if (!url) {
+      const name = clean(attr(el, 'title')) ?? clean(attr(el, 'text'));
+      skipped.push(`feed${name ? ` "${name.slice(0, 80)}"` : ''}: xmlUrl ${JSON.stringify(rawUrl.slice(0, 200))} is not an http(s) URL`);
+      return;
+    }
     const declaredId = clean(attr(el, 'id', ROUNDUP_OPML_NS));
     // Our export puts the outlet name in `text` when a feed has no title; only `title` is the feed's own.
     const title = declaredId && owner ? clean(attr(el, 'title')) : (clean(attr(el, 'title')) ?? clean(attr(el, 'text')));
@@ -154,10 +168,12 @@ export function fromOpml(xml: string): Outlet[] {
   const result = [...outlets.values()].filter((o) => o.feeds.length > 0);
   for (const o of result) {
     if (o.languages.length === 0) o.languages.push('und');
+    // An outlet group without a web address gets its first feed's site, as outlets made up from hosts do.
+    if (!o.homepage) o.homepage = `${new URL(o.feeds[0]!.url).origin}/`;
     // Feeds seen before the outlet's first language was known may carry it redundantly.
     for (const f of o.feeds) if (f.language === o.languages[0]) delete f.language;
   }
-  return result;
+  return { outlets: result, skipped };
 }
 
 // ── Outline helpers ──────────────────────────────────────────────────────────

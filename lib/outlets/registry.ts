@@ -1,16 +1,9 @@
-// Curated default list of international outlets and their public feeds, with lookup and validation helpers.
-import countries from 'i18n-iso-countries';
-import { z } from 'zod';
+// Curated default list of international outlets and their public feeds, with lookup helpers.
 import type { FeedDef, Outlet } from '../types.ts';
-import { UNKNOWN_COUNTRY, UNKNOWN_REGION } from './register.ts';
 
-/** Continent-level regions an outlet may belong to (where the newsroom is, not what it covers). */
-export const REGIONS = ['africa', 'americas', 'asia', 'europe', 'middle-east', 'oceania'] as const;
-
-/** One of {@link REGIONS}. */
-export type Region = (typeof REGIONS)[number];
-
-export { UNKNOWN_COUNTRY, UNKNOWN_REGION };
+export { UNKNOWN_COUNTRY, UNKNOWN_REGION } from './register.ts';
+// Validation lives apart (no registry data in the bundles that only validate); re-exported for the registry's users.
+export { REGIONS, validateOutlets, type Region, type ValidateOptions } from './validate.ts';
 
 type FeedSpec = [slug: string, url: string, title?: string, language?: string];
 
@@ -502,84 +495,4 @@ export interface FeedWithOutlet {
 /** Flattens outlets to one entry per feed, in registry order. */
 export function feedsOf(outlets: readonly Outlet[] = DEFAULT_OUTLETS): FeedWithOutlet[] {
   return outlets.flatMap((outlet) => outlet.feeds.map((feed) => ({ feed, outlet })));
-}
-
-const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-// BCP 47 primary language subtag (ISO 639 two/three letters), plus `und` which is itself valid.
-const LANGUAGE = /^[a-z]{2,3}$/;
-
-// Dotted host names only (domains or IPv4): catches typos such as `https:/example.com` or `http://localhost`.
-const httpUrl = z.url({ protocol: /^https?$/, hostname: /^(?:[a-z0-9-]+\.)+[a-z0-9-]+$/i });
-
-/** Options for {@link validateOutlets}. */
-export interface ValidateOptions {
-  /** Accept `ZZ` / `unknown` placeholders that OPML import gives outlets without metadata. */
-  allowUnknown?: boolean;
-}
-
-function outletSchema(allowUnknown: boolean) {
-  const feed = z.object({
-    id: z.string(),
-    url: httpUrl,
-    title: z.string().min(1).optional(),
-    language: z.string().regex(LANGUAGE, 'not a BCP 47 primary subtag').optional(),
-  });
-  return z
-    .object({
-      id: z.string().regex(SLUG, 'not a kebab-case slug'),
-      name: z.string().trim().min(1),
-      city: allowUnknown ? z.string() : z.string().trim().min(1),
-      country: z.string().refine(
-        (c) => (allowUnknown && c === UNKNOWN_COUNTRY) || (/^[A-Z]{2}$/.test(c) && countries.isValid(c)),
-        'not an ISO 3166-1 alpha-2 code',
-      ),
-      region: z.string().refine(
-        (r) => (REGIONS as readonly string[]).includes(r) || (allowUnknown && r === UNKNOWN_REGION),
-        `not one of ${REGIONS.join(', ')}`,
-      ),
-      languages: z.array(z.string().regex(LANGUAGE, 'not a BCP 47 primary subtag')).min(1),
-      homepage: httpUrl,
-      feeds: z.array(feed).min(1),
-    })
-    .superRefine((o, ctx) => {
-      o.feeds.forEach((f, i) => {
-        // The prefix is what lets an item's feed id name its outlet without a lookup.
-        if (!f.id.startsWith(`${o.id}/`) || !SLUG.test(f.id.slice(o.id.length + 1))) {
-          ctx.addIssue({ code: 'custom', path: ['feeds', i, 'id'], message: `feed id must be "${o.id}/<slug>"` });
-        }
-      });
-    });
-}
-
-/**
- * Checks outlets for problems that would break fetching or attribution: duplicate outlet or
- * feed ids, bad country codes, unknown regions, non-http(s) URLs, malformed ids and languages.
- * @returns human-readable problems, one per line-worthy string; empty when all is well.
- */
-export function validateOutlets(outlets: readonly Outlet[], options: ValidateOptions = {}): string[] {
-  const schema = outletSchema(options.allowUnknown ?? false);
-  const problems: string[] = [];
-  const outletIds = new Set<string>();
-  const feedIds = new Set<string>();
-  const feedUrls = new Map<string, string>();
-  outlets.forEach((o, index) => {
-    const label = typeof o?.id === 'string' && o.id ? o.id : `#${index}`;
-    const parsed = schema.safeParse(o);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        problems.push(`${label}: ${issue.path.join('.') || '(outlet)'}: ${issue.message}`);
-      }
-    }
-    if (outletIds.has(o.id)) problems.push(`${label}: duplicate outlet id`);
-    outletIds.add(o.id);
-    for (const f of o.feeds ?? []) {
-      if (feedIds.has(f.id)) problems.push(`${label}: duplicate feed id ${f.id}`);
-      feedIds.add(f.id);
-      // The same URL twice would be fetched twice and its items attributed to two feeds.
-      const owner = feedUrls.get(f.url);
-      if (owner !== undefined) problems.push(`${label}: feed ${f.id} has the same URL as ${owner}`);
-      else feedUrls.set(f.url, f.id);
-    }
-  });
-  return problems;
 }

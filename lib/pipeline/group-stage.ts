@@ -4,6 +4,7 @@ import pLimit from 'p-limit';
 import { isUnavailable } from '../aws/retry.ts';
 import { ConflictError, RoundupError } from '../errors.ts';
 import { StoryGrouper, type GroupInput, type StorySnapshot } from '../group/engine.ts';
+import { updateHeadlines } from '../group/headlines.ts';
 import { relabelStory, StoryLabeller, type LabelMember } from '../group/labels.ts';
 import { errorFields, type Logger } from '../log.ts';
 import type { CursorStore, ItemStore, LeaseStore, SearchEntry, SearchStore, StoryFailureStore, StoryStore } from '../store/store.ts';
@@ -103,6 +104,8 @@ export class LeaseLostError extends RoundupError {
 const WORDS: WordNormalizer = { stem };
 
 const LEASE = 'grouping';
+/** Name of the grouping writer's lease (holders are `<owner>#<pass>`). */
+export const GROUPING_LEASE = LEASE;
 const CURSOR = 'grouping';
 const DEFAULT_LEASE_TTL_MS = 60_000;
 
@@ -436,6 +439,7 @@ async function writeStory(
       ...relabelStory(state.labeller, itemIds, base, snap.label),
       headline: base?.headlineByEditor ? base.headline : snap.headline,
       summary: base?.headlineByEditor ? base.summary : (headlineItem?.summary ?? base?.summary),
+      headlines: updateHeadlines(base?.headlines, itemIds, [...pass.values()], (id) => state.grouper.assignment(id)?.score ?? 0, snap.headlineItemId),
       // First coverage: the earliest member's publication, so firstSeenAt ≤ lastItemAt always holds.
       firstSeenAt: base && base.firstSeenAt < snap.firstItemAt ? base.firstSeenAt : snap.firstItemAt,
       updatedAt: itemsChanged ? now : base!.updatedAt,

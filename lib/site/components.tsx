@@ -7,10 +7,10 @@ import { CSS } from './style.ts';
 import { countryName, formatTime, languageName, listOf, ogLocale, regionInSentence, regionLabel, words, type UiLanguage } from './i18n.ts';
 import { storyPagePath } from './urls.ts';
 
-/** A headline in one language, as the API's `headlines` map gives it. */
+/** A headline in one language, as the API's `headlines` map gives it (listings leave the standfirst out). */
 export interface LanguageHeadline {
   headline: string;
-  standfirst: string | null;
+  standfirst?: string | null;
 }
 
 /**
@@ -18,7 +18,7 @@ export interface LanguageHeadline {
  * API versions add when present (headlines per language and the language of `headline`). Every extra is optional
  * so the pages render whatever the story data has.
  */
-export type SiteSummary = StorySummary & {
+export type SiteSummary = Omit<StorySummary, 'headlines' | 'headlineLanguage'> & {
   headlines?: Record<string, LanguageHeadline>;
   headlineLanguage?: string | null;
 };
@@ -38,7 +38,8 @@ export interface ShownHeadline {
 export function headlineFor(s: SiteSummary, want: readonly string[], fallbackLang?: string): ShownHeadline {
   for (const l of want) {
     const h = s.headlines?.[l];
-    if (h) return { headline: h.headline, standfirst: h.standfirst, lang: l };
+    // A listing's headlines carry no standfirst: the summary is the standfirst of the headline it was given in.
+    if (h) return { headline: h.headline, standfirst: h.standfirst !== undefined ? h.standfirst : s.headlineLanguage === l ? s.summary : null, lang: l };
   }
   return { headline: s.headline, standfirst: s.summary, lang: s.headlineLanguage ?? fallbackLang };
 }

@@ -1,29 +1,19 @@
 // Routes of the reader site: `/` (latest stories, filters, pages) and `/s/:id/:slug?` (a story's roundup), rendered on
 // the server through the API's response cache and conditional-request path.
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
 import type { Logger } from '../log.ts';
 import { errorFields } from '../log.ts';
-import { NotFoundError } from '../errors.ts';
-import { CACHE_CONTROL, redirect, rendered, send, type RenderedResponse, type ResponseCache } from '../api/http.ts';
-import { parsePath, parseQuery } from '../api/params.ts';
+import { CACHE_CONTROL } from '../api/http.ts';
+import { readerLanguages } from '../api/languages.ts';
+import { ROUTES } from '../api/openapi.ts';
 import { statusOf } from '../api/problem.ts';
 import { getPublicStory, listPublicStories, type QueryDeps } from '../api/queries.ts';
+import type { PageError, PublicRoute, RouteRequest } from '../api/route.ts';
 import { storyDetail, storySummary } from '../api/views.ts';
 import { uiLanguage, type UiLanguage } from './i18n.ts';
-import { frontQuerySchema, pageParameters, storyPagePathSchema, storyPageQuerySchema } from './params.ts';
 import { cardOutlets, renderErrorPage, renderFrontPage, renderStoryPage } from './pages.tsx';
 import { CSS_HASH } from './style.ts';
 import type { FrontFilters } from './urls.ts';
-
-/** What the site needs from the API app it is mounted on. */
-export interface SiteDeps {
-  qd: QueryDeps;
-  /** The API's response cache (pages are kept under their own keys); absent when caching is off. */
-  cache?: ResponseCache;
-  /** Public base URL of a request (no trailing slash): `ROUNDUP_PUBLIC_URL`, else the request's origin. */
-  base: (c: Context) => string;
-  log: Logger;
-}
 
 /** Stories per front page. */
 export const FRONT_PAGE_SIZE = 20;
@@ -39,17 +29,6 @@ const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'strict-origin-when-cross-origin',
 };
-
-/** The page's own parameters from a URL, empty values dropped (a form's "All regions" sends `region=`). */
-function pageQuery(url: string, names: readonly string[]): string {
-  const params = new URL(url).searchParams;
-  const raw = new URLSearchParams();
-  for (const k of names) {
-    const v = params.get(k)?.trim();
-    if (v) raw.set(k, v);
-  }
-  return `http://site/?${raw}`;
-}
 
 /** The site language: `hl` when given, else French for `lang=fr` alone, else English. */
 const uiOf = (hl: UiLanguage | undefined, lang: readonly string[] | undefined): UiLanguage =>
@@ -74,83 +53,48 @@ export const wantsPage = (c: Context): boolean => (c.req.method === 'GET' || c.r
 /** The site's 404 page, for browser navigations to paths that match no route. */
 export const notFoundPage = (c: Context, base: string): Promise<Response> => errorPage(c, base, 404, fallbackUi(c.req.url));
 
-const FRONT_PARAMS = pageParameters(frontQuerySchema);
-const STORY_PARAMS = pageParameters(storyPageQuerySchema);
-
-/** Creates the site's routes, to mount at the root of the API app. */
-export function siteRoutes(deps: SiteDeps): Hono {
-  const app = new Hono();
-
-  const cached = (key: string, compute: () => Promise<RenderedResponse>) => (deps.cache ? deps.cache.get(key, compute) : compute());
-
-  const page = async (html: Promise<string>, cacheControl: string): Promise<RenderedResponse> => {
-    const r = rendered(await html, HTML, cacheControl);
-    Object.assign(r.headers, PAGE_HEADERS);
-    return r;
-  };
-
-  /** Answers a failed page with the HTML error page of its status; 5xx are logged, their details never shown. */
-  const failed = (c: Context, err: unknown, ui: UiLanguage): Promise<Response> => {
+/** Answers a failed page with the HTML error page of its status; 5xx are logged, their details never shown. */
+export const pageError =
+  (log: Logger): PageError =>
+  (c, err, base) => {
     const status = statusOf(err);
-    if (status >= 500) deps.log.error('page failed', { path: c.req.path, ...errorFields(err) });
-    return errorPage(c, deps.base(c), status, ui, status < 500 ? (err as Error).message : undefined);
+    if (status >= 500) log.error('page failed', { path: c.req.path, ...errorFields(err) });
+    return errorPage(c, base, status, fallbackUi(c.req.url), status < 500 ? (err as Error).message : undefined);
   };
 
-  // Pages are cached by their full URL, like the API's answers: a repeated request costs a map look-up and a write,
-  // and the parameters are only parsed when a page is rendered.
-  app.get('/', async (c) => {
-    try {
-      return send(
-        c,
-        await cached(c.req.url, async () => {
-          // Only the page's own parameters count: links shared with tracking parameters still open the page.
-          const q = parseQuery(frontQuerySchema, pageQuery(c.req.url, FRONT_PARAMS));
-          const ui = uiOf(q.hl, q.lang);
-          const filters: FrontFilters = { region: q.region, lang: q.lang, q: q.q, cursor: q.cursor };
-          const base = deps.base(c);
-          const result = await listPublicStories(deps.qd, { region: q.region, lang: q.lang, q: q.q, cursor: q.cursor, limit: FRONT_PAGE_SIZE });
-          const outlets = await deps.qd.catalog.get();
-          const stories = result.stories.map((s) => ({ summary: storySummary(s.story, s.facets, base), outlets: cardOutlets(s, outlets) }));
-          return page(renderFrontPage({ ui, base, filters, stories, nextCursor: result.nextCursor }), CACHE_CONTROL.list);
-        }),
-      );
-    } catch (err) {
-      return failed(c, err, fallbackUi(c.req.url));
-    }
+const page = async (html: Promise<string>) => ({ body: await html, headers: PAGE_HEADERS });
+
+/**
+ * Registers the site's pages (`/`, `/s/:id`, `/s/:id/:slug`) on the API app through its route registrar: pages are
+ * cached by URL like the API's answers (a repeated request costs a map look-up and a write; parameters are only
+ * parsed when a page is rendered), answered 304 on a matching ETag, and their errors are HTML pages.
+ */
+export function siteRoutes(route: PublicRoute, qd: QueryDeps): void {
+  route(ROUTES.frontPage, async ({ query: q, base, reader }) => {
+    const ui = uiOf(q.hl, q.lang);
+    const filters: FrontFilters = { region: q.region, lang: q.lang, q: q.q, cursor: q.cursor };
+    const result = await listPublicStories(qd, { region: q.region, lang: q.lang, q: q.q, cursor: q.cursor, limit: FRONT_PAGE_SIZE });
+    const outlets = await qd.catalog.get();
+    // Headlined as the cards show them: in the one language asked for, else the page's, else the desk's language.
+    const headlined = { ...reader, languages: readerLanguages([...(q.lang?.length === 1 ? q.lang : []), ui], undefined, reader.desk) };
+    const stories = result.stories.map((s) => ({ summary: storySummary(s.story, s.facets, base, headlined), outlets: cardOutlets(s, outlets) }));
+    return page(renderFrontPage({ ui, base, filters, stories, nextCursor: result.nextCursor }));
   });
 
-  const story = async (c: Context) => {
-    try {
-      return send(
-        c,
-        await cached(c.req.url, async () => {
-          let id: string;
-          try {
-            ({ id } = parsePath(storyPagePathSchema, c.req.param() as Record<string, string>));
-          } catch (err) {
-            // Not an id this API could have made: for a reader that is a missing page, not a malformed request.
-            throw new NotFoundError(`No story ${c.req.param('id')}`, { cause: err });
-          }
-          const q = parseQuery(storyPageQuerySchema, pageQuery(c.req.url, STORY_PARAMS));
-          const want = q.lang ?? [];
-          const query = new URLSearchParams();
-          if (want.length) query.set('lang', want.join(','));
-          if (q.hl) query.set('hl', q.hl);
-          const qs = query.size ? `?${query}` : '';
-          const found = await getPublicStory(deps.qd, id);
-          // The slug only helps people: a merged story's readers go to the surviving story, whatever slug they had.
-          if (found.kind === 'merged') return redirect(`/s/${encodeURIComponent(found.to)}${qs}`, CACHE_CONTROL.item);
-          const base = deps.base(c);
-          const detail = storyDetail(found.story, found.items, found.outlets, base);
-          return page(renderStoryPage({ ui: uiOf(q.hl, want.slice(0, 1)), base, story: detail, want, query: qs }), CACHE_CONTROL.item);
-        }),
-      );
-    } catch (err) {
-      return failed(c, err, fallbackUi(c.req.url));
-    }
+  const story = async ({ query: q, params, base, reader }: RouteRequest<{ lang?: string[]; hl?: UiLanguage }, { id: string }>) => {
+    const want = q.lang ?? [];
+    const query = new URLSearchParams();
+    if (want.length) query.set('lang', want.join(','));
+    if (q.hl) query.set('hl', q.hl);
+    const qs = query.size ? `?${query}` : '';
+    const found = await getPublicStory(qd, params.id);
+    // The slug only helps people: a merged story's readers go to the surviving story, whatever slug they had.
+    if (found.kind === 'merged') return { redirect: `/s/${encodeURIComponent(found.to)}${qs}` };
+    const ui = uiOf(q.hl, want.slice(0, 1));
+    const headlined = { ...reader, languages: readerLanguages(want.length ? want : [ui], undefined, reader.desk) };
+    const detail = storyDetail(found.story, found.items, found.outlets, base, headlined, found.headlineItems);
+    return page(renderStoryPage({ ui, base, story: detail, want, query: qs }));
   };
-  app.get('/s/:id', story);
-  app.get('/s/:id/:slug', story);
-
-  return app;
+  route(ROUTES.storyPage, story);
+  route(ROUTES.storyPageWithSlug, story);
 }

@@ -32,8 +32,10 @@ export interface ClaimOptions {
 export interface FeedStore {
   /**
    * Registers feeds: creates the records of feeds that have none yet, and moves a feed whose registered URL
-   * changed (new registry entry, OPML import, a sample server on a new port) to the new URL. A URL the feed
-   * moved to by permanent redirects is kept while the registration stays the same.
+   * changed (new registry entry, OPML import, a sample server on a new port) to the new URL, dropping what was
+   * learnt from the old one (validators, pending redirect, failures and their backoff, `gone`) and making it due
+   * at the registration's `nextDueAt`. A URL the feed moved to by permanent redirects is kept while the
+   * registration stays the same.
    * @returns how many feeds were created
    */
   ensureFeeds(feeds: FeedState[]): Promise<number>;
@@ -42,7 +44,8 @@ export interface FeedStore {
   /**
    * Stores the state after a fetch attempt and ends the feed's claim. The schedule (due time, last attempt and
    * success) is written every time; the definition and health only when they differ from `prev`, the state the
-   * attempt started from.
+   * attempt started from, and only while the feed still has `prev`'s URL: when a registration moved it meanwhile,
+   * the attempt's findings are dropped and the feed is due at once.
    */
   saveFeed(next: FeedState, prev?: FeedState): Promise<void>;
   /**
@@ -62,7 +65,7 @@ export interface FeedStore {
 }
 
 /** The scheduler lease: serializes claim runs, so a run sees every claim batch written before it. */
-const SCHEDULER_LEASE = 'scheduler';
+export const SCHEDULER_LEASE = 'scheduler';
 const SCHEDULER_LEASE_MS = 30_000;
 
 /** Claims at most this long go into claim batches (and runs read this far back); longer ones onto the schedule. */
@@ -203,8 +206,9 @@ export function feedStore(db: Table, opts: LeaseOptions = {}): FeedStore {
    * Runs `fn` holding the scheduler lease. `fn` gets a check to call before its unconditional writes: it renews
    * the lease once a third of the term is used, and throws if the lease was lost (another run may be claiming).
    */
-  const holdSchedulerLease = async <T>(fn: (stillHeld: () => Promise<void>) => Promise<T>): Promise<T> => {
-    const holder = `scheduler-${randomUUID().slice(0, 8)}`;
+  const holdSchedulerLease = async <T>(owner: string, fn: (stillHeld: () => Promise<void>) => Promise<T>): Promise<T> => {
+    // `<owner>#<run>`, so a restarted owner can release what a killed run held (releaseLeaseOf).
+    const holder = `${owner}#${randomUUID().slice(0, 8)}`;
     // A holder that died frees the lease within its term; live runs hold it for a few calls.
     const deadline = Date.now() + SCHEDULER_LEASE_MS + 5_000;
     while (!(await leases.acquireLease(SCHEDULER_LEASE, holder, SCHEDULER_LEASE_MS))) {
@@ -222,6 +226,36 @@ export function feedStore(db: Table, opts: LeaseOptions = {}): FeedStore {
     } finally {
       await leases.releaseLease(SCHEDULER_LEASE, holder);
     }
+  };
+
+  /**
+   * Points a registered feed at its new URL. What the feed learnt from the old URL goes: validators, a pending
+   * redirect, the failure count and last error (with its backoff), a warning, `gone`, the count of claims whose
+   * fetch never finished. The feed is due at `f.nextDueAt` (the registration time) unless a fetch holds it now.
+   */
+  const moveFeed = async (f: FeedState): Promise<void> => {
+    await db.send(
+      new UpdateItemCommand({
+        TableName: db.name,
+        Key: toAttrs(primary(feedKeys(f.feedId))),
+        UpdateExpression:
+          'SET #u = :u, registeredUrl = :u, consecutiveFailures = :zero REMOVE etag, lastModified, pendingRedirect, httpStatus, errorClass, errorMessage, warning',
+        ExpressionAttributeNames: { '#u': 'url' },
+        ExpressionAttributeValues: toAttrs({ ':u': f.url, ':zero': 0 }),
+      }),
+    );
+    // Only a schedule that waits (backoff, the next poll, `gone`, expired claims) is brought forward: a feed
+    // claimed in a claim batch keeps its due time, which is what ties the batch's claim to it.
+    await db.sendIf(
+      new UpdateItemCommand({
+        TableName: db.name,
+        Key: toAttrs(primary(scheduleKeys(f.feedId))),
+        UpdateExpression: 'SET nextDueAt = :due REMOVE gone, claims, claimedUntil, claimedBy',
+        ConditionExpression:
+          'attribute_exists(pk) AND (attribute_not_exists(claimedUntil) OR claimedUntil <= :due) AND (nextDueAt > :due OR attribute_exists(gone) OR attribute_exists(claims))',
+        ExpressionAttributeValues: toAttrs({ ':due': f.nextDueAt }),
+      }),
+    );
   };
 
   const listFeeds = async (): Promise<FeedState[]> => {
@@ -259,18 +293,7 @@ export function feedStore(db: Table, opts: LeaseOptions = {}): FeedStore {
         }
         // A feed in the old form carries its schedule; a crash between the two puts above left none.
         if (!scheduled.has(f.feedId)) await putSchedule(scheduleOf(feed.nextDueAt ? feed : { ...feed, nextDueAt: f.nextDueAt }), 'attribute_not_exists(pk)');
-        if ((feed.registeredUrl ?? feed.url) !== f.url) {
-          // The registration moved: validators and redirect sightings belonged to the old URL.
-          await db.send(
-            new UpdateItemCommand({
-              TableName: db.name,
-              Key: toAttrs(primary(feedKeys(f.feedId))),
-              UpdateExpression: 'SET #u = :u, registeredUrl = :u REMOVE etag, lastModified, pendingRedirect',
-              ExpressionAttributeNames: { '#u': 'url' },
-              ExpressionAttributeValues: toAttrs({ ':u': f.url }),
-            }),
-          );
-        }
+        if ((feed.registeredUrl ?? feed.url) !== f.url) await moveFeed(f);
       }
       return created;
     },
@@ -284,16 +307,25 @@ export function feedStore(db: Table, opts: LeaseOptions = {}): FeedStore {
     },
 
     async saveFeed(next, prev) {
+      let saved = next;
       if (!prev || stableJson(feedRecord(prev)) !== stableJson(feedRecord(next))) {
-        await db.send(new PutItemCommand({ TableName: db.name, Item: toAttrs({ ...feedKeys(next.feedId), entity: 'feed', ...feedRecord(next) }) }));
+        const written = await db.sendIf(
+          new PutItemCommand({
+            TableName: db.name,
+            Item: toAttrs({ ...feedKeys(next.feedId), entity: 'feed', ...feedRecord(next) }),
+            // A registration that moved the feed while this attempt fetched its old URL wins over what it found.
+            ...(prev ? { ConditionExpression: '#u = :u', ExpressionAttributeNames: { '#u': 'url' }, ExpressionAttributeValues: toAttrs({ ':u': prev.url }) } : {}),
+          }),
+        );
+        if (!written) saved = { ...next, nextDueAt: next.lastAttemptAt ?? next.nextDueAt, gone: undefined };
       }
       // The new schedule drops the claim: this attempt was its fetch.
-      const { claims: _c, claimedUntil: _u, claimedBy: _b, ...schedule } = scheduleOf(next);
+      const { claims: _c, claimedUntil: _u, claimedBy: _b, ...schedule } = scheduleOf(saved);
       await putSchedule(schedule);
     },
 
     claimDueFeeds(claim) {
-      return holdSchedulerLease(async (stillHeld) => {
+      return holdSchedulerLease(claim.owner, async (stillHeld) => {
         const { now } = claim;
         const [schedules, batches] = await Promise.all([readSchedules(), readClaimBatches(now)]);
         const pending = pendingClaims(schedules, batches);

@@ -93,6 +93,7 @@ const OPTIONAL_STORY_FIELDS = [
   'mergedInto',
   'reviewedAt',
   'excludedItemIds',
+  'headlines',
 ] as const;
 
 /** Fields of a Story the store derives itself: never written as given. */

@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import Parser from 'rss-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_BODY_BYTES } from '../../lib/api/app.ts';
 import { feedListSchema, healthSchema, jsonFeedSchema, outletListSchema, storyDetailSchema, storyListSchema } from '../../lib/api/schemas.ts';
 import { parseConfig } from '../../lib/config.ts';
 import { startLocalStack, type LocalStack } from '../../lib/local/stack.ts';
@@ -152,7 +153,7 @@ describe('public API on the local stack', () => {
     expect(detail.coverage.blindspot).toBe(detail.coverage.regions.length === 1);
   });
 
-  it('speaks HTTP over the real socket: ETag/304, gzip by Accept-Encoding, HEAD, CORS', async () => {
+  it('speaks HTTP over the real socket: ETag/304, Brotli or gzip by Accept-Encoding, HEAD, CORS', async () => {
     // The feed is comfortably above the 1 KiB compression threshold.
     const plain = await raw('/feed.json');
     expect(plain.status).toBe(200);
@@ -166,6 +167,11 @@ describe('public API on the local stack', () => {
     expect(gz.headers.vary).toMatch(/Accept-Encoding/);
     expect(gunzipSync(gz.body).equals(plain.body)).toBe(true);
     expect(gz.headers.etag).toBe(etag);
+    const br = await raw('/feed.json', { 'accept-encoding': 'gzip, deflate, br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+    expect(Number(br.headers['content-length'])).toBe(br.body.length);
+    expect(br.headers.etag).toBe(etag);
     const notModified = await raw('/feed.json', { 'if-none-match': etag, 'accept-encoding': 'gzip' });
     expect(notModified.status).toBe(304);
     expect(notModified.body.length).toBe(0);
@@ -175,6 +181,36 @@ describe('public API on the local stack', () => {
     const pre = await api('/stories', { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'GET' } });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  it('refuses request bodies over 6 MiB on the local server with 413 problem+json, declared or streamed', async () => {
+    // Declared: answered from the header, before the body is read.
+    const declared = await new Promise<{ status: number; type: string | undefined; body: string }>((resolve, reject) => {
+      const req = request(`${stack.apiUrl}/editor/api/outlets`, { method: 'POST', headers: { 'content-type': 'text/x-opml', 'content-length': String(MAX_BODY_BYTES + 1) } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode!, type: res.headers['content-type'], body }));
+      });
+      req.on('error', reject);
+      req.write('<opml>');
+    });
+    expect(declared.status).toBe(413);
+    expect(declared.type).toBe('application/problem+json');
+    expect(JSON.parse(declared.body)).toMatchObject({ status: 413, detail: expect.stringMatching(/6 MiB/) });
+    // Streamed (chunked, no length): cut off once the limit is passed.
+    const chunk = new Uint8Array(1024 * 1024).fill(0x61);
+    const streamed = await api('/editor/api/outlets', {
+      method: 'POST',
+      headers: { 'content-type': 'text/x-opml' },
+      body: new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < 7; i++) controller.enqueue(chunk);
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
   });
 
   it('serves valid JSON Feed 1.1 and RSS 2.0 with the same stories', async () => {

@@ -17,6 +17,7 @@ import {
   storyDetailSchema,
   storyListSchema,
 } from '../../lib/api/schemas.ts';
+import { standfirstOf } from '../../lib/group/headlines.ts';
 import { silentLogger } from '../../lib/log.ts';
 import { StorySearch } from '../../lib/search/story-search.ts';
 import { storyPagePath } from '../../lib/site/urls.ts';
@@ -372,6 +373,23 @@ describe('public API on dynalite', () => {
     expect((await get('/stories/solo-approved')).status).toBe(200);
   });
 
+  it('builds links from X-Forwarded-Host only when told to, and never shares cached bodies across hosts', async () => {
+    const behindCloudFront = createApp(deps({ publicUrl: undefined, trustForwardedHost: true, cache: {} }));
+    const urlOf = async (a: Hono, headers: Record<string, string>) =>
+      (storyListSchema.parse(await (await a.request('http://abc.lambda-url.test/stories?limit=1', { headers })).json()).stories[0]!.url);
+    expect(await urlOf(behindCloudFront, { 'x-forwarded-host': 'news.example.org' })).toBe('https://news.example.org/stories/mali');
+    // A direct caller forging the header gets its own entry; the reader's host is not poisoned.
+    expect(await urlOf(behindCloudFront, { 'x-forwarded-host': 'evil.example' })).toBe('https://evil.example/stories/mali');
+    expect(await urlOf(behindCloudFront, { 'x-forwarded-host': 'news.example.org' })).toBe('https://news.example.org/stories/mali');
+    // Not a host: ignored, the request's own origin is used.
+    expect(await urlOf(behindCloudFront, { 'x-forwarded-host': 'a b/<c>' })).toBe('http://abc.lambda-url.test/stories/mali');
+    // Untrusted (the local server): the header changes nothing; a configured public URL always wins.
+    const local = createApp(deps({ publicUrl: undefined }));
+    expect(await urlOf(local, { 'x-forwarded-host': 'news.example.org' })).toBe('http://abc.lambda-url.test/stories/mali');
+    const configured = createApp(deps({ trustForwardedHost: true }));
+    expect(await urlOf(configured, { 'x-forwarded-host': 'news.example.org' })).toBe('https://api.roundup.test/stories/mali');
+  });
+
   it('in editor mode publishes approved stories only', async () => {
     const editorApp = createApp(deps({ config: { publish: { mode: 'editor', minOutlets: 2 }, stage: 'test' } }));
     const body = storyListSchema.parse(await (await editorApp.request('/stories?limit=100')).json());
@@ -503,7 +521,14 @@ describe('public API on dynalite', () => {
     expect(mali.content_html).toContain('said <span class="person">François Brousseau</span> in <cite>Le Devoir</cite> (Montreal).');
     expect(mali.content_html).toContain('<span class="q" lang="fr" dir="ltr">Les derniers soldats français');
     expect(mali.authors.map((a) => a.name)).toEqual(['Le Devoir', 'Le Monde', 'BBC News']);
-    expect(mali.language).toBe('fr');
+    // The desk's language (English) by default: the story has an English article, so its title leads the entry.
+    expect(mali.language).toBe('en');
+    expect(mali.title).toBe('BBC News on mali');
+    const fr = jsonFeedSchema.parse(await (await get('/feed.json?limit=10&lang=fr')).json()).items[0]!;
+    // The standfirst: the article's summary in whole sentences up to 300 characters.
+    expect(fr).toMatchObject({ id: 'mali', title: 'La France quitte le Mali', language: 'fr', summary: standfirstOf(LONG_SUMMARY) });
+    expect(fr.summary!.length).toBeLessThanOrEqual(300);
+    expect(LONG_SUMMARY.startsWith(fr.summary!)).toBe(true);
     const next = await get(feed.next_url!.replace('https://api.roundup.test', ''));
     const page2 = jsonFeedSchema.parse(await next.json());
     expect(page2.items.map((i) => i.id)).toEqual(expectedPublic().slice(10, 20));
@@ -519,7 +544,7 @@ describe('public API on dynalite', () => {
       mkItem('hostile', 'bbc', { title: 'Tom & Jerry <script>alert(1)</script>', summary: 'Quotes "double" and \'single\' ]]> \u0001 end' }),
       mkItem('hostile', 'le-monde'),
     ];
-    await seedStory(db.store, { id: 'hostile', updatedAt: t(6000), headline: 'A <b>bold</b> & "quoted" claim]]>\u0007', label: 'x & y' }, hostileItems, seeded);
+    await seedStory(db.store, { id: 'hostile', updatedAt: t(6000), headline: 'A <b>bold</b> & "quoted" claim]]>\u0007', headlineByEditor: true, label: 'x & y' }, hostileItems, seeded);
     const res = await get('/feed.xml?limit=5');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/rss+xml; charset=utf-8');

@@ -1,7 +1,6 @@
 // Conformance: every feedparser and rss-parser corpus file through parse + normalize; the mapped clauses' scores may not drop.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeBody } from '../../lib/ingest/decode.ts';
 import {
@@ -13,14 +12,9 @@ import {
   type Verdict,
 } from '../../lib/ingest/conformance.ts';
 import { parseFeed } from '../../lib/ingest/parse.ts';
+import { sharedData } from '../support/shared.ts';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const shared = path('../shared/corpora/feeds');
-function path(p: string) {
-  return resolve(repoRoot, p);
-}
-const present = existsSync(join(shared, 'feedparser/manifest.json'));
-if (!present) console.warn(`conformance: shared corpora not found at ${shared}; skipping (they live beside the repo in /work/shared)`);
+const { dir: shared, present } = sharedData('corpora/feeds', 'conformance', { probe: 'feedparser/manifest.json' });
 
 const pct = (r: number) => `${(r * 100).toFixed(1)}%`;
 

@@ -79,6 +79,33 @@ describe('editor API (dynalite)', () => {
       expect(text).toContain('xmlUrl="https://lefaso.net/spip.php?page=backend"');
     });
 
+    it('refuses private and link-local feed hosts, bad ids and non-http homepages before writing anything', async () => {
+      const hostile = `<opml version="2.0" xmlns:roundup="https://roundup.news/ns/opml"><body>
+        <outline text="Evil" roundup:id="evil" roundup:homepage="javascript:alert(1)" roundup:country="BF" roundup:region="africa" roundup:languages="fr">
+          <outline type="rss" text="Metadata" xmlUrl="http://169.254.169.254/latest/meta-data/"/>
+          <outline type="rss" text="Cache" xmlUrl="http://localhost:6379/"/>
+        </outline>
+        <outline text="Bad id" roundup:id="${'x'.repeat(4000)}"><outline type="rss" xmlUrl="https://bad.example/rss"/></outline>
+        <outline type="rss" text="Local file" xmlUrl="file:///etc/passwd"/>
+      </body></opml>`;
+      const res = await call('POST', '/editor/api/outlets', { key: adminKey, body: hostile, headers: { 'content-type': 'text/x-opml' } });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      const problem = (await res.json()) as { detail: string; errors: string[] };
+      expect(problem.detail).toMatch(/^The OPML document has 6 problems, nothing was imported: feed "Local file": xmlUrl "file:\/\/\/etc\/passwd" is not an http\(s\) URL$/);
+      expect(problem.errors).toEqual([
+        expect.stringMatching(/^feed "Local file"/),
+        'evil: homepage: not an http(s) URL with a dotted host name',
+        expect.stringMatching(/^evil: feeds\.0\.url: linkLocal address 169\.254\.169\.254/),
+        expect.stringMatching(/^evil: feeds\.1\.url: localhost is a local network name/),
+        expect.stringMatching(/^x{80}…: id: Too big/),
+        expect.stringMatching(/^x{80}…: feeds\.0\.id: Too big/),
+      ]);
+      expect(JSON.stringify(problem).length).toBeLessThan(2000);
+      expect((await db.store.listOutlets()).some((o) => o.id === 'evil')).toBe(false);
+      expect((await db.store.listFeeds()).some((f) => f.url.includes('169.254'))).toBe(false);
+    });
+
     it('rejects a body that is not OPML with a problem', async () => {
       const res = await call('POST', '/editor/api/outlets', { key: adminKey, body: '<html><body>no</body></html>', headers: { 'content-type': 'text/html' } });
       expect(res.status).toBe(400);

@@ -1,14 +1,19 @@
-// Fault injection on both DynamoDB implementations: throttling, a run killed midway, a poison feed, a runaway story,
-// a story that cannot be written, the cost of an unchanged poll, and records written by earlier versions.
+// Fault injection on both DynamoDB implementations: throttling, a run killed midway (and a local process's successor
+// recovering its work), a poison feed, feeds moving to new URLs, a runaway story, a story that cannot be written,
+// the cost of an unchanged poll, and records written by earlier versions.
 import { GetItemCommand, PutItemCommand, ScanCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../lib/api/app.ts';
 import { loadReviewQueue } from '../../lib/editor/review.ts';
+import { folderOwner } from '../../lib/local/lock.ts';
+import { recoverFolderWork } from '../../lib/local/recover.ts';
 import { createLogger, silentLogger } from '../../lib/log.ts';
 import { registerOutlets, runIngest } from '../../lib/pipeline/ingest.ts';
 import { attachCapacityMeter } from '../../lib/store/capacity.ts';
 import { MemoryQueue } from '../../lib/pipeline/queue.ts';
+import { nextStateAfterSuccess } from '../../lib/pipeline/schedule.ts';
+import { GROUPING_LEASE } from '../../lib/pipeline/group-stage.ts';
 import { createDynamoClient } from '../../lib/store/client.ts';
 import { createDynamoStore } from '../../lib/store/store.ts';
 import { feedKeys, primary, scheduleKeys, storyKeys } from '../../lib/store/keys.ts';
@@ -210,6 +215,104 @@ describe.each(BACKENDS)('faults on $name', (backend) => {
     expect(snap.duplicated).toEqual([]);
     expect(snap.ungrouped).toEqual([]);
   });
+
+  it.each([0.3, 0.85])('a local process killed after %s of its writes: its successor releases its claims and leases and finishes at once', async (share) => {
+    const db = await fresh();
+    const folder = { id: `f${Math.round(share * 100)}${backend.name.length}` };
+    const owner = folderOwner(folder, 'stack');
+    // Lease terms on a frozen clock: the dead process's lease cannot run out while the test runs, however slowly.
+    const frozen = { clock: () => FIXTURE_NOW.getTime() };
+    const client = bareClient(db);
+    clients.push(client);
+    const dying = createDynamoStore({ client, table: db.table, retentionDays: 30, ...frozen });
+    const kill = killAfter(client, Math.floor(cleanWrites * share));
+    await runIngest(fixtureDeps(dying, owner, { settleMs: 0, group: { leaseTtlMs: 600_000 } })).catch(() => undefined);
+    expect(kill.writes).toBeLessThan(cleanWrites);
+    const next = createDynamoClient({ endpoint: db.endpoint, region: 'us-east-1' });
+    clients.push(next);
+    const successor = createDynamoStore({ client: next, table: db.table, retentionDays: 30, ...frozen });
+    const now = FIXTURE_NOW.toISOString();
+    // What the kill left: claims in force (killed while fetching) or the grouping lease (killed while grouping).
+    const inFlight = await successor.feedsInFlight(now);
+    if (share < 0.5) expect(inFlight.length).toBeGreaterThan(0);
+    else expect(await successor.acquireLease(GROUPING_LEASE, 'someone-else', 60_000)).toBe(false);
+
+    const recovered = await recoverFolderWork(successor, folder, now);
+    expect(recovered.claims).toBe(inFlight.length);
+    expect(recovered.leases).toEqual(share < 0.5 ? [] : [GROUPING_LEASE]);
+    expect(await successor.feedsInFlight(now)).toEqual([]);
+    // Recovering again finds nothing: only what the folder's owners held is released.
+    expect(await recoverFolderWork(successor, folder, now)).toEqual({ claims: 0, leases: [] });
+
+    // Same time as the kill: without the release the claimed feeds would wait 10 minutes and grouping the lease.
+    const r = await runIngest(fixtureDeps(successor, owner, { group: { leaseWaitMs: 0 } }));
+    expect(r.failures).toEqual([]);
+    const snap = await snapshotTable(db.client, db.table);
+    expect(snap.itemIds).toEqual(clean.itemIds);
+    expect(snap.duplicated).toEqual([]);
+    expect(snap.ungrouped).toEqual([]);
+  });
+
+  it("moves feeds to their new URLs on re-registration, dropping the old URL's validators, redirect, failures, backoff and gone", async () => {
+    const first = await startFixtureFeeds();
+    const second = await startFixtureFeeds();
+    try {
+      const db = await openTestDb(backend);
+      dbs.push(db);
+      await registerOutlets(db.store, first.outlets, FIXTURE_NOW.toISOString());
+      expect((await runIngest(fixtureDeps(db.store, 'move-1'))).failures).toEqual([]);
+      // The first server goes away (a sample server restarted on another port): every feed fails and backs off.
+      await first.server.close();
+      const failed = await runIngest(fixtureDeps(db.store, 'move-2', { now: later(20) }));
+      const all = first.outlets.flatMap((o) => o.feeds);
+      expect(failed.failures).toHaveLength(all.length);
+      const [gone, redirected] = all;
+      const state = (id: string) => db.store.getFeed(id).then((f) => f!);
+      const g = await state(gone!.id);
+      await db.store.saveFeed({ ...g, gone: true, httpStatus: 410 }, g);
+      const p = await state(redirected!.id);
+      await db.store.saveFeed({ ...p, pendingRedirect: { url: 'https://moved.example/feed.xml', count: 1 } }, p);
+      for (const f of await db.store.listFeeds()) {
+        expect(f.etag, f.feedId).toBeDefined();
+        expect(f.consecutiveFailures, f.feedId).toBe(1);
+        expect(f.nextDueAt > later(30)().toISOString(), f.feedId).toBe(true);
+      }
+
+      const at = later(30)().toISOString();
+      const moved = await registerOutlets(db.store, second.outlets, at);
+      expect(moved.feeds).toBe(0);
+      const byId = new Map(second.outlets.flatMap((o) => o.feeds).map((f) => [f.id, f.url]));
+      expect([...byId.values()].every((url) => url.startsWith(second.server.baseUrl))).toBe(true);
+      for (const f of await db.store.listFeeds()) {
+        expect(f.url).toBe(byId.get(f.feedId));
+        expect(f).toMatchObject({ consecutiveFailures: 0, nextDueAt: at });
+        for (const field of ['etag', 'lastModified', 'pendingRedirect', 'errorClass', 'errorMessage', 'httpStatus', 'gone'] as const) {
+          expect(f[field], `${f.feedId}.${field}`).toBeUndefined();
+        }
+        expect(f.lastSuccessAt, f.feedId).toBe(FIXTURE_NOW.toISOString());
+      }
+      // Due at once, fetched in full (no validators of the old URL), and nothing stored twice.
+      const r = await runIngest(fixtureDeps(db.store, 'move-3', { now: later(30) }));
+      expect(r).toMatchObject({ feedsFetched: all.length, feedsNotModified: 0, failures: [] });
+      const snap = await snapshotTable(db.client, db.table);
+      expect(snap.itemIds).toEqual(clean.itemIds);
+      expect(snap.duplicated).toEqual([]);
+      // The same registration again (a restart whose URLs did not change) leaves the schedule alone.
+      await registerOutlets(db.store, second.outlets, later(31)().toISOString());
+      for (const f of await db.store.listFeeds()) expect(f).toMatchObject({ nextDueAt: later(45)().toISOString(), etag: expect.any(String) });
+
+      // A fetch of the old URL that finishes after a registration moved the feed does not move it back.
+      const before = await state(gone!.id);
+      await db.store.ensureFeeds([{ ...before, url: 'https://elsewhere.example/feed.xml', nextDueAt: later(32)().toISOString() }]);
+      const late = nextStateAfterSuccess(before, { now: later(33)().toISOString(), status: 200, pollMinutes: 15, etag: '"old-url"', itemsSeen: 1 });
+      await db.store.saveFeed(late, before);
+      expect(await state(gone!.id)).toMatchObject({ url: 'https://elsewhere.example/feed.xml', nextDueAt: later(33)().toISOString() });
+      expect((await state(gone!.id)).etag).toBeUndefined();
+    } finally {
+      await first.server.close().catch(() => undefined);
+      await second.server.close();
+    }
+  }, 300_000);
 
   it('dead-letters a poison feed with its error after 3 receives while the others proceed', async () => {
     const db = await fresh();

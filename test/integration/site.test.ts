@@ -76,7 +76,8 @@ describe.each(BACKENDS)('reader site on $name', (backend) => {
     await db.store.putOutlets(OUTLETS);
     await seed(
       db.store,
-      { id: 'mali', updatedAt: t(9000), label: 'Mali withdrawal', headline: 'France completes its withdrawal from Mali', summary: 'The last French troops left Bamako.' },
+      // Headline and standfirst written at the desk: they are the desk language's (English) headline.
+      { id: 'mali', updatedAt: t(9000), label: 'Mali withdrawal', headline: 'France completes its withdrawal from Mali', summary: 'The last French troops left Bamako.', headlineByEditor: true },
       [
         mkItem('le-devoir', { author: 'François Brousseau', title: 'Le Mali, ou la fin d’une illusion française', summary: 'Treize ans après Serval, le retrait laisse un Sahel plus instable.' }),
         mkItem('al-jazeera', { author: 'Al Jazeera Staff', title: 'France completes military withdrawal from Mali', summary: 'The last French troops have left Mali.' }),
@@ -85,7 +86,8 @@ describe.each(BACKENDS)('reader site on $name', (backend) => {
         mkItem('le-monde', { title: 'Mali : la France plie bagage, et après ?', summary: undefined }),
       ],
     );
-    await seed(db.store, { id: 'quebec', updatedAt: t(8990), label: 'Quebec budget', headline: 'Quebec tables its budget' }, [mkItem('le-devoir'), mkItem('cbc')]);
+    // The engine headlines a story with its central item's title (here CBC's, the story's English article).
+    await seed(db.store, { id: 'quebec', updatedAt: t(8990), label: 'Quebec budget', headline: 'Quebec tables its budget' }, [mkItem('le-devoir'), mkItem('cbc', { title: 'Quebec tables its budget' })]);
     await seed(db.store, { id: 'merged', updatedAt: t(8980), mergedInto: 'mali' }, [mkItem('bbc'), mkItem('cbc')]);
     await seed(db.store, { id: 'hidden', updatedAt: t(8970), hidden: true }, [mkItem('bbc'), mkItem('le-monde')]);
     for (let i = 0; i < FILLERS; i++) {
@@ -169,7 +171,8 @@ describe.each(BACKENDS)('reader site on $name', (backend) => {
     const { res, body } = await html('/s/mali/mali-withdrawal');
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('public, max-age=300, s-maxage=900, stale-while-revalidate=3600');
-    contains(body, '<h1 id="story-title">France completes its withdrawal from Mali</h1>');
+    // Written at the desk, so in the desk's language, and marked as such.
+    contains(body, '<h1 id="story-title" lang="en" dir="ltr">France completes its withdrawal from Mali</h1>');
     contains(body, 'The last French troops left Bamako.');
     for (const where of ['Montreal, Canada', 'Doha, Qatar', 'London, United Kingdom', 'Paris, France']) contains(body, where);
     contains(body, 

@@ -1,10 +1,11 @@
 // The OpenAPI document matches the app (routes, parameters, response shapes) and the Lambda adapter path compresses correctly.
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import * as z from 'zod/mini';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../lib/api/app.ts';
+import { CACHE_CONTROL } from '../../lib/api/http.ts';
 import { COMPONENTS, ROUTE_DOCS } from '../../lib/api/openapi.ts';
 import { silentLogger } from '../../lib/log.ts';
 import type { AppDeps } from '../../lib/api/app.ts';
@@ -103,6 +104,8 @@ describe('OpenAPI document', () => {
       const query = params.filter((p) => p.in === 'query').map((p) => p.name);
       expect(query, r.path).toEqual(Object.keys(r.query.shape));
       expect(params.filter((p) => p.in === 'path').map((p) => p.name)).toEqual(Object.keys(r.pathParams?.shape ?? {}));
+      // Routes that headline stories for the reader say so, and only they.
+      expect(params.filter((p) => p.in === 'header').map((p) => p.name), r.path).toEqual(r.languages ? ['Accept-Language'] : []);
       const path = r.path.replace('{id}', 's1').replace('{slug}', 'label-s1');
       // Every documented parameter is accepted with its example, and an undocumented one is refused…
       for (const p of params.filter((x) => x.in === 'query' && x.example !== undefined)) {
@@ -120,9 +123,18 @@ describe('OpenAPI document', () => {
       expect(bad.status).toBe(400);
       expect(((await bad.json()) as { errors: string[] }).errors[0]).toContain(`allowed: ${Object.keys(r.query.shape).join(', ') || 'none'}`);
     }
-    // /stories, /feed.json and /feed.xml each document 8 examples (all but the opaque cursor); the front page 4
-    // (region, lang, q, hl) and each story page 2 (lang, hl).
-    expect(exercised).toBe(24 + 4 + 2 + 2);
+    // /stories, /feed.json and /feed.xml each document 8 examples (all but the opaque cursor); /stories/{id} has
+    // `lang`; the front page 4 (region, lang, q, hl) and each story page 2 (lang, hl).
+    expect(exercised).toBe(25 + 4 + 2 + 2);
+  });
+
+  it('serves every route with its documented content type and Cache-Control class', async () => {
+    for (const r of ROUTE_DOCS) {
+      const res = await app.request(r.path.replace('{id}', 's1').replace('{slug}', 'label-s1'));
+      expect(res.status, r.path).toBe(200);
+      expect(res.headers.get('content-type'), r.path).toBe(`${r.contentType}; charset=utf-8`);
+      expect(res.headers.get('cache-control'), r.path).toBe(CACHE_CONTROL[r.cacheControl]);
+    }
   });
 
   it('describes every JSON body the routes return (strict schemas parse real responses)', async () => {
@@ -154,7 +166,7 @@ describe('response cache in the app', () => {
     expect(store.calls.listStories).toBe(reads);
     // An editor edit bumps updatedAt and version: visible once the marker is re-read.
     const s = store.stories.find((x) => x.id === 's5')!;
-    Object.assign(s, { headline: 'Edited', updatedAt: '2026-11-26T00:00:00.000Z', version: 2 });
+    Object.assign(s, { headline: 'Edited', headlineByEditor: true, updatedAt: '2026-11-26T00:00:00.000Z', version: 2 });
     expect((await app.request('/stories?limit=5')).headers.get('etag')).toBe(etag);
     now += 1_000;
     // This request starts the marker read in the background and is answered from the cache…
@@ -182,15 +194,19 @@ describe('Lambda Function URL adapter', () => {
   const call = async (path: string, headers: Record<string, string> = {}) =>
     (await handler(event(path, headers) as never, {} as Context)) as Exclude<APIGatewayProxyResultV2, string> & { headers: Record<string, string>; body: string };
 
-  it('compresses only when the client accepts it, base64-encoding the gzip body', async () => {
+  it('compresses only when the client accepts it (Brotli or gzip), base64-encoding the compressed body', async () => {
     const plain = await call('/stories');
     expect(plain.statusCode).toBe(200);
     expect(plain.isBase64Encoded).toBe(false);
     expect(plain.headers['content-encoding']).toBeUndefined();
-    const gz = await call('/stories', { 'accept-encoding': 'gzip, br' });
+    const gz = await call('/stories', { 'accept-encoding': 'gzip' });
     expect(gz.headers['content-encoding']).toBe('gzip');
     expect(gz.isBase64Encoded).toBe(true);
     expect(gunzipSync(Buffer.from(gz.body, 'base64')).toString('utf8')).toBe(plain.body);
+    const br = await call('/stories', { 'accept-encoding': 'gzip, br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.isBase64Encoded).toBe(true);
+    expect(brotliDecompressSync(Buffer.from(br.body, 'base64')).toString('utf8')).toBe(plain.body);
     expect(JSON.parse(plain.body).stories[0].url).toBe('https://abc.lambda-url.eu-west-1.on.aws/stories/s29');
   });
 });

@@ -1,12 +1,15 @@
 // Unit tests of the public API's pure parts: publication policy, excerpts, XML escaping, ETags, params, response cache.
 import { describe, expect, it } from 'vitest';
 import { escapeXml } from '../../lib/api/feeds.ts';
-import { ResponseCache, acceptsGzip, etagMatches, rendered } from '../../lib/api/http.ts';
+import { Hono } from 'hono';
+import { ResponseCache, entryBytes, etagMatches, preferredEncoding, rendered, send } from '../../lib/api/http.ts';
 import { listQuerySchema, parseQuery } from '../../lib/api/params.ts';
 import { isPublic } from '../../lib/api/publication.ts';
+import { filterFingerprint } from '../../lib/api/queries.ts';
 import { foldText } from '../../lib/text/fold.ts';
 import { REGIONS, UNKNOWN_COUNTRY, UNKNOWN_REGION } from '../../lib/api/vocabulary.ts';
 import { EXCERPT_MAX, excerpt } from '../../lib/api/views.ts';
+import * as z from 'zod/mini';
 import { ValidationError } from '../../lib/errors.ts';
 import { silentLogger } from '../../lib/log.ts';
 import * as registry from '../../lib/outlets/registry.ts';
@@ -90,16 +93,21 @@ describe('etagMatches', () => {
   });
 });
 
-describe('acceptsGzip', () => {
-  it('follows Accept-Encoding tokens, q-values and *', () => {
-    expect(acceptsGzip('gzip, deflate, br')).toBe(true);
-    expect(acceptsGzip('br;q=1.0, gzip;q=0.8')).toBe(true);
-    expect(acceptsGzip('gzip;q=0')).toBe(false);
-    expect(acceptsGzip('*')).toBe(true);
-    expect(acceptsGzip('*;q=0.1, gzip;q=0')).toBe(false);
-    expect(acceptsGzip('deflate, identity')).toBe(false);
-    expect(acceptsGzip('')).toBe(false);
-    expect(acceptsGzip(undefined)).toBe(false);
+describe('preferredEncoding', () => {
+  it('follows Accept-Encoding tokens, q-values and *, Brotli before gzip on a tie', () => {
+    expect(preferredEncoding('gzip, deflate, br')).toBe('br');
+    expect(preferredEncoding('gzip, deflate')).toBe('gzip');
+    expect(preferredEncoding('br;q=0.5, gzip;q=0.8')).toBe('gzip');
+    expect(preferredEncoding('br;q=1.0, gzip;q=0.8')).toBe('br');
+    expect(preferredEncoding('x-gzip')).toBe('gzip');
+    expect(preferredEncoding('gzip;q=0')).toBe('identity');
+    expect(preferredEncoding('*')).toBe('br');
+    expect(preferredEncoding('*;q=0.1, br;q=0')).toBe('gzip');
+    expect(preferredEncoding('*;q=0.1, gzip;q=0, br;q=0')).toBe('identity');
+    expect(preferredEncoding('deflate, identity')).toBe('identity');
+    expect(preferredEncoding('gzip;q=abc, br;q=')).toBe('identity');
+    expect(preferredEncoding('')).toBe('identity');
+    expect(preferredEncoding(undefined)).toBe('identity');
   });
 });
 
@@ -122,6 +130,30 @@ describe('parseQuery', () => {
       expect(issues.join('\n')).toMatch(/limit: Stories per page, 1–100\. \(got "0"\)/);
       expect(issues.join('\n')).toMatch(/Unknown parameter foo; allowed: cursor, limit, updatedSince/);
     }
+  });
+});
+
+describe('filterFingerprint', () => {
+  const parse = <S extends z.ZodMiniObject>(schema: S, qs: string) => parseQuery(schema, `http://x/stories?${qs}`) as Record<string, unknown>;
+
+  it('covers a filter added to the query schema without being told about it', () => {
+    const extended = z.extend(listQuerySchema, { topic: z.optional(z.string()) });
+    const base = parse(extended, 'lang=fr');
+    expect(filterFingerprint(parse(extended, 'lang=fr&topic=mali'))).not.toBe(filterFingerprint(base));
+    expect(filterFingerprint(parse(extended, 'lang=fr&topic=sahel'))).not.toBe(filterFingerprint(parse(extended, 'lang=fr&topic=mali')));
+  });
+
+  it('changes with every filter of the list query and ignores the paging fields', () => {
+    const base = filterFingerprint(parse(listQuerySchema, ''));
+    const examples: Record<string, string> = { updatedSince: '2026-11-26T08:00:00Z', lang: 'fr', country: 'FR', region: 'europe', outlet: 'bbc', q: 'mali', minOutlets: '3' };
+    const filters = Object.keys(listQuerySchema.shape).filter((k) => k !== 'cursor' && k !== 'limit');
+    expect(filters.sort()).toEqual(Object.keys(examples).sort());
+    for (const k of filters) expect(filterFingerprint(parse(listQuerySchema, `${k}=${examples[k]}`)), k).not.toBe(base);
+    expect(filterFingerprint(parse(listQuerySchema, 'limit=7&cursor=abc'))).toBe(base);
+    // What the schema normalizes is one filter: the same instant in another offset, countries in any case.
+    expect(filterFingerprint(parse(listQuerySchema, 'updatedSince=2026-11-26T10:00:00%2B02:00&country=fr'))).toBe(
+      filterFingerprint(parse(listQuerySchema, 'updatedSince=2026-11-26T08:00:00.000Z&country=FR')),
+    );
   });
 });
 
@@ -185,6 +217,48 @@ describe('ResponseCache', () => {
       return body('y');
     });
     expect(recomputed).toBe(true);
+  });
+
+  it('counts keys and headers, not only bodies, within its memory budget', async () => {
+    const { cache } = mk({ maxBytes: 200_000 });
+    // Small bodies under long keys: a budget on bodies alone would keep all of them.
+    for (let i = 0; i < 500; i++) await cache.get(`https://api.example/stories?q=${'k'.repeat(4000)}${i}`, async () => body('x'));
+    expect(cache.stats().bytes).toBeLessThanOrEqual(200_000);
+    expect(cache.stats().entries).toBeLessThan(200_000 / 8000 + 1);
+    const r = rendered('y', 'text/plain', 'no-store');
+    Object.assign(r.headers, { link: `<https://api.example/stories?cursor=${'c'.repeat(1000)}>; rel="next"` });
+    expect(entryBytes('k', r)).toBeGreaterThan(2000);
+  });
+
+  it('charges compressed variants and header sets made after an entry was stored, and evicts for them', async () => {
+    const { cache } = mk({ maxBytes: 100_000 });
+    const big = await cache.get('a', async () => body('lorem ipsum dolor '.repeat(1000)));
+    const before = cache.stats().bytes;
+    big.charge!(30_000);
+    expect(cache.stats().bytes).toBe(before + 30_000);
+    for (let i = 0; i < 10; i++) await cache.get(`b${i}`, async () => body('z'.repeat(5000)));
+    expect(cache.stats().bytes).toBeLessThanOrEqual(100_000);
+    // Evicted entries charge nothing any more.
+    const held = cache.stats().bytes;
+    big.charge!(50_000);
+    expect(cache.stats().bytes).toBe(held);
+  });
+
+  it('counts the variants send() adds to a held entry', async () => {
+    const { cache } = mk();
+    const app = new Hono();
+    app.get('/', async (c) => send(c, await cache.get('k', async () => body('lorem ipsum dolor sit amet '.repeat(400)))));
+    await (await app.request('/')).arrayBuffer();
+    const identity = cache.stats().bytes;
+    const br = await app.request('/', { headers: { 'accept-encoding': 'br' } });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    const brBytes = (await br.arrayBuffer()).byteLength;
+    expect(cache.stats().bytes).toBeGreaterThan(identity + brBytes);
+    const withBr = cache.stats().bytes;
+    await app.request('/', { headers: { 'accept-encoding': 'br' } });
+    expect(cache.stats().bytes).toBe(withBr);
+    await app.request('/', { headers: { 'accept-encoding': 'gzip' } });
+    expect(cache.stats().bytes).toBeGreaterThan(withBr);
   });
 
   it('drops everything when the change marker moves', async () => {

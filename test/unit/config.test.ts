@@ -28,6 +28,7 @@ describe('parseConfig (lib/config.ts)', () => {
       queues: { fetch: undefined, group: undefined },
       editor: { secretArn: undefined, pepper: undefined },
       publicUrl: undefined,
+      trustForwardedHost: false,
       port: 8787,
     });
   });

@@ -1,10 +1,13 @@
 // Tests of the `cluster` and `eval` CLI commands on the mixed-language fixture (stdout captured, no files written).
-import { dirname, resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { run as cluster, parseItemLine } from '../../lib/cli/commands/cluster.ts';
 import { run as evaluate } from '../../lib/cli/commands/eval.ts';
 import type { CliIO } from '../../lib/cli/io.ts';
+import { main } from '../../lib/cli/main.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -16,6 +19,13 @@ function io(): CliIO & { out: string; err: string } {
 }
 
 describe('roundup cluster / eval', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'roundup-eval-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const goldFile = resolve(repoRoot, 'test/fixtures/grouping/mixed/gold.jsonl');
+  const gold = readFileSync(goldFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { id: string; story: string });
   it('writes one {id, storyId, label, score} line per item, deterministically', async () => {
     const a = io();
     expect(await cluster(['--in', 'test/fixtures/grouping/mixed/items.jsonl'], a)).toBe(0);
@@ -33,27 +43,51 @@ describe('roundup cluster / eval', () => {
 
   it('rejects missing flags and tolerates items with only id and title', async () => {
     const a = io();
-    expect(await cluster([], a)).toBe(2);
-    expect(a.err).toMatch(/--in/u);
+    expect(await main(['cluster'], a)).toBe(2);
+    expect(a.err).toBe('roundup cluster: --in is required (roundup cluster --help)\n');
+    const b = io();
+    expect(await main(['cluster', '--in', 'missing.jsonl'], b)).toBe(3);
+    expect(b.err).toBe('roundup cluster: cannot read missing.jsonl: no such file\n');
     expect(parseItemLine('{"id": 7, "title": "Only a title"}')).toEqual({ id: '7', title: 'Only a title' });
     expect(parseItemLine('{"title": "no id"}')).toBe('missing id');
     expect(parseItemLine('not json')).toBe('not JSON');
   });
 
   it('eval prints B-cubed, pairwise, NMI and story counts', async () => {
+    // Predictions that match the gold stories exactly.
+    const predicted = join(dir, 'pred.jsonl');
+    writeFileSync(predicted, gold.map((g) => JSON.stringify({ id: g.id, storyId: `p-${g.story}` })).join('\n') + '\n');
     const a = io();
-    const code = await evaluate(
-      ['--items', 'test/fixtures/grouping/mixed/gold.jsonl', '--gold', 'test/fixtures/grouping/mixed/gold.jsonl', '--json'],
-      a,
-    );
+    const code = await evaluate(['--items', predicted, '--gold', goldFile, '--json'], a);
     expect(code).toBe(0);
     const r = JSON.parse(a.out) as Record<string, number>;
     expect(r).toMatchObject({ bcubedF1: 1, pairwiseF1: 1, predictedClusters: 11, goldClusters: 11 });
     const b = io();
-    await evaluate(['--items', 'test/fixtures/grouping/mixed/gold.jsonl', '--gold', 'test/fixtures/grouping/mixed/gold.jsonl'], b);
+    await evaluate(['--items', predicted, '--gold', goldFile], b);
     expect(b.out).toMatch(/B-cubed F1\s+1\.000/u);
     expect(b.out).toMatch(/NMI/u);
     expect(b.out).toMatch(/stories gold\s+11/u);
-    expect(await evaluate(['--items', 'x'], io())).toBe(2);
+    expect(b.err).toBe('');
+    const c = io();
+    expect(await main(['eval', '--items', 'x'], c)).toBe(2);
+    expect(c.err).toMatch(/^roundup eval: --items and --gold are required/u);
+  });
+
+  it('eval refuses predictions without storyId (a gold file passed as --items scores nothing)', async () => {
+    const a = io();
+    expect(await main(['eval', '--items', goldFile, '--gold', goldFile], a)).toBe(3);
+    expect(a.out).toBe('');
+    expect(a.err).toBe(`roundup eval: ${goldFile} has no line with "id" and "storyId" (the output of roundup cluster)\n`);
+  });
+
+  it('eval reports the malformed lines it skipped', async () => {
+    const predicted = join(dir, 'some-bad.jsonl');
+    const lines = gold.map((g) => JSON.stringify({ id: g.id, storyId: g.story }));
+    lines.splice(2, 0, 'not json', '{"id": "x"}', '[1, 2]');
+    writeFileSync(predicted, lines.join('\n'));
+    const a = io();
+    expect(await evaluate(['--items', predicted, '--gold', goldFile, '--json'], a)).toBe(0);
+    expect(JSON.parse(a.out)).toMatchObject({ bcubedF1: 1, items: 40 });
+    expect(a.err).toBe(`roundup eval: 3 lines of ${predicted} skipped (line 3: not JSON; line 4: no storyId; line 5: no id)\n`);
   });
 });

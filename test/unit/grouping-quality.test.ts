@@ -1,18 +1,14 @@
 // Quality of story grouping (default configuration) on the shared datasets and the project's mixed FR/EN/… set.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { StoryGrouper, type GroupInput } from '../../lib/group/engine.ts';
 import { scoreClustering, type ClusteringScores } from '../../lib/group/metrics.ts';
+import { sharedData } from '../support/shared.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const shared = resolve(repoRoot, '../shared');
-const hasShared = existsSync(resolve(shared, 'datasets'));
-// Under CI the shared sets must be there: the checks then run (and fail) instead of being skipped.
-const skipShared = !hasShared && process.env.CI !== 'true';
-if (skipShared) console.warn(`grouping-quality: ${shared}/datasets is absent — the UCI and French checks are skipped`);
-const sharedNote = skipShared ? ' (skipped: ../shared/datasets absent)' : '';
+const { dir: datasets, present: hasShared, note: sharedNote } = sharedData('datasets', 'grouping-quality (UCI and French checks)');
 
 /** Runs the engine with its defaults over a dataset folder holding items.jsonl and gold.jsonl. */
 function measure(dir: string): ClusteringScores {
@@ -33,15 +29,15 @@ function measure(dir: string): ClusteringScores {
 const FLOORS = { uci: 0.81, french: 0.865, mixed: 0.95 };
 
 describe('grouping quality (default configuration)', () => {
-  it.skipIf(skipShared)(`UCI news sample (English, broad stories)${sharedNote}`, () => {
-    const r = measure(resolve(shared, 'datasets/uci-news-sample'));
+  it.skipIf(!hasShared)(`UCI news sample (English, broad stories)${sharedNote}`, () => {
+    const r = measure(resolve(datasets, 'uci-news-sample'));
     expect(r.items).toBe(6366);
     expect(r.bcubedF1).toBeGreaterThanOrEqual(FLOORS.uci);
     expect(r.nmi).toBeGreaterThan(0.85);
   });
 
-  it.skipIf(skipShared)(`French Google News (accents stripped, small stories)${sharedNote}`, () => {
-    const r = measure(resolve(shared, 'datasets/french-googlenews-dev'));
+  it.skipIf(!hasShared)(`French Google News (accents stripped, small stories)${sharedNote}`, () => {
+    const r = measure(resolve(datasets, 'french-googlenews-dev'));
     expect(r.items).toBe(657);
     expect(r.bcubedF1).toBeGreaterThanOrEqual(FLOORS.french);
     expect(r.bcubedPrecision).toBeGreaterThan(0.88);

@@ -13,7 +13,7 @@ import { importOnce } from '../../bench/bundles.ts';
 import { RoundupFunction, esbuildOptions } from '../../infra/function.ts';
 import { AwsSolutionsChecks } from '../../infra/nag.ts';
 import { METRICS } from '../../lib/aws/metrics.ts';
-import { FUNCTION_NAMES, METRICS_NAMESPACE, RoundupStack, scheduleMinutes, type FunctionName } from '../../infra/stack.ts';
+import { FUNCTION_NAMES, METRICS_NAMESPACE, RoundupStack, scheduleMinutes, VIEWER_HOST_FUNCTION, type FunctionName } from '../../infra/stack.ts';
 
 type Json = Record<string, any>;
 
@@ -48,6 +48,7 @@ describe('parseConfig', () => {
       alarmEmail: 'ops@example.org',
       logLevel: 'debug',
       tracing: 'true',
+      publicUrl: 'https://news.example.org/',
     };
     expect(parseConfig((k) => ctx[k])).toEqual({
       stage: 'dev',
@@ -57,6 +58,7 @@ describe('parseConfig', () => {
       alarmEmail: 'ops@example.org',
       logLevel: 'debug',
       tracing: true,
+      publicUrl: 'https://news.example.org',
     });
   });
 
@@ -70,6 +72,7 @@ describe('parseConfig', () => {
       alarmEmail: 'nobody',
       logLevel: 'loud',
       tracing: 'yes',
+      publicUrl: 'http://news.example.org',
     };
     let error: unknown;
     try {
@@ -87,6 +90,7 @@ describe('parseConfig', () => {
       'alarmEmail',
       'logLevel',
       'tracing',
+      'publicUrl',
     ]);
   });
 
@@ -243,7 +247,7 @@ describe('RoundupStack (bundled with esbuild)', () => {
         SSM_PARAMETER_STORE_TTL: '300',
       };
       const expected: Record<FunctionName, Json> = {
-        api: { ...shared, ROUNDUP_EDITOR_SECRET_ARN: secretArn, ...SECRETS_EXTENSION_ENV },
+        api: { ...shared, ROUNDUP_EDITOR_SECRET_ARN: secretArn, ROUNDUP_TRUST_FORWARDED_HOST: 'true', ...SECRETS_EXTENSION_ENV },
         scheduler: { ...shared, ROUNDUP_FETCH_QUEUE_URL: fetchUrl, ROUNDUP_GROUP_QUEUE_URL: groupUrl },
         fetch: { ...shared, ROUNDUP_GROUP_QUEUE_URL: groupUrl },
         group: shared,
@@ -408,6 +412,22 @@ describe('RoundupStack (bundled with esbuild)', () => {
         expect([...b.AllowedMethods].sort()).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
         expect(b.ViewerProtocolPolicy).toBe('https-only');
       }
+    });
+
+    it("hands every behavior's origin the viewer's host as X-Forwarded-Host, for absolute links", () => {
+      const [, dist] = ofType('AWS::CloudFront::Distribution')[0]!;
+      const cfg = dist.Properties.DistributionConfig as Json;
+      const fnRef = { 'Fn::GetAtt': [idOf('AWS::CloudFront::Function', () => true), 'FunctionARN'] };
+      for (const b of [cfg.DefaultCacheBehavior, ...cfg.CacheBehaviors]) {
+        expect(b.FunctionAssociations).toEqual([{ EventType: 'viewer-request', FunctionARN: fnRef }]);
+      }
+      const policy = resources[cfg.DefaultCacheBehavior.OriginRequestPolicyId.Ref as string]!.Properties.OriginRequestPolicyConfig as Json;
+      expect(policy.HeadersConfig).toEqual({ HeaderBehavior: 'whitelist', Headers: ['x-forwarded-host'] });
+      // The function itself: the viewer's Host replaces whatever X-Forwarded-Host the viewer sent.
+      const handler = new Function(`${VIEWER_HOST_FUNCTION}; return handler;`)() as (e: Json) => Json;
+      const out = handler({ request: { headers: { host: { value: 'news.example.org' }, 'x-forwarded-host': { value: 'evil.example' } } } });
+      expect(out.headers['x-forwarded-host']).toEqual({ value: 'news.example.org' });
+      expect(handler({ request: { headers: { 'x-forwarded-host': { value: 'evil.example' } } } }).headers['x-forwarded-host']).toBeUndefined();
     });
 
     it('adds security headers to every behavior and logs access', () => {
@@ -669,6 +689,7 @@ describe('RoundupStack options (prebuilt code, no bundling)', () => {
         retentionDays: 7,
         publication: { mode: 'editor', minOutlets: 3 },
         tracing: true,
+        publicUrl: 'https://news.example.org',
         prebuiltCodeDir: join(dir, 'code'),
       },
       join(dir, 'out'),
@@ -691,6 +712,8 @@ describe('RoundupStack options (prebuilt code, no bundling)', () => {
       // A cron cadence is not a fixed interval, so the fetch stage keeps its own default.
       expect(fn.Properties.Environment.Variables.ROUNDUP_POLL_MINUTES).toBeUndefined();
     }
+    const api = Object.values(fns).find((f: Json) => f.Properties.FunctionName === 'roundup-dev-api') as Json;
+    expect(api.Properties.Environment.Variables.ROUNDUP_PUBLIC_URL).toBe('https://news.example.org');
     const feedAlarm = Object.values(t.findResources('AWS::CloudWatch::Alarm')).find((a: Json) => a.Properties.Metrics) as Json;
     expect(JSON.stringify(feedAlarm)).toContain('"Value":"dev"');
     // X-Ray needs Resource "*"; it must be the only reason for one, and acknowledged.

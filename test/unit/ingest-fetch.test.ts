@@ -1,7 +1,7 @@
 // The feed HTTP client against a local server: validators, decoding, redirects, statuses, caps, address guard, per-host limit.
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blockedReason } from '../../lib/ingest/address-guard.ts';
+import { blockedReason, urlAddressProblem } from '../../lib/ingest/address-guard.ts';
 import {
   BlockedAddressError,
   BodyTooLargeError,
@@ -197,6 +197,49 @@ describe('address guard', () => {
     await expect(fetchFeed({ url: `http://mixed.test:${server.port}/feed` }, guarded)).rejects.toThrow(BlockedAddressError);
     await expect(fetchFeed({ url: `http://feeds.test:${server.port}/to-private` }, guarded)).rejects.toThrow(/10\.0\.0\.1: private/);
     await expect(fetchFeed({ url: `http://feeds.test:${server.port}/to-mapped` }, guarded)).rejects.toThrow(/linkLocal/);
+  });
+
+  it('an allowed origin (the local sample server) passes; its port alone, not its address, and not its redirects', async () => {
+    const other = await startFeedServer({ '/feed': send(FEED) });
+    const sample = await startFeedServer({ '/feed': send(FEED), '/elsewhere': redirect(other.url('/feed')) });
+    try {
+      const exempt = opts({ allowPrivateNetwork: false, allowOrigins: [new URL(sample.url('/')).origin] });
+      expect(await fetchFeed({ url: sample.url('/feed') }, exempt)).toMatchObject({ kind: 'ok', status: 200 });
+      await expect(fetchFeed({ url: other.url('/feed') }, exempt)).rejects.toThrow(/127\.0\.0\.1: loopback/);
+      await expect(fetchFeed({ url: sample.url('/elsewhere') }, exempt)).rejects.toThrow(BlockedAddressError);
+      await expect(fetchFeed({ url: `http://localhost:${sample.port}/feed` }, exempt)).rejects.toThrow(/localhost \(127\.0\.0\.1\): loopback/);
+      expect(other.requests).toHaveLength(0);
+    } finally {
+      await Promise.all([other.close(), sample.close()]);
+    }
+  });
+
+  it('judges feed URLs at import time: scheme, credentials, private literals and local names', () => {
+    const closed = { allowPrivateNetwork: false };
+    expect(urlAddressProblem('https://www.ledevoir.com/rss/manchettes.xml', closed)).toBeUndefined();
+    expect(urlAddressProblem('http://93.184.216.34/feed', closed)).toBeUndefined();
+    expect(urlAddressProblem('ftp://example.com/feed', closed)).toMatch(/only http and https URLs are fetched, not ftp/);
+    expect(urlAddressProblem('javascript:alert(1)', closed)).toMatch(/not javascript/);
+    expect(urlAddressProblem('https://user:pw@example.com/feed', closed)).toMatch(/credentials/);
+    expect(urlAddressProblem('not a url', closed)).toBe('not a valid URL');
+    for (const [url, why] of [
+      ['http://127.0.0.1:8080/feed', /loopback address 127\.0\.0\.1/],
+      ['http://2130706433/feed', /loopback address 127\.0\.0\.1/],
+      ['http://169.254.169.254/latest/meta-data', /linkLocal address/],
+      ['http://10.0.0.1/feed', /private address/],
+      ['http://[::1]/feed', /loopback address ::1/],
+      ['http://[fe80::1]/feed', /linkLocal/],
+      ['http://localhost:3000/rss', /localhost is a local network name/],
+      ['http://printer.local/feed', /local network name/],
+      ['http://metadata.google.internal/feed', /local network name/],
+      ['http://intranet/feed', /single-label name/],
+    ] as const) {
+      expect(urlAddressProblem(url, closed), url).toMatch(why);
+      expect(urlAddressProblem(url, closed), url).toMatch(/--allow-private-network/);
+      expect(urlAddressProblem(url, { allowPrivateNetwork: true }), url).toBeUndefined();
+    }
+    expect(urlAddressProblem('http://127.0.0.1:8080/feed', { allowPrivateNetwork: false, allowOrigins: ['http://127.0.0.1:8080'] })).toBeUndefined();
+    expect(urlAddressProblem('http://127.0.0.1:8081/feed', { allowPrivateNetwork: false, allowOrigins: ['http://127.0.0.1:8080'] })).toMatch(/loopback/);
   });
 
   it('the opt-in lifts the address check and nothing else', async () => {

@@ -3,6 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { Outlet } from '../../lib/types.ts';
 import { DEFAULT_OUTLETS, REGIONS, feedsOf, findOutlet, validateOutlets } from '../../lib/outlets/registry.ts';
 import { fromOpml, OpmlError, toOpml } from '../../lib/outlets/opml.ts';
+import countries from 'i18n-iso-countries';
+import { outletsForImport } from '../../lib/outlets/import.ts';
+import { COUNTRY_CODES } from '../../lib/outlets/validate.ts';
+import { ValidationError } from '../../lib/errors.ts';
 
 const clone = (o: Outlet[]): Outlet[] => structuredClone(o);
 
@@ -191,5 +195,62 @@ describe('OPML', () => {
   it('rejects documents that are not OPML', () => {
     expect(() => fromOpml('<rss version="2.0"><channel/></rss>')).toThrow(OpmlError);
     expect(() => fromOpml('not xml at all')).toThrow(OpmlError);
+  });
+});
+
+describe('outletsForImport', () => {
+  const closed = { allowPrivateNetwork: false };
+  const group = (attrs: string, feeds: string) =>
+    `<opml version="2.0" xmlns:roundup="https://roundup.news/ns/opml"><body><outline text="Gazette" ${attrs}>${feeds}</outline></body></opml>`;
+  const feed = (url: string, id = 'gazette/news') => `<outline type="rss" text="News" xmlUrl="${url}" roundup:id="${id}"/>`;
+  const refusal = (xml: string, policy = closed): ValidationError => {
+    try {
+      outletsForImport(xml, policy);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ValidationError);
+      return err as ValidationError;
+    }
+    throw new Error('accepted');
+  };
+
+  it('accepts the registry export and plain third-party OPML', () => {
+    expect(outletsForImport(toOpml(DEFAULT_OUTLETS), closed)).toEqual(DEFAULT_OUTLETS);
+    const plain = '<opml version="1.0"><body><outline type="rss" title="Spiegel" xmlUrl="https://www.spiegel.de/schlagzeilen/index.rss"/></body></opml>';
+    expect(outletsForImport(plain, closed)).toMatchObject([{ id: 'spiegel-de', homepage: 'https://www.spiegel.de/' }]);
+  });
+
+  it('refuses private, loopback and link-local feed hosts unless allowed', () => {
+    const xml = group('roundup:id="gazette" roundup:homepage="https://gazette.example"', feed('http://169.254.169.254/latest/meta-data') + feed('http://localhost:6379/', 'gazette/cache'));
+    const err = refusal(xml);
+    expect(err.message).toMatch(/^The OPML document has 2 problems, nothing was imported: gazette: feeds\.0\.url: linkLocal address 169\.254\.169\.254/);
+    expect(err.issues).toEqual([expect.stringMatching(/feeds\.0\.url: linkLocal address/), expect.stringMatching(/feeds\.1\.url: localhost is a local network name/)]);
+    expect(outletsForImport(xml, { allowPrivateNetwork: true }).map((o) => o.feeds.length)).toEqual([2]);
+  });
+
+  it('refuses non-http feed URLs rather than dropping them, and non-http homepages', () => {
+    const err = refusal(group('roundup:id="gazette" roundup:homepage="javascript:alert(1)"', feed('https://gazette.example/rss') + '<outline type="rss" text="Secrets" xmlUrl="file:///etc/passwd"/>'));
+    expect(err.issues).toEqual([
+      'feed "Secrets": xmlUrl "file:///etc/passwd" is not an http(s) URL',
+      'gazette: homepage: not an http(s) URL with a dotted host name',
+    ]);
+  });
+
+  it('refuses malformed and oversized ids, quoting them cut short', () => {
+    expect(refusal(group('roundup:id="Bad Id!"', feed('https://gazette.example/rss', 'Bad Id!/news'))).issues[0]).toMatch(/^Bad Id!: id: not a kebab-case slug/);
+    const long = 'a'.repeat(5000);
+    const err = refusal(group(`roundup:id="${long}"`, feed('https://gazette.example/rss', `${long}/news`)));
+    expect(err.message.length).toBeLessThan(400);
+    expect(err.issues.every((i) => i.length < 400)).toBe(true);
+  });
+
+  it('says so when the document is not OPML or lists no feeds', () => {
+    expect(refusal('<rss version="2.0"><channel/></rss>').message).toMatch(/^Not a readable OPML document: root element is <rss>/);
+    expect(refusal('<opml version="2.0"><body/></opml>').message).toBe('The OPML document lists no feeds');
+  });
+});
+
+describe('COUNTRY_CODES', () => {
+  it('is exactly the ISO 3166-1 alpha-2 list of i18n-iso-countries', () => {
+    expect([...COUNTRY_CODES].sort()).toEqual(Object.keys(countries.getAlpha2Codes()).sort());
   });
 });

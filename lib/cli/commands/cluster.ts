@@ -3,8 +3,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../../config.ts';
+import { InputError } from '../../errors.ts';
 import { StoryGrouper, type GroupInput } from '../../group/engine.ts';
 import { StoryLabeller } from '../../group/labels.ts';
+import { UsageError } from '../errors.ts';
 import type { CliIO } from '../io.ts';
 
 const HELP = `Usage: roundup cluster --in items.jsonl [--out stories.jsonl]
@@ -38,31 +40,22 @@ export function parseItemLine(line: string): GroupInput | string {
 
 /** Runs `cluster`; returns the exit code. */
 export async function run(args: string[], io: CliIO): Promise<number> {
-  let values: { in?: string; out?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: { in: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-    }));
-  } catch (err) {
-    io.stderr(`roundup cluster: ${(err as Error).message}\n${HELP}`);
-    return 2;
-  }
+  const { values } = parseArgs({
+    args,
+    options: { in: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
   if (values.help) {
     io.stdout(HELP);
     return 0;
   }
-  if (!values.in) {
-    io.stderr(`roundup cluster: --in is required\n${HELP}`);
-    return 2;
-  }
+  if (!values.in) throw new UsageError('--in is required');
   let text: string;
   try {
     text = await readFile(resolve(io.cwd, values.in), 'utf8');
   } catch (err) {
-    io.stderr(`roundup cluster: cannot read ${values.in}: ${(err as Error).message}\n`);
-    return 1;
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    throw new InputError(`cannot read ${values.in}: ${why}`, { cause: err });
   }
   const grouper = new StoryGrouper();
   const labeller = new StoryLabeller({ deskLanguage: parseConfig(io.env).deskLanguage });

@@ -45,7 +45,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.stderr(`roundup editor-key: unknown subcommand "${sub}"\n\n${HELP}`);
     return 2;
   }
-  const db = await openDb(io, { dataDir: values.data, aws: values.aws });
+  const db = await openDb(io, { command: 'editor-key', dataDir: values.data, aws: values.aws });
   try {
     const store = createEditorStore({ client: db.client, table: db.config.table });
     const now = new Date().toISOString();

@@ -60,15 +60,15 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.stdout(HELP);
     return 0;
   }
-  const db = await openDb(io, { dataDir: values.data, aws: values.aws });
+  const db = await openDb(io, { command: 'feeds', dataDir: values.data, aws: values.aws });
   try {
-    let feeds = (await db.store.listFeeds()).sort((a, b) => a.feedId.localeCompare(b.feedId));
-    if (values.failing) feeds = feeds.filter((f) => f.errorClass);
+    const all = (await db.store.listFeeds()).sort((a, b) => a.feedId.localeCompare(b.feedId));
+    const feeds = values.failing ? all.filter((f) => f.errorClass) : all;
     if (values.json) {
       for (const f of feeds) io.stdout(JSON.stringify({ ...f, health: feedHealth(f) }) + '\n');
-    } else {
-      io.stdout(feeds.length ? feedsTable(feeds) : `No feeds registered in ${db.where} (try: roundup outlets import FILE.opml).\n`);
-    }
+    } else if (feeds.length) io.stdout(feedsTable(feeds));
+    else if (all.length) io.stdout(`None of the ${all.length} feeds in ${db.where} is failing.\n`);
+    else io.stdout(`No feeds registered in ${db.where} (try: roundup outlets import FILE.opml).\n`);
     return 0;
   } finally {
     await db.close();

@@ -1,18 +1,27 @@
 // `roundup outlets`: list outlets (database or built-in registry), import an OPML file, export OPML.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fromOpml, toOpml } from '../../outlets/opml.ts';
+import { parseConfig } from '../../config.ts';
+import { readFeedFile } from '../../local/feeds.ts';
+import { toOpml } from '../../outlets/opml.ts';
 import { DEFAULT_OUTLETS } from '../../outlets/registry.ts';
 import { registerOutlets } from '../../pipeline/ingest.ts';
 import type { Outlet } from '../../types.ts';
 import { DB_OPTIONS, openDb } from '../context.ts';
+import { UsageError } from '../errors.ts';
 import type { CliIO } from '../io.ts';
 
 const HELP = `Usage:
   roundup outlets [--registry] [--json] [--data DIR] [--aws]   list outlets (database, or the built-in registry)
-  roundup outlets import FILE.opml [--data DIR] [--aws]         register the file's outlets and feeds
+  roundup outlets import FILE.opml [--data DIR] [--aws] [--allow-private-network]
+                                                                register the file's outlets and feeds
   roundup outlets export [--out FILE] [--data DIR] [--aws]      OPML of the database's outlets (registry if empty)
+
+An import is checked whole before anything is written: feed URLs must be http(s) and not on private, loopback
+or link-local hosts (unless --allow-private-network / ROUNDUP_ALLOW_PRIVATE_NETWORK=true), outlet and feed ids
+kebab-case, homepages http(s). A file with problems is refused (exit status 3) and its problems listed.
+Feeds already registered take the file's URL (their fetch state starts afresh when it changed).
 `;
 
 /** Renders outlets as an aligned text table. */
@@ -34,6 +43,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       registry: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       out: { type: 'string' },
+      'allow-private-network': { type: 'boolean', default: false },
       ...DB_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -51,17 +61,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     list(DEFAULT_OUTLETS);
     return 0;
   }
-  if (sub && sub !== 'import' && sub !== 'export') {
-    io.stderr(`roundup outlets: unknown subcommand "${sub}"\n\n${HELP}`);
-    return 2;
-  }
-  if (sub === 'import' && rest.length !== 1) {
-    io.stderr(`roundup outlets import: exactly one OPML file is needed\n\n${HELP}`);
-    return 2;
-  }
+  if (sub && sub !== 'import' && sub !== 'export') throw new UsageError(`unknown subcommand "${sub}"`);
+  if (sub === 'import' && rest.length !== 1) throw new UsageError('outlets import takes exactly one OPML file');
+  const env = { ...io.env };
+  if (values['allow-private-network']) env.ROUNDUP_ALLOW_PRIVATE_NETWORK = 'true';
   // Read and validate the file before opening (and possibly creating) a database.
-  const imported = sub === 'import' ? fromOpml(await readFile(resolve(io.cwd, rest[0]!), 'utf8')) : undefined;
-  const db = await openDb(io, { dataDir: values.data, aws: values.aws });
+  const imported =
+    sub === 'import' ? await readFeedFile(resolve(io.cwd, rest[0]!), { allowPrivateNetwork: parseConfig(env).fetch.allowPrivateNetwork }) : undefined;
+  const db = await openDb(io, { command: 'outlets', dataDir: values.data, aws: values.aws, env });
   try {
     if (imported) {
       const before = (await db.store.listFeeds()).length;

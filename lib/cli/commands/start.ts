@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../../config.ts';
 import { createLogger } from '../../log.ts';
+import { AlreadyRunningError } from '../../local/errors.ts';
+import { lockHolder } from '../../local/lock.ts';
 import { startLocalStack } from '../../local/stack.ts';
 import type { CliIO } from '../io.ts';
 
@@ -15,7 +17,10 @@ Set ROUNDUP_DYNAMODB_ENDPOINT to use another DynamoDB (e.g. DynamoDB Local) inst
   --feeds   auto (default): the built-in outlets when the internet is reachable, else the samples
             sample: the bundled sample news day served locally (works offline)
             default: the built-in list of real outlets (needs internet)
-            FILE: an OPML file
+            FILE: an OPML file (checked as \`roundup outlets import\` checks it)
+  --data    data folder (default .data): one stack per folder; a second start on it exits with status 4
+  --port    API port (default PORT or 8787; 0 picks a free one); a taken port exits with status 5
+  --allow-private-network   allow feeds on loopback/private addresses (the sample feeds never need it)
 `;
 
 /** True when public DNS answers; a machine without internet gets the sample feeds instead. */
@@ -53,13 +58,23 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const config = parseConfig(env);
   const log = createLogger({ level: config.logLevel, write: (l) => io.stderr(l + '\n') });
   const dataDir = resolve(io.cwd, values.data);
+  // Said at once, before the connectivity probe below (startLocalStack checks again, atomically).
+  const holder = lockHolder(dataDir);
+  if (holder?.role === 'stack') throw new AlreadyRunningError(holder, dataDir);
   let spec = values.feeds;
   if (spec === 'auto') {
     spec = (await online()) ? 'default' : 'sample';
     if (spec === 'sample') io.stdout('No internet connection: using the bundled sample feeds (--feeds default forces real outlets).\n');
   }
   const feeds = spec === 'sample' || spec === 'default' ? spec : resolve(io.cwd, spec);
-  const stack = await startLocalStack({ config, log, dataDir, feeds, noSchedule: true });
+  const stack = await startLocalStack({
+    config,
+    log,
+    dataDir,
+    feeds,
+    noSchedule: true,
+    onWait: (h) => io.stderr(`roundup start: waiting for roundup ${h.command} (pid ${h.pid}) to finish with ${dataDir}…\n`),
+  });
   io.stdout(
     [
       '',
