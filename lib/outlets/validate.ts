@@ -97,6 +97,13 @@ function outletSchema(allowUnknown: boolean, addresses: AddressPolicy | undefine
     );
 }
 
+/** A problem's field as an editor reads it: ids say whose id they are. */
+function fieldName(path: readonly PropertyKey[]): string {
+  if (path.length === 1 && path[0] === 'id') return 'outlet id';
+  if (path.length === 3 && path[0] === 'feeds' && path[2] === 'id') return `feed id (feed ${Number(path[1]) + 1})`;
+  return path.map(String).join('.') || '(outlet)';
+}
+
 /**
  * Checks outlets for problems that would break fetching or attribution: duplicate outlet or
  * feed ids, bad country codes, unknown regions, non-http(s) URLs, malformed ids and languages.
@@ -114,7 +121,7 @@ export function validateOutlets(outlets: readonly Outlet[], options: ValidateOpt
     const parsed = schema.safeParse(o, { error: english });
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        problems.push(`${label}: ${issue.path.join('.') || '(outlet)'}: ${issue.message}`);
+        problems.push(`${label}: ${fieldName(issue.path)}: ${issue.message}`);
       }
     }
     if (outletIds.has(o.id)) problems.push(`${label}: duplicate outlet id`);

@@ -98,8 +98,8 @@ describe('editor API (dynalite)', () => {
         'evil: homepage: not an http(s) URL with a dotted host name',
         expect.stringMatching(/^evil: feeds\.0\.url: linkLocal address 169\.254\.169\.254/),
         expect.stringMatching(/^evil: feeds\.1\.url: localhost is a local network name/),
-        expect.stringMatching(/^x{80}…: id: Too big/),
-        expect.stringMatching(/^x{80}…: feeds\.0\.id: Too big/),
+        expect.stringMatching(/^x{80}…: outlet id: Too big/),
+        expect.stringMatching(/^x{80}…: feed id \(feed 1\): Too big/),
       ]);
       expect(JSON.stringify(problem).length).toBeLessThan(2000);
       expect((await db.store.listOutlets()).some((o) => o.id === 'evil')).toBe(false);

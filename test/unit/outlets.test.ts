@@ -236,7 +236,7 @@ describe('outletsForImport', () => {
   });
 
   it('refuses malformed and oversized ids, quoting them cut short', () => {
-    expect(refusal(group('roundup:id="Bad Id!"', feed('https://gazette.example/rss', 'Bad Id!/news'))).issues[0]).toMatch(/^Bad Id!: id: not a kebab-case slug/);
+    expect(refusal(group('roundup:id="Bad Id!"', feed('https://gazette.example/rss', 'Bad Id!/news'))).issues[0]).toMatch(/^Bad Id!: outlet id: not a kebab-case slug/);
     const long = 'a'.repeat(5000);
     const err = refusal(group(`roundup:id="${long}"`, feed('https://gazette.example/rss', `${long}/news`)));
     expect(err.message.length).toBeLessThan(400);
