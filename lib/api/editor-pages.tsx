@@ -5,7 +5,9 @@ import { createMiddleware } from 'hono/factory';
 import { ForbiddenError, ValidationError } from '../errors.ts';
 import { csrfOk, csrfToken, type Actor } from '../editor/auth.ts';
 import type { StoryPatch } from '../editor/actions.ts';
-import { loadReviewQueue } from '../editor/review.ts';
+import { loadReviewQueue, parseQueueFilters, queueQuery } from '../editor/review.ts';
+import { loadSuggestions } from '../editor/suggestions.ts';
+import { DESK_SCRIPT, DESK_SCRIPT_PATH } from '../editor/pages/enhance.ts';
 import { ErrorPage, QueuePage, SignInPage, StoryPage } from '../editor/pages/views.tsx';
 import { statusOf } from './problem.ts';
 import { isPublic } from './publication.ts';
@@ -21,11 +23,15 @@ export function editorPages(svc: EditorServices): Hono<Env> {
   const { deps } = svc;
   const app = new Hono<Env>();
 
-  // The pages run no script at all, so the policy can forbid every script, frame and foreign form target.
+  // The pages run one same-origin script (and work without it), so the policy forbids inline and foreign scripts,
+  // frames and foreign form targets.
   const headers = createMiddleware(async (c, next) => {
     await next();
     if (c.req.path.startsWith('/editor/api/')) return;
-    c.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+    c.header(
+      'content-security-policy',
+      "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    );
     c.header('x-content-type-options', 'nosniff');
     c.header('referrer-policy', 'same-origin');
   });
@@ -67,9 +73,32 @@ export function editorPages(svc: EditorServices): Hono<Env> {
     c.header('cache-control', 'no-store');
     const actor = await session(c);
     if (!actor) return c.html(<SignInPage />, getCookie(c, SESSION_COOKIE) ? 401 : 200);
-    const queue = await loadReviewQueue(deps.store, svc.reviewOptions);
-    return c.html(<QueuePage actor={actor} csrf={c.get('csrf')} queue={queue.entries} flash={c.req.query('msg')} />);
+    try {
+      const filters = parseQueueFilters(new URL(c.req.url).searchParams);
+      const queue = await loadReviewQueue(deps.store, svc.reviewOptions, filters);
+      return c.html(
+        <QueuePage
+          actor={actor}
+          csrf={c.get('csrf')}
+          queue={queue.entries}
+          suggestions={queue.suggestions}
+          filters={filters}
+          languages={queue.languages}
+          flash={c.req.query('msg')}
+        />,
+      );
+    } catch (err) {
+      return fail(c, err, '/editor');
+    }
   });
+
+  // The script is public and the same for everyone; its URL changes with its content.
+  app.get('/editor/assets/desk.js', (c) =>
+    c.body(DESK_SCRIPT, 200, {
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': c.req.url.endsWith(DESK_SCRIPT_PATH.slice(DESK_SCRIPT_PATH.indexOf('?'))) ? 'public, max-age=31536000, immutable' : 'no-cache',
+    }),
+  );
 
   app.post('/editor/sign-in', async (c) => {
     try {
@@ -131,15 +160,18 @@ export function editorPages(svc: EditorServices): Hono<Env> {
       const view = await svc.storyView(id);
       if (view.story.mergedInto) return c.redirect(`/editor/stories/${view.story.mergedInto}?msg=${encodeURIComponent(`${id} was merged into this story`)}`, 303);
       const [history, outlets] = await Promise.all([deps.editorStore.history(id), deps.store.listOutlets()]);
+      const outletMap = new Map(outlets.map((o) => [o.id, o]));
+      const suggestions = await loadSuggestions(deps.store, { outlets: outletMap, involving: id });
       return c.html(
         <StoryPage
           actor={c.get('actor')}
           csrf={c.get('csrf')}
           story={view.story}
           items={view.items}
-          outlets={new Map(outlets.map((o) => [o.id, o]))}
+          outlets={outletMap}
           history={history}
           isPublic={isPublic(view.story, deps.publish)}
+          suggestions={suggestions}
           flash={c.req.query('msg')}
         />,
       );
@@ -241,5 +273,65 @@ export function editorPages(svc: EditorServices): Hono<Env> {
     return { msg: 'Removed the item' };
   });
 
+  /**
+   * Runs one action on a suggested pair. A plain form post redirects back (post/redirect/get); the desk script asks
+   * for JSON (`Accept: application/json`) and gets `{ message, … }` or `{ message }` with the error status.
+   */
+  const pairAction = (
+    name: 'merge' | 'dismiss',
+    run: (c: Context<Env>, a: string, b: string, form: Record<string, string | string[]>) => Promise<{ msg: string; to?: string; json: object }>,
+  ) =>
+    app.post(`/editor/review/suggestions/:a/:b/${name}`, async (c) => {
+      const json = (c.req.header('accept') ?? '').includes('application/json');
+      const form = (await c.req.parseBody({ all: true })) as Record<string, string | string[]>;
+      const back = backTo(form.back);
+      try {
+        const r = await run(c, c.req.param('a'), c.req.param('b'), form);
+        if (json) return c.json({ message: r.msg, ...r.json });
+        return c.redirect(withMessage(r.to ?? back, r.msg), 303);
+      } catch (err) {
+        if (!json) return fail(c, err, back);
+        const status = statusOf(err);
+        if (status >= 500) throw err;
+        return c.json({ message: (err as Error).message }, status as 400);
+      }
+    });
+
+  pairAction('merge', async (c, a, b, form) => {
+    const version = (k: string) => (typeof form[k] === 'string' && /^\d+$/.test(form[k] as string) ? Number(form[k]) : undefined);
+    const into = typeof form.into === 'string' && form.into ? form.into : undefined;
+    const r = await svc.actions.mergeSuggestion(a, b, c.get('actor'), { into, expectedVersion: version('version'), sourceVersion: version('sourceVersion') });
+    const back = backTo(form.back);
+    return {
+      msg: `Merged “${r.absorbed.label}” (${r.absorbed.id}) into “${r.story.label}” (${r.story.id})`,
+      // Back to a story page that no longer exists on its own: go to the survivor instead.
+      to: back === `/editor/stories/${r.absorbed.id}` ? `/editor/stories/${r.story.id}` : undefined,
+      json: { story: { id: r.story.id, version: r.story.version }, absorbed: r.absorbed.id },
+    };
+  });
+
+  pairAction('dismiss', async (c, a, b) => {
+    const r = await svc.actions.dismissSuggestion(a, b, c.get('actor'));
+    const [x, y] = r.stories.map((s) => `“${s.label}”`);
+    const msg = r.created ? `Marked ${x} and ${y} as not the same story` : `${x} and ${y} were already marked as not the same story`;
+    return { msg, json: { pair: { a: r.pair.a, b: r.pair.b }, created: r.created } };
+  });
+
   return app;
 }
+
+/** Where a pair action returns: the queue with its filters, or a story page; anything else is the plain queue. */
+function backTo(raw: unknown): string {
+  if (typeof raw !== 'string') return '/editor';
+  const story = /^\/editor\/stories\/([A-Za-z0-9_.:-]+)$/.exec(raw);
+  if (story) return `/editor/stories/${story[1]}`;
+  const queue = /^\/editor(\?.*)?$/.exec(raw);
+  if (!queue) return '/editor';
+  try {
+    return `/editor${queueQuery(parseQueueFilters(new URLSearchParams(queue[1] ?? '')))}`;
+  } catch {
+    return '/editor';
+  }
+}
+
+const withMessage = (path: string, msg: string) => `${path}${path.includes('?') ? '&' : '?'}msg=${encodeURIComponent(msg)}`;

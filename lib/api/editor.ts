@@ -5,16 +5,18 @@ import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import type { FeedStore, ItemStore, OutletStore, SearchStore, StoryFailureStore, StoryStore } from '../store/store.ts';
+import type { FeedStore, ItemStore, OutletStore, SearchStore, StoryFailureStore, StoryStore, SuggestionStore } from '../store/store.ts';
 import type { Item, Membership, Story } from '../types.ts';
 import type { AddressPolicy } from '../addresses.ts';
 import type { StoryPatch } from '../editor/actions.ts';
 import { outletsForImport } from '../outlets/import.ts';
 import { registerOutlets } from '../outlets/register.ts';
 import { EditorActions } from '../editor/actions.ts';
+import type { SuggestionRef } from '../editor/audit.ts';
 import { bearerKey, newEditorKey, parseKey, requireRole, verifyKey, type Actor, type EditorKeyRecord, type EditorRole } from '../editor/auth.ts';
 import { renderDigest } from '../editor/digest.ts';
-import { DEFAULT_REVIEW_OPTIONS, loadReviewQueue, type ReviewOptions } from '../editor/review.ts';
+import { DEFAULT_REVIEW_OPTIONS, loadReviewQueue, parseQueueFilters, type ReviewEntry, type ReviewOptions } from '../editor/review.ts';
+import type { PairSide, SuggestionEntry } from '../editor/suggestions.ts';
 import type { EditorStore } from '../editor/store.ts';
 import { AuthError } from '../errors.ts';
 import { idSchema } from './params.ts';
@@ -30,7 +32,8 @@ export interface EditorDeps {
     Pick<ItemStore, 'getItems'> &
     Pick<SearchStore, 'putSearchEntries'> &
     OutletStore &
-    Pick<FeedStore, 'ensureFeeds'>;
+    Pick<FeedStore, 'ensureFeeds'> &
+    Pick<SuggestionStore, 'listSuggestions' | 'getPair' | 'removeSuggestion' | 'dismissPair' | 'listDismissed'>;
   editorStore: EditorStore;
   /** Server pepper for key hashes and CSRF tokens. */
   pepper: string;
@@ -107,6 +110,8 @@ export const splitSchema = z.strictObject({
 });
 /** POST /stories/:id/items/:itemId/move body. */
 export const moveSchema = z.strictObject({ to: id, expectedVersion: version });
+/** POST /review/suggestions/:a/:b/merge body (optional): the survivor and the versions the editor saw. */
+export const pairMergeSchema = z.strictObject({ into: z.optional(id), expectedVersion: version, sourceVersion: version });
 /** POST /editor/api/keys body. */
 export const keySchema = z.strictObject({ name: text(1, 80), role: z.enum(['editor', 'admin']) });
 
@@ -124,13 +129,39 @@ export function validate<T>(schema: z.ZodMiniType<T>, input: unknown): T {
   return r.data;
 }
 
-/** Reads a JSON body; an unreadable body is a 400, not a 500. */
-async function jsonBody(c: Context): Promise<unknown> {
+/** Reads a JSON body; an unreadable body is a 400, not a 500. `optional`: an empty body reads as `{}`. */
+async function jsonBody(c: Context, opts: { optional?: boolean } = {}): Promise<unknown> {
   try {
+    if (opts.optional) {
+      const text = await c.req.text();
+      return text.trim() ? JSON.parse(text) : {};
+    }
     return await c.req.json();
   } catch (err) {
     throw new ValidationError('The request body must be JSON', ['body'], { cause: err });
   }
+}
+
+/** A queue row as the JSON API answers it. */
+export const storyRow = (e: ReviewEntry) => ({ kind: 'story' as const, ...e.story, reasons: e.reasons, cohesion: e.cohesion ?? null, languages: e.languages });
+
+/** One story of a suggested pair, as the JSON API answers it. */
+const pairSide = (p: PairSide) => ({
+  id: p.story.id,
+  label: p.story.label,
+  headline: p.story.headline,
+  status: p.story.status,
+  version: p.story.version,
+  itemCount: p.story.itemCount ?? p.story.itemIds.length,
+  outlets: p.outlets,
+  languages: p.languages,
+});
+
+/** A "possible same story" row as the JSON API answers it, with its action URLs under `base`. */
+export function suggestionRow(e: SuggestionEntry, base: string) {
+  const { a, b, ...s } = e.suggestion;
+  const path = `${base}/review/suggestions/${a}/${b}`;
+  return { kind: e.kind, a: pairSide(e.a), b: pairSide(e.b), ...s, into: e.into, links: { merge: `${path}/merge`, dismiss: `${path}/dismiss` } };
 }
 
 /**
@@ -174,9 +205,17 @@ export class CheckedActions extends EditorActions {
     return super.update(checkId('story id', id), validate(patchFields, patch), actor, expectedVersion);
   }
 
-  override merge(targetId: string, sourceIds: string[], actor: Actor, expectedVersion?: number): Promise<Story> {
+  override merge(targetId: string, sourceIds: string[], actor: Actor, expectedVersion?: number, suggestion?: SuggestionRef): Promise<Story> {
     const { sources } = validate(mergeSchema, { sources: sourceIds });
-    return super.merge(checkId('story id', targetId), sources, actor, expectedVersion);
+    return super.merge(checkId('story id', targetId), sources, actor, expectedVersion, suggestion);
+  }
+
+  override mergeSuggestion(x: string, y: string, actor: Actor, opts: { into?: string; expectedVersion?: number; sourceVersion?: number } = {}) {
+    return super.mergeSuggestion(checkId('story id', x), checkId('story id', y), actor, opts);
+  }
+
+  override dismissSuggestion(x: string, y: string, actor: Actor) {
+    return super.dismissSuggestion(checkId('story id', x), checkId('story id', y), actor);
   }
 
   override split(sourceId: string, itemIds: string[], actor: Actor, opts: { expectedVersion?: number; label?: string } = {}) {
@@ -280,12 +319,37 @@ export function editorRoutes(deps: EditorDeps): Hono<EditorEnv> {
   };
 
   stories.get('/review', editor, async (c) => {
-    const queue = await loadReviewQueue(deps.store, svc.reviewOptions);
+    const filters = parseQueueFilters(new URL(c.req.url).searchParams);
+    const queue = await loadReviewQueue(deps.store, svc.reviewOptions, filters);
+    const base = c.req.path.startsWith('/editor/api/') ? '/editor/api' : '';
     return c.json({
-      stories: queue.entries.map((e) => ({ ...e.story, reasons: e.reasons, cohesion: e.cohesion ?? null })),
+      filters,
+      stories: queue.entries.map(storyRow),
+      suggestions: queue.suggestions.map((e) => suggestionRow(e, base)),
+      languages: queue.languages,
       thresholds: svc.reviewOptions,
       writeFailures: queue.failures,
     });
+  });
+
+  // Dismissed pairs, newest first: what editors ruled out (a merge from a story page still overrides one).
+  stories.get('/review/dismissed', editor, async (c) => c.json({ pairs: (await deps.store.listDismissed()).reverse() }));
+
+  stories.post('/review/suggestions/:a/:b/merge', editor, async (c) => {
+    const body = validate(pairMergeSchema, await jsonBody(c, { optional: true }));
+    const ev = expectedVersionOf(c.req.header('if-match'), body.expectedVersion);
+    const r = await svc.actions.mergeSuggestion(c.req.param('a'), c.req.param('b'), c.get('actor'), {
+      into: body.into,
+      expectedVersion: ev,
+      sourceVersion: body.sourceVersion,
+    });
+    return withTag(c, r.story);
+  });
+
+  stories.post('/review/suggestions/:a/:b/dismiss', editor, async (c) => {
+    validate(z.strictObject({}), await jsonBody(c, { optional: true }));
+    const r = await svc.actions.dismissSuggestion(c.req.param('a'), c.req.param('b'), c.get('actor'));
+    return c.json({ ...r.pair, created: r.created });
   });
 
   stories.get('/stories/:id/history', editor, async (c) => {

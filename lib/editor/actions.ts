@@ -3,15 +3,20 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { hash48 } from '../ids.ts';
 import type { Logger } from '../log.ts';
 import { storyCopyEntry } from '../search/entries.ts';
-import type { ItemStore, SearchStore, StoryStore } from '../store/store.ts';
+import type { MergeSuggestion } from '../group/suggestions.ts';
+import type { DismissedPair, ItemStore, SearchStore, StoryStore, SuggestionStore } from '../store/store.ts';
 import type { Item, Membership, Story, StoryStatus } from '../types.ts';
-import { auditEntry, type EditorActionName } from './audit.ts';
+import { auditEntry, type EditorActionName, type SuggestionRef } from './audit.ts';
 import type { Actor } from './auth.ts';
 import type { EditorStore } from './store.ts';
+import { survivorOf } from './suggestions.ts';
 
 /** I/O the actions need. */
 export interface EditorActionDeps {
-  store: StoryStore & Pick<ItemStore, 'getItems'> & Pick<SearchStore, 'putSearchEntries'>;
+  store: StoryStore &
+    Pick<ItemStore, 'getItems'> &
+    Pick<SearchStore, 'putSearchEntries'> &
+    Pick<SuggestionStore, 'getPair' | 'removeSuggestion' | 'dismissPair'>;
   editorStore: EditorStore;
   log: Logger;
   now: () => Date;
@@ -143,7 +148,7 @@ export class EditorActions {
    * Absorbs `sourceIds` into `targetId`. Order: target (gains all items and their memberships) → each source
    * (`mergedInto`, emptied) → audit. Repeating a half-done merge is harmless: the union is idempotent.
    */
-  async merge(targetId: string, sourceIds: string[], actor: Actor, expectedVersion?: number): Promise<Story> {
+  async merge(targetId: string, sourceIds: string[], actor: Actor, expectedVersion?: number, suggestion?: SuggestionRef): Promise<Story> {
     const ids = uniq(sourceIds);
     if (ids.includes(targetId)) throw new ValidationError('A story cannot be merged into itself', ['sources']);
     const prev = await this.liveStory(targetId);
@@ -183,9 +188,9 @@ export class EditorActions {
     for (const s of sources) {
       const absorbed: Story = { ...s, mergedInto: targetId, itemIds: [], outletIds: [], pinned: undefined, version: s.version + 1, updatedAt: now };
       await this.deps.store.putStory(absorbed, s);
-      await this.audit('merged-into', actor, s, absorbed, now, { storyIds: [targetId] });
+      await this.audit('merged-into', actor, s, absorbed, now, { storyIds: [targetId] }, suggestion);
     }
-    await this.audit('merge', actor, prev, next, now, { storyIds: sources.map((s) => s.id), itemIds: moved });
+    await this.audit('merge', actor, prev, next, now, { storyIds: sources.map((s) => s.id), itemIds: moved }, suggestion);
     this.deps.log.info('stories merged', { storyId: targetId, sources: sources.map((s) => s.id), items: moved.length, keyId: actor.keyId });
     return next;
   }
@@ -284,6 +289,55 @@ export class EditorActions {
     return next;
   }
 
+  /**
+   * One-click merge of a pair the engine suggested ("possible same story"): the pair's survivor (`into`, by default
+   * the one {@link survivorOf} picks) absorbs the other through {@link merge}, audited with the suggestion; the
+   * suggestion is withdrawn. `expectedVersion` is the survivor's (If-Match), `sourceVersion` the absorbed story's.
+   * @throws ConflictError when an editor dismissed the pair (a merge from a story page overrides that), or on versions
+   */
+  async mergeSuggestion(
+    x: string,
+    y: string,
+    actor: Actor,
+    opts: { into?: string; expectedVersion?: number; sourceVersion?: number } = {},
+  ): Promise<{ story: Story; absorbed: Story }> {
+    if (x === y) throw new ValidationError('A pair needs two different stories', ['pair']);
+    const pair = await this.deps.store.getPair(x, y);
+    if (pair?.dismissed) {
+      throw new ConflictError(
+        `${pair.dismissed.dismissedBy.name} marked ${pair.a} and ${pair.b} as not the same story; merge them from a story page to override`,
+      );
+    }
+    const [sx, sy] = await Promise.all([this.liveStory(x), this.liveStory(y)]);
+    const target = opts.into === undefined ? survivorOf(sx, sy) : [sx, sy].find((s) => s.id === opts.into);
+    if (!target) throw new ValidationError(`"into" must be ${x} or ${y}`, ['into']);
+    const source = target === sx ? sy : sx;
+    checkVersion(source, opts.sourceVersion);
+    const story = await this.merge(target.id, [source.id], actor, opts.expectedVersion, pair?.suggestion && refOf(pair.suggestion));
+    await this.deps.store.removeSuggestion(x, y);
+    return { story, absorbed: source };
+  }
+
+  /**
+   * "Not the same story": the pair is dismissed for good (never suggested again, kept apart by later grouping) and
+   * the dismissal is audited on both stories. Writes no story, so no version applies. Dismissing a dismissed pair
+   * changes nothing (`created` false).
+   */
+  async dismissSuggestion(x: string, y: string, actor: Actor): Promise<{ pair: DismissedPair; created: boolean; stories: [Story, Story] }> {
+    if (x === y) throw new ValidationError('A pair needs two different stories', ['pair']);
+    const [sx, sy] = await Promise.all([this.liveStory(x), this.liveStory(y)]);
+    const now = this.now();
+    const active = sx.lastItemAt > sy.lastItemAt ? sx.lastItemAt : sy.lastItemAt;
+    const r = await this.deps.store.dismissPair(sx.id, sy.id, actor, now, active);
+    if (r.created) {
+      const ref = r.pair.suggestion && refOf(r.pair.suggestion);
+      await this.audit('dismiss-suggestion', actor, sx, sx, now, { storyIds: [sy.id] }, ref);
+      await this.audit('dismiss-suggestion', actor, sy, sy, now, { storyIds: [sx.id] }, ref);
+      this.deps.log.info('suggestion dismissed', { storyId: r.pair.a, otherStoryId: r.pair.b, keyId: actor.keyId });
+    }
+    return { ...r, stories: [sx, sy] };
+  }
+
   private now(): string {
     return this.deps.now().toISOString();
   }
@@ -307,11 +361,15 @@ export class EditorActions {
     after: Story,
     at: string,
     related?: { storyIds?: string[]; itemIds?: string[] },
+    suggestion?: SuggestionRef,
   ): Promise<void> {
-    await this.deps.editorStore.appendAudit(auditEntry(action, actor, before, after, at, related));
+    await this.deps.editorStore.appendAudit(auditEntry(action, actor, before, after, at, related, suggestion));
     this.deps.log.info('editor action', { storyId: after.id, action, keyId: actor.keyId, version: after.version });
   }
 }
+
+/** What the audit keeps of a suggestion. */
+const refOf = (s: MergeSuggestion): SuggestionRef => ({ score: s.score, threshold: s.threshold, crossLingual: s.crossLingual, evidence: s.evidence });
 
 /** @throws ConflictError when the client edited an older version than the stored one. */
 function checkVersion(story: Story, expected: number | undefined): void {

@@ -1,5 +1,6 @@
 // Audit entries of editor actions: who, when, what, and the before/after of exactly the fields that changed.
 import { randomBytes } from 'node:crypto';
+import type { SuggestionEvidence } from '../group/suggestions.ts';
 import type { Story } from '../types.ts';
 import type { Actor } from './auth.ts';
 
@@ -23,7 +24,8 @@ export type EditorActionName =
   | 'split-from'
   | 'move-in'
   | 'move-out'
-  | 'remove-item';
+  | 'remove-item'
+  | 'dismiss-suggestion';
 
 /** One recorded editor action on one story (multi-story actions write one entry per story touched). */
 export interface AuditEntry {
@@ -38,8 +40,18 @@ export interface AuditEntry {
   after: Partial<Story>;
   /** Other stories and items involved (merge sources, split target, moved item …). */
   related?: { storyIds?: string[]; itemIds?: string[] };
-  /** Story version written by this action. */
+  /** Story version written by this action (the current one for actions that write no story, such as a dismissal). */
   version: number;
+  /** The engine's "possible same story" suggestion the action answered (merge or dismissal of a suggested pair). */
+  suggestion?: SuggestionRef;
+}
+
+/** What an audit entry keeps of the suggestion an editor acted on: how near the engine came, and why. */
+export interface SuggestionRef {
+  score: number;
+  threshold: number;
+  crossLingual: boolean;
+  evidence: SuggestionEvidence;
 }
 
 /** Fields whose changes are worth recording (bookkeeping fields such as version/updatedAt are left out). */
@@ -73,7 +85,19 @@ export function auditEntry(
   after: Story,
   at: string,
   related?: AuditEntry['related'],
+  suggestion?: SuggestionRef,
 ): AuditEntry {
   const d = diffStory(before, after);
-  return { id: randomBytes(6).toString('hex'), storyId: after.id, at, action, actor, before: d.before, after: d.after, related, version: after.version };
+  return {
+    id: randomBytes(6).toString('hex'),
+    storyId: after.id,
+    at,
+    action,
+    actor,
+    before: d.before,
+    after: d.after,
+    related,
+    version: after.version,
+    ...(suggestion ? { suggestion } : {}),
+  };
 }

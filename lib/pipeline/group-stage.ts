@@ -6,12 +6,22 @@ import { ConflictError, RoundupError } from '../errors.ts';
 import { StoryGrouper, type GroupInput, type StorySnapshot } from '../group/engine.ts';
 import { updateHeadlines } from '../group/headlines.ts';
 import { relabelStory, StoryLabeller, type LabelMember } from '../group/labels.ts';
+import type { MergeSuggestion } from '../group/suggestions.ts';
 import { errorFields, type Logger } from '../log.ts';
 import type { CursorStore, ItemStore, LeaseStore, SearchEntry, SearchStore, StoryFailureStore, StoryStore } from '../store/store.ts';
 import { searchEntriesOf, storyCopyEntry, type WordNormalizer } from '../search/entries.ts';
 import { stem } from '../text/stem.ts';
 import type { Item, Membership, Story } from '../types.ts';
 import { applyStoryChanges } from './corrections.ts';
+import {
+  applyDismissals,
+  newSuggestionMemo,
+  suggestingGrouper,
+  syncSuggestions,
+  type SuggestionMemo,
+  type SuggestionSyncOutcome,
+  type SuggestionWriter,
+} from './suggestions.ts';
 
 /** The engine's in-memory state, kept warm between passes in one process (Lambda container, local stack). */
 export interface GroupState {
@@ -28,6 +38,8 @@ export interface GroupState {
   broken?: boolean;
   /** Story labels: member texts and the statistics labels are chosen with. */
   labeller: StoryLabeller;
+  /** Merge suggestions and dismissed pairs as the writer last stored and read them (engines that suggest). */
+  suggestions?: SuggestionMemo;
 }
 
 /**
@@ -38,6 +50,7 @@ export type GroupStore = StoryStore &
   StoryFailureStore &
   Pick<ItemStore, 'getItems' | 'listArrivals'> &
   Pick<SearchStore, 'putSearchEntries'> &
+  SuggestionWriter &
   LeaseStore &
   CursorStore;
 
@@ -78,6 +91,8 @@ export interface GroupStageDeps {
    * manual clock to both, so renewals do not depend on how fast the machine is). Default `Date.now`.
    */
   clock?: () => number;
+  /** Makes the engine of a cold start (default: a StoryGrouper with `windowHours`). */
+  createGrouper?: () => StoryGrouper;
 }
 
 /** What one group pass did. */
@@ -90,6 +105,8 @@ export interface GroupOutcome {
   skipped?: 'lease-busy';
   /** Set when the pass had to rebuild the engine from the table, with how long that took. */
   rebuild?: { stories: number; items: number; durationMs: number };
+  /** Merge suggestions stored by this pass (engines that suggest). */
+  suggestions?: SuggestionSyncOutcome;
   durationMs: number;
 }
 
@@ -187,7 +204,11 @@ export async function runGroupStage(deps: GroupStageDeps): Promise<GroupOutcome 
       rebuild = cold.rebuild;
     }
     await lease.ensure();
-    const pass = await groupArrivals(state, deps, lease);
+    // Pairs editors dismissed are constraints before any item is grouped: all of them on a cold engine.
+    const suggesting = suggestingGrouper(state.grouper);
+    if (suggesting) await applyDismissals(deps.store, suggesting, (state.suggestions ??= newSuggestionMemo()));
+    const pass: Omit<GroupOutcome, 'durationMs'> = await groupArrivals(state, deps, lease);
+    if (suggesting) pass.suggestions = await storeSuggestions(state, suggesting.suggestions(), deps, lease);
     const durationMs = Date.now() - started;
     deps.log.info('grouping pass done', { ...pass, durationMs, rebuildMs: rebuild?.durationMs });
     return { ...pass, rebuild, durationMs, state };
@@ -201,9 +222,10 @@ export async function runGroupStage(deps: GroupStageDeps): Promise<GroupOutcome 
   }
 }
 
-function emptyState(deps: Pick<GroupStageDeps, 'windowHours' | 'deskLanguage'>): GroupState {
+function emptyState(deps: Pick<GroupStageDeps, 'windowHours' | 'createGrouper' | 'deskLanguage'>): GroupState {
+  const grouper = deps.createGrouper?.() ?? new StoryGrouper({ windowHours: deps.windowHours });
   const labeller = new StoryLabeller({ deskLanguage: deps.deskLanguage });
-  return { grouper: new StoryGrouper({ windowHours: deps.windowHours }), stories: new Map(), itemInfo: new Map(), grouped: new Map(), labeller };
+  return { grouper, stories: new Map(), itemInfo: new Map(), grouped: new Map(), labeller };
 }
 
 /** Every story updated within the window (or since `since`) with all its items, oldest first. */
@@ -225,7 +247,7 @@ async function listStoriesSince(store: Pick<StoryStore, 'listStories' | 'getStor
  * Cold start: loads the stories updated within the grouping window and their items into a fresh engine.
  * Bounded by the window, not by the table's size (see the cold-start bench).
  */
-export async function rebuildState(deps: Pick<GroupStageDeps, 'store' | 'log' | 'now' | 'windowHours' | 'deskLanguage'>): Promise<{ state: GroupState; rebuild: NonNullable<GroupOutcome['rebuild']> }> {
+export async function rebuildState(deps: Pick<GroupStageDeps, 'store' | 'log' | 'now' | 'windowHours' | 'createGrouper' | 'deskLanguage'>): Promise<{ state: GroupState; rebuild: NonNullable<GroupOutcome['rebuild']> }> {
   const started = Date.now();
   const state = emptyState(deps);
   const syncStart = deps.now().toISOString();
@@ -400,6 +422,23 @@ async function storeSearchWords(entries: SearchEntry[], deps: GroupStageDeps): P
     await deps.store.putSearchEntries(entries, new Date().toISOString());
   } catch (err) {
     deps.log.warn('search words not stored', { ...errorFields(err), stories: entries.length });
+  }
+}
+
+/**
+ * Stores the engine's merge suggestions for the desk. Suggestions are secondary to grouping: a failure is logged,
+ * the pass goes on, and the next pass reads the stored ones again.
+ */
+async function storeSuggestions(state: GroupState, suggestions: MergeSuggestion[], deps: GroupStageDeps, lease: PassLease): Promise<SuggestionSyncOutcome | undefined> {
+  const memo = (state.suggestions ??= newSuggestionMemo());
+  try {
+    await lease.ensure();
+    return await syncSuggestions(deps.store, suggestions, memo, state.stories, deps.log);
+  } catch (err) {
+    if (err instanceof LeaseLostError) throw err;
+    memo.stored = undefined;
+    deps.log.warn('merge suggestions not stored', { ...errorFields(err), suggestions: suggestions.length });
+    return undefined;
   }
 }
 

@@ -160,3 +160,26 @@ export const leaseKeys = (name: string): Keys => ({ pk: `LEASE#${name}`, sk: 'LE
 
 /** Progress cursor of a single-writer stage (the grouping stage's position in the arrival records). */
 export const cursorKeys = (name: string): Keys => ({ pk: `CURSOR#${name}`, sk: 'CURSOR' });
+
+/** gsi1 partition listing the story pairs the engine currently suggests merging ("possible same story"). */
+export const SUGGESTIONS_LIST = 'SUGGESTIONS';
+
+/** gsi1 partition listing the story pairs editors dismissed, by dismissal time. */
+export const DISMISSED_LIST = 'DISMISSED';
+
+/** Primary key of the record of a pair of stories (ids in ascending order): one record, suggested or dismissed. */
+export const pairKeys = (a: string, b: string): Keys => ({ pk: `PAIR#${a}#${b}`, sk: 'PAIR' });
+
+/**
+ * A pair the engine suggests: listed under {@link SUGGESTIONS_LIST}. The suggestion and its dismissal are one
+ * record so that a dismissal fences the grouping writer's later writes of the pair (a condition on the same item;
+ * there are no transactions to fence one record with another).
+ */
+export const suggestedPairKeys = (a: string, b: string): Keys => ({ ...pairKeys(a, b), gsi1pk: SUGGESTIONS_LIST, gsi1sk: `${a}#${b}` });
+
+/** A pair an editor dismissed: listed under {@link DISMISSED_LIST} by dismissal time, so a warm engine reads only new ones. */
+export const dismissedPairKeys = (a: string, b: string, dismissedAt: string): Keys => ({
+  ...pairKeys(a, b),
+  gsi1pk: DISMISSED_LIST,
+  gsi1sk: `${dismissedAt}#${a}#${b}`,
+});

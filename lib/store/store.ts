@@ -6,6 +6,7 @@ import { cursorStore, leaseStore, type CursorStore, type LeaseOptions, type Leas
 import { outletStore, type OutletStore } from './outlets.ts';
 import { searchStore, type SearchStore } from './search.ts';
 import { storyStore, type StoryFailureStore, type StoryStore } from './stories.ts';
+import { suggestionStore, type SuggestionStore } from './suggestions.ts';
 
 export type { ClaimOptions, FeedClaim, FeedStore } from './feeds.ts';
 export type { Arrival, FeedItems, FeedItemsWrite, ItemStore } from './items.ts';
@@ -13,12 +14,21 @@ export type { CursorStore, LeaseStore } from './leases.ts';
 export type { OutletStore } from './outlets.ts';
 export type { SearchBatch, SearchEntry, SearchStore } from './search.ts';
 export type { Page, PutStoryOptions, StoryFailure, StoryFailureStore, StoryStore } from './stories.ts';
+export type { DismissedPair, PairActor, StoredSuggestion, StoryPair, SuggestionStore } from './suggestions.ts';
 
 /**
  * Every entity store on one table, as the edges (Lambda handlers, local stack, CLI) wire it. Stage and API code
  * depends only on the entity stores it uses.
  */
-export type Store = OutletStore & FeedStore & ItemStore & StoryStore & StoryFailureStore & SearchStore & LeaseStore & CursorStore;
+export type Store = OutletStore &
+  FeedStore &
+  ItemStore &
+  StoryStore &
+  StoryFailureStore &
+  SearchStore &
+  SuggestionStore &
+  LeaseStore &
+  CursorStore;
 
 /** Options of the DynamoDB stores. */
 export interface DynamoStoreOptions extends TableOptions, LeaseOptions {
@@ -35,6 +45,7 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store {
     ...itemStore(db, opts),
     ...storyStore(db, opts),
     ...searchStore(db, opts),
+    ...suggestionStore(db, opts),
     ...leaseStore(db, opts),
     ...cursorStore(db),
   };

@@ -1,14 +1,10 @@
 // Editor API over a real table: auth and roles, validation, optimistic locking, actions, audit, review, digest.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hono } from 'hono';
-import { createApp } from '../../lib/api/app.ts';
-import { editorRoutes } from '../../lib/api/editor.ts';
 import { newEditorKey } from '../../lib/editor/auth.ts';
-import { createEditorStore } from '../../lib/editor/store.ts';
-import { silentLogger } from '../../lib/log.ts';
 import type { Story } from '../../lib/types.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
-import { seedDesk } from './editor-fixtures.ts';
+import { deskApp, seedDesk, type DeskCall } from './editor-fixtures.ts';
 
 const PEPPER = 'integration-pepper-0123456789';
 
@@ -18,22 +14,15 @@ describe('editor API (dynalite)', () => {
   let editorKey: string;
   let adminKey: string;
 
-  const call = (method: string, path: string, opts: { key?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
-    app.request(path, {
-      method,
-      headers: {
-        ...(opts.key ? { authorization: `Bearer ${opts.key}` } : {}),
-        ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...opts.headers,
-      },
-      body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
-    });
+  let call: DeskCall;
   const stored = async (id: string): Promise<Story> => (await db.store.getStory(id))!;
 
   beforeAll(async () => {
     db = await openTestDb(BACKENDS[0]!);
     await seedDesk(db.store);
-    const editorStore = createEditorStore({ client: db.client, table: db.table });
+    const desk = deskApp(db, PEPPER);
+    ({ app, call } = desk);
+    const editorStore = desk.editorStore;
     const now = new Date().toISOString();
     const e = newEditorKey('Eve Editor', 'editor', PEPPER, now);
     const a = newEditorKey('Ada Admin', 'admin', PEPPER, now);
@@ -41,14 +30,6 @@ describe('editor API (dynalite)', () => {
     await editorStore.putKey(a.record);
     editorKey = e.key;
     adminKey = a.key;
-    const publish = { mode: 'outlets' as const, minOutlets: 2 };
-    app = createApp({
-      store: db.store,
-      config: { publish, stage: 'test' },
-      log: silentLogger,
-      cache: false,
-      editor: editorRoutes({ store: db.store, editorStore, pepper: PEPPER, log: silentLogger, publish }),
-    });
   });
   afterAll(async () => db?.close());
 

@@ -1,14 +1,13 @@
 // Editor corrections stick: after each kind of correction, ingest runs again (warm, then cold) and the correction holds.
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EditorActions } from '../../lib/editor/actions.ts';
 import { createEditorStore } from '../../lib/editor/store.ts';
 import { createLogger, silentLogger } from '../../lib/log.ts';
 import type { GroupState } from '../../lib/pipeline/group-stage.ts';
-import { registerOutlets, runIngest } from '../../lib/pipeline/ingest.ts';
+import { registerOutlets } from '../../lib/pipeline/ingest.ts';
 import type { Story } from '../../lib/types.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
-import { TEST_ACTOR, allStories, itemOfGuid, startFeedServer, storyOfGuid, type FeedServer } from './editor-fixtures.ts';
+import { TEST_ACTOR, allStories, ingestFixtures, itemOfGuid, startFeedServer, storyOfGuid, type FeedServer } from './editor-fixtures.ts';
 
 describe('editor corrections survive re-grouping (dynalite)', () => {
   let db: TestDb;
@@ -21,20 +20,7 @@ describe('editor corrections survive re-grouping (dynalite)', () => {
   const log = createLogger({ level: 'debug', write: (l) => lines.push(JSON.parse(l) as { msg: string; level: string }) });
 
   const ingest = async (opts: { cold?: boolean } = {}) => {
-    const r = await runIngest(
-      {
-        store: db.store,
-        log,
-        now: () => new Date(),
-        fetch: { userAgent: 'roundup-test', timeoutMs: 5000, maxBytes: 1_000_000, allowPrivateNetwork: true },
-        pollMinutes: 15,
-        windowHours: 72,
-        concurrency: 4,
-        owner: `test-${randomUUID()}`,
-        groupState: opts.cold ? undefined : groupState,
-      },
-      { all: true },
-    );
+    const r = await ingestFixtures(db.store, log, { groupState: opts.cold ? undefined : groupState });
     groupState = r.groupState;
     expect(r.failures).toEqual([]);
     expect(lines.filter((l) => l.level === 'error' || /rebuild/.test(l.msg) && l.level === 'warn')).toEqual([]);

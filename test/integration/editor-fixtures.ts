@@ -1,8 +1,19 @@
 // Test fixtures for editor suites: a local RSS server whose items tests add between ingest runs, and helpers.
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Hono } from 'hono';
+import { createApp } from '../../lib/api/app.ts';
+import { editorRoutes } from '../../lib/api/editor.ts';
 import type { Actor } from '../../lib/editor/auth.ts';
+import { createEditorStore, type EditorStore } from '../../lib/editor/store.ts';
+import { suggestionKey, type MergeSuggestion } from '../../lib/group/suggestions.ts';
+import { silentLogger, type Logger } from '../../lib/log.ts';
+import type { GroupState } from '../../lib/pipeline/group-stage.ts';
+import { runIngest, type IngestDeps } from '../../lib/pipeline/ingest.ts';
+import { newSuggestionMemo, syncSuggestions } from '../../lib/pipeline/suggestions.ts';
 import type { Store } from '../../lib/store/store.ts';
+import type { TestDb } from '../support/db.ts';
 import { putItems } from '../support/records.ts';
 import type { Item, Outlet, Story } from '../../lib/types.ts';
 
@@ -176,4 +187,132 @@ export async function seedDesk(store: Store, now = new Date()): Promise<SeededDe
     }
   }
   return { chile: 's_chile', aftershock: 's_after', kenya: 's_kenya', lagos: 's_lagos', items };
+}
+
+/** Ids of the pairs seeded by {@link seedPairs}. */
+export interface SeededPairs {
+  /** Japan earthquake: Al Jazeera in Arabic (lone item) and The Guardian + Bravo News in English. */
+  quakeAr: string;
+  quakeEn: string;
+  /** G20 debt pause: El País in Spanish and Charlie Times + Delta Post in English. */
+  debtEs: string;
+  debtEn: string;
+  /** Red Sea cables: Al Jazeera in Arabic and The Guardian in English. */
+  cableAr: string;
+  cableEn: string;
+  /** The suggestions as the grouping writer stored them. */
+  suggestions: MergeSuggestion[];
+}
+
+/**
+ * Seeds stories told in several languages that the engine did not merge (on top of {@link seedDesk}'s outlets a–d),
+ * and stores the engine's "possible same story" suggestions for them, and for Chile quake/aftershock, through the
+ * grouping writer's sync.
+ */
+export async function seedPairs(store: Store, now = new Date()): Promise<SeededPairs> {
+  const iso = (minAgo: number) => new Date(now.getTime() - minAgo * 60_000).toISOString();
+  const outlet = (id: string, name: string, city: string, country: string, region: string, language: string): Outlet => ({
+    id, name, city, country, region, languages: [language], homepage: `https://${id}.example/`,
+    feeds: [{ id: `${id}/main`, url: `https://${id}.example/feed.xml` }],
+  });
+  await store.putOutlets([
+    outlet('aja', 'Al Jazeera', 'Doha', 'QA', 'middle-east', 'ar'),
+    outlet('elp', 'El País', 'Madrid', 'ES', 'europe', 'es'),
+    outlet('gdn', 'The Guardian', 'London', 'GB', 'europe', 'en'),
+  ]);
+  const mk = (id: string, outletId: string, language: string, title: string, minAgo: number): Item => ({
+    id, feedId: `${outletId}/main`, outletId, guid: id, url: `https://${outletId}.example/news/${id}`, title, language,
+    publishedAt: iso(minAgo), firstSeenAt: iso(minAgo), contentHash: `h-${id}`,
+  });
+  const stories: { id: string; label: string; items: Item[] }[] = [
+    { id: 's_quake_ar', label: 'زلزال اليابان', items: [mk('i_quake_aja', 'aja', 'ar', 'زلزال بقوة 7.5 درجات يضرب وسط اليابان وتحذير من تسونامي', 40)] },
+    { id: 's_quake_en', label: 'Japan earthquake', items: [
+      mk('i_quake_gdn', 'gdn', 'en', 'Japan earthquake: magnitude 7.5 quake strikes Noto peninsula', 45),
+      mk('i_quake_b', 'b', 'en', 'Tsunami warning after 7.5 earthquake hits central Japan', 42),
+    ] },
+    { id: 's_debt_es', label: 'Pausa de la deuda del G20', items: [mk('i_debt_elp', 'elp', 'es', 'El G20 acuerda una pausa en el pago de la deuda de los países más pobres', 35)] },
+    { id: 's_debt_en', label: 'G20 debt pause', items: [
+      mk('i_debt_c', 'c', 'en', 'G20 agrees debt pause for the poorest countries', 38),
+      mk('i_debt_d', 'd', 'en', 'G20 finance ministers back debt payment pause', 36),
+    ] },
+    { id: 's_cable_ar', label: 'كابلات البحر الأحمر', items: [mk('i_cable_aja', 'aja', 'ar', 'انقطاع كابلات الإنترنت في البحر الأحمر يعطل الاتصالات', 30)] },
+    { id: 's_cable_en', label: 'Red Sea cables', items: [mk('i_cable_gdn', 'gdn', 'en', 'Red Sea internet cables cut, disrupting traffic between Europe and Asia', 32)] },
+  ];
+  await putItems(store, stories.flatMap((s) => s.items), { dedupeUrls: true });
+  for (const s of stories) {
+    const its = [...s.items].sort((x, y) => (x.publishedAt < y.publishedAt ? -1 : 1));
+    await store.putStory(
+      {
+        id: s.id, label: s.label, headline: its[0]!.title, firstSeenAt: its[0]!.publishedAt, updatedAt: its.at(-1)!.firstSeenAt,
+        lastItemAt: its.at(-1)!.publishedAt, itemIds: its.map((i) => i.id), outletIds: [...new Set(its.map((i) => i.outletId))],
+        version: 1, status: 'auto',
+      },
+      undefined,
+    );
+  }
+  const at = now.toISOString();
+  const pair = (a: string, b: string, score: number, languages: [string[], string[]], evidence: MergeSuggestion['evidence']): MergeSuggestion => ({
+    ...suggestionKey(a, b), score, threshold: 0.45, crossLingual: languages[0].every((l) => !languages[1].includes(l)),
+    languages: a < b ? { a: languages[0], b: languages[1] } : { a: languages[1], b: languages[0] }, evidence, at,
+  });
+  const suggestions = [
+    pair('s_quake_ar', 's_quake_en', 0.41, [['ar'], ['en']], { entities: ['Japan', 'Noto'], terms: [], translated: ['زلزال → earthquake', 'تسونامي → tsunami'], numbers: ['7.5'] }),
+    pair('s_debt_es', 's_debt_en', 0.38, [['es'], ['en']], { entities: ['G20'], terms: [], translated: ['deuda → debt', 'pausa → pause', 'pobres → poor'], numbers: [] }),
+    pair('s_cable_ar', 's_cable_en', 0.43, [['ar'], ['en']], { entities: ['Red Sea'], terms: [], translated: ['كابلات → cables', 'الإنترنت → internet'], numbers: [] }),
+    pair('s_chile', 's_after', 0.36, [['en'], ['en']], { entities: ['Chile', 'Valparaiso'], terms: ['earthquake'], translated: [], numbers: [] }),
+  ];
+  await syncSuggestions(store, suggestions, newSuggestionMemo(), new Map(), silentLogger);
+  return { quakeAr: 's_quake_ar', quakeEn: 's_quake_en', debtEs: 's_debt_es', debtEn: 's_debt_en', cableAr: 's_cable_ar', cableEn: 's_cable_en', suggestions };
+}
+
+/** A request to the app as an API client makes it: bearer key, JSON body (a string is sent as it is). */
+export type DeskCall = (method: string, path: string, opts?: { key?: string; body?: unknown; headers?: Record<string, string> }) => Promise<Response>;
+
+/**
+ * The API app with the editor desk mounted on a test table (publication by coverage, two outlets; no response
+ * cache), its editor store, and a request helper.
+ */
+export function deskApp(db: TestDb, pepper: string): { app: Hono; editorStore: EditorStore; call: DeskCall } {
+  const editorStore = createEditorStore({ client: db.client, table: db.table });
+  const publish = { mode: 'outlets' as const, minOutlets: 2 };
+  const app = createApp({
+    store: db.store,
+    config: { publish, stage: 'test' },
+    log: silentLogger,
+    cache: false,
+    editor: editorRoutes({ store: db.store, editorStore, pepper, log: silentLogger, publish }),
+  });
+  const call: DeskCall = async (method, path, opts = {}) =>
+    app.request(path, {
+      method,
+      headers: {
+        ...(opts.key ? { authorization: `Bearer ${opts.key}` } : {}),
+        ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...opts.headers,
+      },
+      body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+    });
+  return { app, editorStore, call };
+}
+
+/**
+ * One ingest run over the fixture feeds (every feed, loopback allowed) with a fresh owner id; `groupState` keeps
+ * the engine warm (undefined: a cold start), `group` passes grouping-stage options.
+ */
+export function ingestFixtures(store: Store, log: Logger, opts: { groupState?: GroupState; group?: IngestDeps['group'] } = {}) {
+  return runIngest(
+    {
+      store,
+      log,
+      now: () => new Date(),
+      fetch: { userAgent: 'roundup-test', timeoutMs: 5000, maxBytes: 1_000_000, allowPrivateNetwork: true },
+      pollMinutes: 15,
+      windowHours: 72,
+      concurrency: 4,
+      owner: `test-${randomUUID()}`,
+      groupState: opts.groupState,
+      group: opts.group,
+    },
+    { all: true },
+  );
 }

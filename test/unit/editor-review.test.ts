@@ -53,7 +53,7 @@ describe('cohesionOf', () => {
 
 describe('sortQueue', () => {
   it('orders by outlets, then items, then recency', () => {
-    const e = (s: Story): ReviewEntry => ({ story: s, reasons: ['new'] });
+    const e = (s: Story): ReviewEntry => ({ story: s, reasons: ['new'], languages: [] });
     const out = sortQueue([
       e(story('few', { outletIds: ['a'] })),
       e(story('wide', { outletIds: ['a', 'b', 'c'] })),

@@ -1,9 +1,11 @@
-// Editor desk pages: sign-in, review queue, story with perspectives and actions, errors (server-rendered).
+// Editor desk pages: sign-in, review queue (filters, possible same stories), story with perspectives and actions, errors (server-rendered).
 import type { AuditEntry } from '../audit.ts';
 import type { Actor } from '../auth.ts';
-import type { ReviewEntry } from '../review.ts';
+import { queueQuery, type QueueFilters, type ReviewEntry } from '../review.ts';
+import type { SuggestionEntry } from '../suggestions.ts';
 import type { Item, Membership, Outlet, Story } from '../../types.ts';
 import { FormGuard, Layout } from './layout.tsx';
+import { FilterBar, SuggestionSection, languageName } from './suggestions.tsx';
 
 /** Sign-in form: the key is posted once and then kept in an HttpOnly cookie. */
 export function SignInPage(props: { error?: string }) {
@@ -25,48 +27,74 @@ export function SignInPage(props: { error?: string }) {
   );
 }
 
-/** The review queue. */
-export function QueuePage(props: { actor: Actor; csrf: string; queue: ReviewEntry[]; flash?: string }) {
+/** The review queue: filters, the pairs that may be one story, then the stories to review. */
+export function QueuePage(props: {
+  actor: Actor;
+  csrf: string;
+  queue: ReviewEntry[];
+  suggestions: SuggestionEntry[];
+  filters: QueueFilters;
+  languages: string[];
+  flash?: string;
+}) {
+  const back = `/editor${queueQuery(props.filters)}`;
   return (
     <Layout title="Review queue" actor={props.actor} csrf={props.csrf}>
-      {props.flash ? <p class="flash">{props.flash}</p> : null}
+      <p class="flash" id="flash" role="status" aria-live="polite" hidden={!props.flash}>
+        {props.flash ?? ''}
+      </p>
       <h1>Review queue</h1>
+      <FilterBar filters={props.filters} languages={props.languages} />
+      {props.filters.kind === 'story' ? null : <SuggestionSection entries={props.suggestions} csrf={props.csrf} back={back} />}
+      {props.filters.kind === 'possible-same-story' ? null : (
+        <section id="stories" aria-labelledby="stories-title">
+          <h2 id="stories-title">Stories to review ({props.queue.length})</h2>
+          {props.queue.length === 0 ? (
+            <p class="muted">Nothing to review{Object.keys(props.filters).length ? ' with these filters' : ''}.</p>
+          ) : (
+            <div class="scroll">
+            <table id="queue">
+              <thead>
+                <tr>
+                  <th>Story</th>
+                  <th>Outlets</th>
+                  <th>Items</th>
+                  <th>Languages</th>
+                  <th>Why</th>
+                </tr>
+              </thead>
+              <tbody>
+                {props.queue.map((e) => (
+                  <tr data-story-id={e.story.id}>
+                    <td>
+                      <a href={`/editor/stories/${e.story.id}`} dir="auto">{e.story.label}</a>
+                      <div class="muted" dir="auto">{e.story.headline}</div>
+                    </td>
+                    <td>{e.story.outletIds.length}</td>
+                    <td>{e.story.itemCount ?? e.story.itemIds.length}</td>
+                    <td>
+                      {e.languages.map((l) => (
+                        <span class="tag lang" title={languageName(l)}>{l}</span>
+                      ))}
+                    </td>
+                    <td>
+                      {e.reasons.map((r) => (
+                        <span class={`tag ${r === 'new' || r === 'changed' ? '' : 'warn'}`}>{r}</span>
+                      ))}
+                      {e.cohesion !== undefined ? <span class="muted">cohesion {e.cohesion.toFixed(2)}</span> : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            </div>
+          )}
+        </section>
+      )}
       <form method="get" action="/editor/go" class="card">
         <label for="go">Open a story by id</label>
         <input id="go" type="text" name="id" placeholder="s_…" />
       </form>
-      {props.queue.length === 0 ? (
-        <p>Nothing to review.</p>
-      ) : (
-        <table id="queue">
-          <thead>
-            <tr>
-              <th>Story</th>
-              <th>Outlets</th>
-              <th>Items</th>
-              <th>Why</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.queue.map((e) => (
-              <tr data-story-id={e.story.id}>
-                <td>
-                  <a href={`/editor/stories/${e.story.id}`}>{e.story.label}</a>
-                  <div class="muted">{e.story.headline}</div>
-                </td>
-                <td>{e.story.outletIds.length}</td>
-                <td>{e.story.itemIds.length}</td>
-                <td>
-                  {e.reasons.map((r) => (
-                    <span class={`tag ${r === 'new' || r === 'changed' ? '' : 'warn'}`}>{r}</span>
-                  ))}
-                  {e.cohesion !== undefined ? <span class="muted">cohesion {e.cohesion.toFixed(2)}</span> : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
     </Layout>
   );
 }
@@ -83,6 +111,8 @@ export function StoryPage(props: {
   outlets: Map<string, Pick<Outlet, 'name' | 'city' | 'country'>>;
   history: AuditEntry[];
   isPublic: boolean;
+  /** Pairs with this story the engine suggests merging. */
+  suggestions?: SuggestionEntry[];
   flash?: string;
 }) {
   const { story: s, csrf } = props;
@@ -92,7 +122,9 @@ export function StoryPage(props: {
   const flag = (on: boolean | undefined, yes: string, cls = 'ok') => (on ? <span class={`tag ${cls}`}>{yes}</span> : null);
   return (
     <Layout title={s.label} actor={props.actor} csrf={csrf}>
-      {props.flash ? <p class="flash" id="flash">{props.flash}</p> : null}
+      <p class="flash" id="flash" role="status" aria-live="polite" hidden={!props.flash}>
+        {props.flash ?? ''}
+      </p>
       <p class="muted">
         <a href="/editor">← queue</a> · story <code id="story-id">{s.id}</code> · version <span id="story-version">{s.version}</span>
       </p>
@@ -160,6 +192,8 @@ export function StoryPage(props: {
         </div>
       </div>
 
+      {props.suggestions?.length ? <SuggestionSection entries={props.suggestions} csrf={csrf} back={base} title="Possible same story as this one" /> : null}
+
       <h2>Perspectives ({byOutlet.size} outlets)</h2>
       {[...byOutlet].map(([outletId, items]) => {
         const o = props.outlets.get(outletId);
@@ -221,6 +255,13 @@ export function StoryPage(props: {
                       {k}: {short((h.before as Record<string, unknown>)[k])} → {short((h.after as Record<string, unknown>)[k])}
                     </div>
                   ))}
+                  {h.action === 'dismiss-suggestion' && h.related?.storyIds ? <div>not the same story as {h.related.storyIds.join(', ')}</div> : null}
+                  {h.suggestion ? (
+                    <div>
+                      engine suggestion: score {h.suggestion.score.toFixed(2)} / threshold {h.suggestion.threshold.toFixed(2)}
+                      {h.suggestion.crossLingual ? ', cross-lingual' : ''}
+                    </div>
+                  ) : null}
                 </td>
               </tr>
             ))}
