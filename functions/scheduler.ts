@@ -2,6 +2,7 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { createSqsClient } from '../lib/aws/clients.ts';
 import { withDeadline } from '../lib/aws/deadline.ts';
+import { ConfigError } from '../lib/errors.ts';
 import { enqueueDueFeeds } from '../lib/pipeline/enqueue.ts';
 import { SqsQueue } from '../lib/pipeline/queue.ts';
 import { lambdaRuntime } from './runtime.ts';
@@ -9,7 +10,9 @@ import { lambdaRuntime } from './runtime.ts';
 const rt = lambdaRuntime('scheduler');
 const { config, log, store } = rt;
 const sqs = createSqsClient({ region: rt.region, endpoint: config.sqsEndpoint, budget: rt.budget });
-const fetchQueue = new SqsQueue(sqs, config.queues.fetch ?? '', rt.budget);
+// Without the queue there is nothing to do: fail at cold start, where the deployment shows it, not at each send.
+if (!config.queues.fetch) throw new ConfigError('The scheduler needs ROUNDUP_FETCH_QUEUE_URL', ['ROUNDUP_FETCH_QUEUE_URL: required']);
+const fetchQueue = new SqsQueue(sqs, config.queues.fetch, rt.budget);
 const groupQueue = config.queues.group ? new SqsQueue(sqs, config.queues.group, rt.budget) : undefined;
 
 /**

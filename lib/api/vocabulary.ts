@@ -1,14 +1,8 @@
-// Fixed vocabularies the API validates against; copied from lib/outlets/registry.ts so the API bundle skips the registry's
-// country tables (test/unit/api-params.test.ts keeps the copies equal).
+// Fixed vocabularies the API validates against, from the outlets' own (lib/outlets/vocabulary.ts has no dependencies,
+// so the API bundle skips the country tables).
+import { REGIONS, UNKNOWN_REGION } from '../outlets/vocabulary.ts';
 
-/** Continent-level outlet regions, as in the outlet registry. */
-export const REGIONS = ['africa', 'americas', 'asia', 'europe', 'middle-east', 'oceania'] as const;
-
-/** Region of outlets imported without metadata (e.g. third-party OPML). */
-export const UNKNOWN_REGION = 'unknown';
-
-/** Country of outlets imported without metadata. */
-export const UNKNOWN_COUNTRY = 'ZZ';
+export { REGIONS, UNKNOWN_COUNTRY, UNKNOWN_REGION } from '../outlets/vocabulary.ts';
 
 /** Region values accepted by the `region` filter. */
 export const REGION_VALUES: readonly string[] = [...REGIONS, UNKNOWN_REGION];

@@ -2,10 +2,7 @@
 import type { FeedStore, OutletStore } from '../store/store.ts';
 import type { FeedState, Outlet } from '../types.ts';
 
-/** Region given to outlets imported without metadata (e.g. third-party OPML). */
-export const UNKNOWN_REGION = 'unknown';
-/** ISO 3166-1 user-assigned code conventionally meaning "unknown country". */
-export const UNKNOWN_COUNTRY = 'ZZ';
+export { UNKNOWN_COUNTRY, UNKNOWN_REGION } from './vocabulary.ts';
 
 /** Feed states for a set of outlets, due immediately. */
 export function initialFeedStates(outlets: Outlet[], now: string): FeedState[] {

@@ -3,13 +3,9 @@ import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { urlAddressProblem, type AddressPolicy } from '../addresses.ts';
 import type { Outlet } from '../types.ts';
-import { UNKNOWN_COUNTRY, UNKNOWN_REGION } from './register.ts';
+import { REGIONS, UNKNOWN_COUNTRY, UNKNOWN_REGION } from './vocabulary.ts';
 
-/** Continent-level regions an outlet may belong to (where the newsroom is, not what it covers). */
-export const REGIONS = ['africa', 'americas', 'asia', 'europe', 'middle-east', 'oceania'] as const;
-
-/** One of {@link REGIONS}. */
-export type Region = (typeof REGIONS)[number];
+export { REGIONS, type Region } from './vocabulary.ts';
 
 /**
  * ISO 3166-1 alpha-2 codes, with XK (Kosovo, user-assigned but in common use). Listed here rather than taken from

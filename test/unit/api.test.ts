@@ -7,12 +7,10 @@ import { listQuerySchema, parseQuery } from '../../lib/api/params.ts';
 import { isPublic } from '../../lib/api/publication.ts';
 import { filterFingerprint } from '../../lib/api/queries.ts';
 import { foldText } from '../../lib/text/fold.ts';
-import { REGIONS, UNKNOWN_COUNTRY, UNKNOWN_REGION } from '../../lib/api/vocabulary.ts';
 import { EXCERPT_MAX, excerpt } from '../../lib/api/views.ts';
 import * as z from 'zod/mini';
 import { ValidationError } from '../../lib/errors.ts';
 import { silentLogger } from '../../lib/log.ts';
-import * as registry from '../../lib/outlets/registry.ts';
 
 describe('isPublic', () => {
   const outlets = { mode: 'outlets' as const, minOutlets: 2 };
@@ -158,12 +156,6 @@ describe('filterFingerprint', () => {
 });
 
 describe('vocabulary', () => {
-  it('matches the outlet registry', () => {
-    expect([...REGIONS]).toEqual([...registry.REGIONS]);
-    expect(UNKNOWN_REGION).toBe(registry.UNKNOWN_REGION);
-    expect(UNKNOWN_COUNTRY).toBe(registry.UNKNOWN_COUNTRY);
-  });
-
   it('folds case and accents for search', () => {
     expect(foldText('Québec ÉLYSÉE')).toBe('quebec elysee');
   });
