@@ -19,7 +19,7 @@ const owner = `lambda-${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? Math.random().
  */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse & { grouped: number }> => {
   const run = await withinDeadline(log, rt.begin(context), event.Records.length, () =>
-    runGroupStage({ store, log, now: () => new Date(), windowHours: config.grouping.windowHours, owner, state }),
+    runGroupStage({ store, log, now: () => new Date(), windowHours: config.grouping.windowHours, deskLanguage: config.deskLanguage, owner, state }),
   );
   if (!run) {
     // A pass cut short may go on in the background until its next store call fails: memory is suspect.

@@ -154,6 +154,19 @@ export interface Story {
   locked?: boolean;
   /** Set when an editor wrote the label: the engine then never relabels. */
   labelByEditor?: boolean;
+  /**
+   * One label per language the story is told in (BCP 47 primary subtag → label), chosen by the group stage
+   * (lib/group/labels.ts); `label` is the desk language's when the story has coverage in it. An editor's main
+   * label stands for the desk language too, and languages in `labelsByEditor` keep the editor's.
+   */
+  labels?: Record<string, string>;
+  /** Languages whose label an editor wrote: the engine never relabels them. */
+  labelsByEditor?: string[];
+  /**
+   * Member count the engine's labels were chosen at: they are reconsidered once the story grows materially
+   * (0: chosen afresh at the next grouping write).
+   */
+  labelBasis?: number;
   headlineByEditor?: boolean;
   /** Set when this story was absorbed into another. */
   mergedInto?: string;

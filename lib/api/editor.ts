@@ -82,6 +82,11 @@ const text = (min: number, max: number) => z.string().check(z.trim(), z.minLengt
 /** The fields an editor can set on a story, with their limits. */
 const patchFields = z.strictObject({
   label: z.optional(text(1, 120)),
+  labels: z.optional(
+    z.record(z.string().check(z.regex(/^[a-z]{2,3}$/, 'must be a language code such as en or fr')), text(0, 120)).check(
+      z.refine((r) => Object.keys(r).length > 0 && Object.keys(r).length <= 20, { message: 'one to 20 languages' }),
+    ),
+  ),
   headline: z.optional(text(1, 300)),
   standfirst: z.optional(text(0, 1000)),
   pinned: z.optional(z.boolean()),

@@ -22,7 +22,10 @@ const itemId = nstr.check(d('The article the headline comes from (its summary is
 export const storySummarySchema = z.strictObject({
   id: str,
   url: str.check(d('Absolute URL of the story in this API.')),
-  label: str.check(d('Short topic label, e.g. "Mali withdrawal".')),
+  label: str.check(d('Short topic label, e.g. "Mali withdrawal": the desk language\'s when the story is told in it, or an editor\'s.')),
+  labels: z
+    .record(str, str)
+    .check(d('One label per language the story is told in, keyed by BCP 47 primary subtag, e.g. {"en": "Mali withdrawal", "fr": "Retrait du Mali"}. Empty for stories not relabelled since per-language labels exist.')),
   headline: str.check(d('The headline in the first of the reader\'s languages (`lang`, else Accept-Language, then the desk\'s language) the story has one in; else the story\'s own.')),
   summary: nstr.check(d('Standfirst in the language of `headline`.')),
   headlineLanguage: nstr.check(d('Language of `headline` and `summary` (BCP 47 primary subtag); null when the story\'s own headline is in no known language.')),

@@ -34,6 +34,8 @@ export interface StorySummary {
   id: string;
   url: string;
   label: string;
+  /** One label per language the story is told in (`label` is the main one). */
+  labels: Record<string, string>;
   /** In the reader's language when the story has a headline in it. */
   headline: string;
   summary: string | null;
@@ -220,6 +222,7 @@ function summaryOf<H>(
     id: story.id,
     url: `${baseUrl}/stories/${encodeURIComponent(story.id)}`,
     label: story.label,
+    labels: story.labels ?? {},
     headline: chosen.headline,
     summary: chosen.standfirst,
     headlineLanguage: chosen.language,

@@ -17,6 +17,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   parse: { summary: 'parse feed files or URLs and print one normalized JSON line each', load: () => import('./commands/parse.ts') },
   cluster: { summary: 'group JSONL items into stories (`--in items.jsonl [--out file]`)', load: () => import('./commands/cluster.ts') },
   eval: { summary: 'score a clustering against gold labels (`--items F --gold G`)', load: () => import('./commands/eval.ts') },
+  'eval-labels': { summary: 'measure story labels against editors\' labels, and their flapping (`--reference R --items F`)', load: () => import('./commands/eval-labels.ts') },
   'editor-key': { summary: 'create, list or revoke editor keys', load: () => import('./commands/editor-key.ts') },
 };
 

@@ -25,6 +25,11 @@ export interface EditorActionDeps {
 /** Field edits of one story (PATCH): every field optional, at least one present. */
 export interface StoryPatch {
   label?: string;
+  /**
+   * Labels per language (BCP 47 primary subtag → label) the engine must keep; an empty string returns that
+   * language to the engine, which chooses its label afresh when the story next changes.
+   */
+  labels?: Record<string, string>;
   headline?: string;
   /** Empty string clears the standfirst. */
   standfirst?: string;
@@ -35,6 +40,32 @@ export interface StoryPatch {
 }
 
 const uniq = <T>(xs: T[]) => [...new Set(xs)];
+
+/**
+ * Applies an editor's per-language labels to `next`; true when something changed. A label pins its language
+ * (`labelsByEditor`); an empty one unpins it and zeroes the basis of the engine's labels, so the next grouping
+ * write chooses them afresh instead of keeping the editor's former text.
+ */
+function relabelByEditor(prev: Story, next: Story, patch: Record<string, string>): boolean {
+  const labels = { ...(prev.labels ?? {}) };
+  const pinned = new Set(prev.labelsByEditor ?? []);
+  let changed = false;
+  for (const [lang, text] of Object.entries(patch)) {
+    if (text === '') {
+      if (!pinned.delete(lang)) continue;
+      next.labelBasis = 0;
+      changed = true;
+    } else if (labels[lang] !== text || !pinned.has(lang)) {
+      labels[lang] = text;
+      pinned.add(lang);
+      changed = true;
+    }
+  }
+  if (!changed) return false;
+  next.labels = labels;
+  next.labelsByEditor = [...pinned].sort();
+  return true;
+}
 const without = <T>(xs: T[] | undefined, drop: T[]) => (xs ?? []).filter((x) => !drop.includes(x));
 
 /**
@@ -67,6 +98,7 @@ export class EditorActions {
       next.labelByEditor = true;
       actions.push('rename');
     }
+    if (patch.labels !== undefined && relabelByEditor(prev, next, patch.labels)) actions.push('rename');
     const copyChanged =
       (patch.headline !== undefined && (patch.headline !== prev.headline || !prev.headlineByEditor)) ||
       (patch.standfirst !== undefined && (patch.standfirst !== (prev.summary ?? '') || !prev.headlineByEditor));

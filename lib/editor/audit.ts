@@ -56,7 +56,7 @@ export interface SuggestionRef {
 
 /** Fields whose changes are worth recording (bookkeeping fields such as version/updatedAt are left out). */
 const AUDITED: (keyof Story)[] = [
-  'label', 'labelByEditor', 'headline', 'headlineByEditor', 'summary', 'status', 'pinned', 'hidden', 'locked',
+  'label', 'labelByEditor', 'labels', 'labelsByEditor', 'headline', 'headlineByEditor', 'summary', 'status', 'pinned', 'hidden', 'locked',
   'mergedInto', 'reviewedAt', 'itemIds', 'outletIds', 'excludedItemIds',
 ];
 

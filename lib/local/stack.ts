@@ -144,6 +144,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
             concurrency: config.fetch.concurrency,
             owner,
             groupState,
+            group: { deskLanguage: config.deskLanguage },
           },
           { all: o.all },
         );

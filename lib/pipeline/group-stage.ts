@@ -5,6 +5,7 @@ import { isUnavailable } from '../aws/retry.ts';
 import { ConflictError, RoundupError } from '../errors.ts';
 import { StoryGrouper, type GroupInput, type StorySnapshot } from '../group/engine.ts';
 import { updateHeadlines } from '../group/headlines.ts';
+import { relabelStory, StoryLabeller, type LabelMember } from '../group/labels.ts';
 import type { MergeSuggestion } from '../group/suggestions.ts';
 import { errorFields, type Logger } from '../log.ts';
 import type { CursorStore, ItemStore, LeaseStore, SearchEntry, SearchStore, StoryFailureStore, StoryStore } from '../store/store.ts';
@@ -35,6 +36,8 @@ export interface GroupState {
   syncedAt?: string;
   /** Set when a pass failed midway: memory may be ahead of the table, so the next pass rebuilds. */
   broken?: boolean;
+  /** Story labels: member texts and the statistics labels are chosen with. */
+  labeller: StoryLabeller;
   /** Merge suggestions and dismissed pairs as the writer last stored and read them (engines that suggest). */
   suggestions?: SuggestionMemo;
 }
@@ -81,6 +84,8 @@ export interface GroupStageDeps {
   holdMs?: number;
   /** Called before every story write (tests use it to simulate crashes and lost leases). */
   beforeStoryWrite?: (storyId: string) => Promise<void> | void;
+  /** The desk's language: a story's main label is in it when the story has coverage in it (default `en`). */
+  deskLanguage?: string;
   /**
    * Epoch milliseconds the lease term is measured on; must be the clock the lease store uses (tests pass one
    * manual clock to both, so renewals do not depend on how fast the machine is). Default `Date.now`.
@@ -120,6 +125,9 @@ const LEASE = 'grouping';
 export const GROUPING_LEASE = LEASE;
 const CURSOR = 'grouping';
 const DEFAULT_LEASE_TTL_MS = 60_000;
+
+/** Converts a stored item to the labeller's member text. */
+const toLabelMember = (it: Item): LabelMember => ({ id: it.id, title: it.title, summary: it.summary, lang: it.language, outlet: it.outletId });
 
 /** Converts a stored item to the engine's input. */
 export const toGroupInput = (it: Item): GroupInput => ({
@@ -214,9 +222,10 @@ export async function runGroupStage(deps: GroupStageDeps): Promise<GroupOutcome 
   }
 }
 
-function emptyState(deps: Pick<GroupStageDeps, 'windowHours' | 'createGrouper'>): GroupState {
+function emptyState(deps: Pick<GroupStageDeps, 'windowHours' | 'createGrouper' | 'deskLanguage'>): GroupState {
   const grouper = deps.createGrouper?.() ?? new StoryGrouper({ windowHours: deps.windowHours });
-  return { grouper, stories: new Map(), itemInfo: new Map(), grouped: new Map() };
+  const labeller = new StoryLabeller({ deskLanguage: deps.deskLanguage });
+  return { grouper, stories: new Map(), itemInfo: new Map(), grouped: new Map(), labeller };
 }
 
 /** Every story updated within the window (or since `since`) with all its items, oldest first. */
@@ -238,7 +247,7 @@ async function listStoriesSince(store: Pick<StoryStore, 'listStories' | 'getStor
  * Cold start: loads the stories updated within the grouping window and their items into a fresh engine.
  * Bounded by the window, not by the table's size (see the cold-start bench).
  */
-export async function rebuildState(deps: Pick<GroupStageDeps, 'store' | 'log' | 'now' | 'windowHours' | 'createGrouper'>): Promise<{ state: GroupState; rebuild: NonNullable<GroupOutcome['rebuild']> }> {
+export async function rebuildState(deps: Pick<GroupStageDeps, 'store' | 'log' | 'now' | 'windowHours' | 'createGrouper' | 'deskLanguage'>): Promise<{ state: GroupState; rebuild: NonNullable<GroupOutcome['rebuild']> }> {
   const started = Date.now();
   const state = emptyState(deps);
   const syncStart = deps.now().toISOString();
@@ -254,6 +263,7 @@ export async function rebuildState(deps: Pick<GroupStageDeps, 'store' | 'log' | 
   applyStoryChanges(state.grouper, live, new Map(items.map((i) => [i.id, toGroupInput(i)])));
   for (const s of stories) state.stories.set(s.id, s);
   for (const i of items) state.itemInfo.set(i.id, infoOf(i));
+  for (const i of items) state.labeller.observe(toLabelMember(i));
   for (const id of ids) state.grouped.set(id, syncStart);
   state.syncedAt = syncStart;
   const rebuild = { stories: stories.length, items: items.length, durationMs: Date.now() - started };
@@ -281,6 +291,7 @@ async function syncStories(state: GroupState, deps: GroupStageDeps): Promise<boo
       );
       for (const s of changed) state.stories.set(s.id, s);
       for (const i of items) state.itemInfo.set(i.id, infoOf(i));
+      for (const i of items) state.labeller.observe(toLabelMember(i));
       deps.log.info('grouping state synced', { stories: changed.length });
     } catch (err) {
       deps.log.warn('editor changes need a rebuild', { ...errorFields(err), stories: changed.length });
@@ -367,6 +378,7 @@ async function groupArrivals(state: GroupState, deps: GroupStageDeps, lease: Pas
     for (const item of batch) {
       state.grouper.add(toGroupInput(item));
       state.itemInfo.set(item.id, infoOf(item));
+      state.labeller.observe(toLabelMember(item));
     }
     const snaps = state.grouper.drainTouched().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (const snap of snaps) await write(snap, pass);
@@ -388,6 +400,8 @@ async function groupArrivals(state: GroupState, deps: GroupStageDeps, lease: Pas
     await lease.ensure();
     await deps.store.setCursor(CURSOR, next);
   }
+  // Member texts of items that left the engine (quiet stories evicted) are no longer needed for labels.
+  state.labeller.retain((id) => state.grouper.storyOf(id) !== undefined);
   // Forget grouped ids that can no longer be re-read (they are behind the cursor's lag window).
   if (next) {
     const floor = new Date(Date.parse(next.slice(0, 24)) - lagMs - holdMs).toISOString();
@@ -461,7 +475,7 @@ async function writeStory(
       status: 'auto',
       ...base,
       id: snap.id,
-      label: base?.labelByEditor ? base.label : snap.label,
+      ...relabelStory(state.labeller, itemIds, base, snap.label),
       headline: base?.headlineByEditor ? base.headline : snap.headline,
       summary: base?.headlineByEditor ? base.summary : (headlineItem?.summary ?? base?.summary),
       headlines: updateHeadlines(base?.headlines, itemIds, [...pass.values()], (id) => state.grouper.assignment(id)?.score ?? 0, snap.headlineItemId),

@@ -43,7 +43,7 @@ export interface IngestDeps {
   /** Longest wait for fetches claimed by other runs before grouping (ms, default 30 s). */
   settleMs?: number;
   /** Grouping-stage tunables (lease, lag, test hooks). */
-  group?: Partial<Pick<GroupStageDeps, 'batchSize' | 'leaseWaitMs' | 'leaseTtlMs' | 'lagMs' | 'holdMs' | 'beforeStoryWrite' | 'clock' | 'createGrouper'>>;
+  group?: Partial<Pick<GroupStageDeps, 'batchSize' | 'leaseWaitMs' | 'leaseTtlMs' | 'lagMs' | 'holdMs' | 'beforeStoryWrite' | 'clock' | 'createGrouper' | 'deskLanguage'>>;
 }
 
 /** Registration lives with the outlets; re-exported because every ingest caller registers first. */

@@ -14,14 +14,13 @@ export interface LanguageHeadline {
 }
 
 /**
- * A listed story as the site reads it: the API's summary, plus the fields later API versions add when present
- * (headlines per language and the language of `headline`, labels per language). Every extra is optional so the
- * pages render whatever the story data has.
+ * A listed story as the site reads it: the API's summary (with its labels per language), plus the fields later
+ * API versions add when present (headlines per language and the language of `headline`). Every extra is optional
+ * so the pages render whatever the story data has.
  */
 export type SiteSummary = Omit<StorySummary, 'headlines' | 'headlineLanguage'> & {
   headlines?: Record<string, LanguageHeadline>;
   headlineLanguage?: string | null;
-  labels?: Record<string, string>;
 };
 
 /** A story with its perspectives and coverage, as `GET /stories/{id}` gives it. */

@@ -185,6 +185,16 @@ describe('editor API (dynalite)', () => {
       expect(pub.label).toBe('Chile quake');
     });
 
+    it('sets a per-language label that the public API shows, and refuses labels keyed by anything but a language code', async () => {
+      const res = await call('PATCH', '/stories/s_chile', { key: editorKey, body: { labels: { es: 'Terremoto en Chile' } } });
+      expect(res.status).toBe(200);
+      expect(await stored('s_chile')).toMatchObject({ labels: { es: 'Terremoto en Chile' }, labelsByEditor: ['es'] });
+      const pub = (await (await call('GET', '/stories/s_chile')).json()) as { labels: Record<string, string> };
+      expect(pub.labels.es).toBe('Terremoto en Chile');
+      expect((await call('PATCH', '/stories/s_chile', { key: editorKey, body: { labels: { Spanish: 'x' } } })).status).toBe(400);
+      expect((await call('PATCH', '/stories/s_chile', { key: editorKey, body: { labels: {} } })).status).toBe(400);
+    });
+
     it('writes headline and standfirst, pins, approves (clearing review) and unpublishes', async () => {
       let res = await call('PATCH', '/stories/s_chile', { key: editorKey, body: { headline: 'Deadly quake hits Chile', standfirst: 'Dozens dead near Valparaiso.' } });
       expect(res.status).toBe(200);
@@ -282,14 +292,15 @@ describe('editor API (dynalite)', () => {
       const res = await call('GET', '/stories/s_chile/history', { key: editorKey });
       expect(res.status).toBe(200);
       const { entries } = (await res.json()) as { entries: { action: string; actor: { keyId: string; name: string }; at: string; before: Record<string, unknown>; after: Record<string, unknown> }[] };
-      expect(entries.map((e) => e.action)).toEqual(['rename', 'edit-copy', 'edit', 'merge', 'move-out', 'remove-item']);
+      expect(entries.map((e) => e.action)).toEqual(['rename', 'rename', 'edit-copy', 'edit', 'merge', 'move-out', 'remove-item']);
       const rename = entries[0]!;
       expect(rename.actor).toMatchObject({ name: 'Eve Editor' });
       expect(rename.actor.keyId).toMatch(/^[0-9a-f]{12}$/);
       expect(rename.before).toEqual({ label: 'Chile earthquake', labelByEditor: null });
       expect(rename.after).toEqual({ label: 'Chile quake', labelByEditor: true });
       expect(Date.parse(rename.at)).not.toBeNaN();
-      expect(entries[2]!.after).toMatchObject({ pinned: true, status: 'approved' });
+      expect(entries[1]!.after).toEqual({ labels: { es: 'Terremoto en Chile' }, labelsByEditor: ['es'] });
+      expect(entries[3]!.after).toMatchObject({ pinned: true, status: 'approved' });
     });
 
     it('lists new, changed and suspicious stories with reasons, widest coverage first', async () => {

@@ -79,6 +79,29 @@ describe('editor corrections survive re-grouping (dynalite)', () => {
     expect(after.headline).toBe(s.headline);
   });
 
+  it('keeps an editor\'s per-language label when a new item joins, and relabels a language handed back', async () => {
+    const s = await story(ids.chile!);
+    await actions.update(s.id, { labels: { en: 'Valparaiso quake (desk)' } }, TEST_ACTOR, s.version);
+    const pinned = await story(ids.chile!);
+    expect(pinned).toMatchObject({ labels: { en: 'Valparaiso quake (desk)' }, labelsByEditor: ['en'] });
+    feeds.add('c', { guid: 'chile-e', title: 'Chile earthquake: rescuers search rubble near Valparaiso', summary: 'Rescuers in Chile searched the rubble after the earthquake near Valparaiso.', minutesAgo: 55 });
+    await ingest();
+    expect(await storyOf('chile-e')).toBe(ids.chile);
+    const after = await story(ids.chile!);
+    expect(after.labels?.en).toBe('Valparaiso quake (desk)');
+    // Handed back: the engine chooses the language's label afresh at the story's next grouping write.
+    await actions.update(s.id, { labels: { en: '' } }, TEST_ACTOR, after.version);
+    const back = await story(ids.chile!);
+    expect(back.labelsByEditor).toEqual([]);
+    expect(back.labelBasis).toBe(0);
+    feeds.add('b', { guid: 'chile-f', title: 'Chile earthquake near Valparaiso leaves thousands homeless', summary: 'Thousands were left homeless in Chile after the earthquake.', minutesAgo: 45 });
+    await ingest();
+    const relabelled = await story(ids.chile!);
+    expect(relabelled.labels?.en).not.toBe('Valparaiso quake (desk)');
+    expect(relabelled.labels?.en).toMatch(/Chile|Valparaiso/u);
+    expect(relabelled.labelBasis).toBe(relabelled.itemIds.length);
+  });
+
   it('gives a locked story no new items', async () => {
     const s = await story(ids.kenya!);
     await actions.update(s.id, { locked: true }, TEST_ACTOR);

@@ -20,7 +20,7 @@ import { feedKeys, primary, scheduleKeys, storyKeys } from '../../lib/store/keys
 import { INLINE_ITEMS, SHOWN_MAX, SHOWN_PER_OUTLET } from '../../lib/store/stories.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
 import { startFlood } from '../support/flood.ts';
-import { item, putItems, story } from '../support/records.ts';
+import { item, manualClock, putItems, story } from '../support/records.ts';
 import {
   FIXTURE_NOW,
   fixtureDeps,
@@ -149,9 +149,10 @@ describe.each(BACKENDS)('faults on $name', (backend) => {
     await registerFixture(db.store, feeds.outlets);
     return db;
   };
-  const storeOn = (db: TestDb, client: DynamoDBClient) => {
+  /** A store on `client`; `clock` (epoch ms) measures its lease terms, the machine's clock by default. */
+  const storeOn = (db: TestDb, client: DynamoDBClient, clock?: () => number) => {
     clients.push(client);
-    return createDynamoStore({ client, table: db.table, retentionDays: 30 });
+    return createDynamoStore({ client, table: db.table, retentionDays: 30, clock });
   };
 
   beforeAll(async () => {
@@ -159,7 +160,10 @@ describe.each(BACKENDS)('faults on $name', (backend) => {
     const db = await fresh();
     const client = bareClient(db);
     const counter = killAfter(client, Infinity);
-    await runIngest(fixtureDeps(storeOn(db, client), 'clean'));
+    // Lease terms on a clock that stands still: no renewal writes, however slow the machine, so the killed runs
+    // below count the same writes as this one.
+    const clock = manualClock(FIXTURE_NOW.getTime());
+    await runIngest(fixtureDeps(storeOn(db, client, clock), 'clean', { group: { leaseWaitMs: 120_000, clock } }));
     cleanWrites = counter.writes;
     clean = await snapshotTable(db.client, db.table);
   });
@@ -185,8 +189,10 @@ describe.each(BACKENDS)('faults on $name', (backend) => {
     const db = await fresh();
     const client = bareClient(db);
     const kill = killAfter(client, Math.floor(cleanWrites * share));
-    // A dead process keeps its grouping lease until it expires: a short term keeps the test quick.
-    await runIngest(fixtureDeps(storeOn(db, client), 'killed', { settleMs: 0, group: { leaseTtlMs: 2_000 } })).catch(() => undefined);
+    // Lease terms run on the test's clock, which stands still during the run: it dies of the kill, never of a
+    // lease that a slow machine let expire between two writes.
+    const clock = manualClock(FIXTURE_NOW.getTime());
+    await expect(runIngest(fixtureDeps(storeOn(db, client, clock), 'killed', { settleMs: 0, group: { clock } }))).rejects.toMatchObject({ name: 'ProcessKilled' });
     expect(kill.writes).toBeGreaterThanOrEqual(Math.floor(cleanWrites * share));
     expect(kill.writes).toBeLessThan(cleanWrites);
     const mid = await snapshotTable(db.client, db.table);
@@ -200,8 +206,9 @@ describe.each(BACKENDS)('faults on $name', (backend) => {
       expect(mid.storyRecords).toBeGreaterThan(0);
       expect(mid.ungrouped.length).toBeGreaterThan(0);
     }
-    // The next run comes after the dead run's claims expired, in a new process (no warm state).
-    const r = await runIngest(fixtureDeps(db.store, 'next', { now: () => new Date(FIXTURE_NOW.getTime() + 11 * 60_000) }));
+    // The next run comes after the dead run's claims and leases expired, in a new process (no warm state).
+    clock.advance(11 * 60_000);
+    const r = await runIngest(fixtureDeps(storeOn(db, bareClient(db), clock), 'next', { now: () => new Date(clock()), group: { clock } }));
     expect(r.failures).toEqual([]);
     const snap = await snapshotTable(db.client, db.table);
     expect(snap.itemIds).toEqual(clean.itemIds);

@@ -47,6 +47,7 @@ const story = (over: Partial<SiteStory> = {}): SiteStory => ({
   id: 's_1',
   url: 'https://site.test/stories/s_1',
   label: 'Mali withdrawal',
+  labels: {},
   headline: 'Le Mali, ou la fin d’une illusion française',
   summary: 'Treize ans après Serval.',
   firstSeenAt: '2026-12-04T10:41:00.000Z',

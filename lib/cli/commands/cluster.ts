@@ -2,8 +2,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { StoryGrouper, type GroupInput } from '../../group/engine.ts';
+import { parseConfig } from '../../config.ts';
 import { InputError } from '../../errors.ts';
+import { StoryGrouper, type GroupInput } from '../../group/engine.ts';
+import { StoryLabeller } from '../../group/labels.ts';
 import { UsageError } from '../errors.ts';
 import type { CliIO } from '../io.ts';
 
@@ -11,7 +13,8 @@ const HELP = `Usage: roundup cluster --in items.jsonl [--out stories.jsonl]
 
 Reads items, one JSON object a line ({id, title, summary?, url?, outlet?, lang?, publishedAt?}), in the given
 order, groups them with the default configuration and writes one line per item:
-{id, storyId, label, score}. Without --out the lines go to stdout.
+{id, storyId, label, score}, label being the story's main label (in ROUNDUP_DESK_LANGUAGE, default en, when the
+story has items in it). Without --out the lines go to stdout.
 `;
 
 /** Parses one input line; returns an error message for unusable lines. */
@@ -55,6 +58,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     throw new InputError(`cannot read ${values.in}: ${why}`, { cause: err });
   }
   const grouper = new StoryGrouper();
+  const labeller = new StoryLabeller({ deskLanguage: parseConfig(io.env).deskLanguage });
   const order: string[] = [];
   const score = new Map<string, number>();
   const storyOf = new Map<string, string>();
@@ -79,11 +83,25 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     }
     if (score.has(item.id)) continue;
     const a = grouper.add(item);
+    labeller.observe({ id: item.id, title: item.title, summary: item.summary, lang: item.lang ?? 'und', outlet: item.outlet });
     order.push(item.id);
     score.set(item.id, a.score);
     if (order.length % 2000 === 0) collect();
   }
   collect();
+  // Labels of the final stories, chosen once over the whole input (the stream's statistics are complete).
+  const members = new Map<string, string[]>();
+  for (const id of order) {
+    const storyId = storyOf.get(id);
+    if (!storyId) continue;
+    const list = members.get(storyId);
+    if (list) list.push(id);
+    else members.set(storyId, [id]);
+  }
+  for (const [storyId, ids] of members) {
+    const chosen = labeller.label(ids);
+    if (chosen) label.set(storyId, chosen.label);
+  }
   const out: string[] = [];
   for (const id of order) {
     const storyId = storyOf.get(id) ?? '';

@@ -59,6 +59,7 @@ async function ingestHere(db: DbContext, io: CliIO, feeds: string | undefined, f
         windowHours: db.config.grouping.windowHours,
         concurrency: db.config.fetch.concurrency,
         owner: db.owner,
+        group: { deskLanguage: db.config.deskLanguage },
       },
       { all: true },
     );
