@@ -99,13 +99,15 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       io.stderr(`ingest failed: ${(err as Error).message}\n`);
     }
   };
-  await tick();
-  const timer = setInterval(() => void tick(), config.pollMinutes * 60_000);
-  await new Promise<void>((resolveStop) => {
+  // Listening before the first ingest: a Ctrl-C right after its line is printed must stop cleanly, not kill.
+  const stopped = new Promise<void>((resolveStop) => {
     const stop = () => resolveStop();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  await tick();
+  const timer = setInterval(() => void tick(), config.pollMinutes * 60_000);
+  await stopped;
   clearInterval(timer);
   await stack.close();
   return 0;
