@@ -99,13 +99,16 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       io.stderr(`ingest failed: ${(err as Error).message}\n`);
     }
   };
-  await tick();
-  const timer = setInterval(() => void tick(), config.pollMinutes * 60_000);
-  await new Promise<void>((resolveStop) => {
+  // Listening before the first ingest: a Ctrl-C during it then closes the stack cleanly once it ends, rather than
+  // killing the process mid-write.
+  const stopped = new Promise<void>((resolveStop) => {
     const stop = () => resolveStop();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  await tick();
+  const timer = setInterval(() => void tick(), config.pollMinutes * 60_000);
+  await stopped;
   clearInterval(timer);
   await stack.close();
   return 0;
