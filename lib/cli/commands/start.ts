@@ -99,7 +99,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       io.stderr(`ingest failed: ${(err as Error).message}\n`);
     }
   };
-  // Listening before the first ingest: a Ctrl-C right after its line is printed must stop cleanly, not kill.
+  // Listening before the first ingest: a Ctrl-C during it then closes the stack cleanly once it ends, rather than
+  // killing the process mid-write.
   const stopped = new Promise<void>((resolveStop) => {
     const stop = () => resolveStop();
     process.once('SIGINT', stop);
