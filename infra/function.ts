@@ -63,9 +63,34 @@ export function bundleOptions(): RoundupBundleOptions {
   };
 }
 
+/** A repository directory copied into a function's asset, beside `index.mjs`. */
+export interface BundledData {
+  /** Directory relative to the repository root, e.g. `data/lexicon`. */
+  readonly from: string;
+  /** Name of the copy beside `index.mjs`, e.g. `lexicon`. */
+  readonly to: string;
+}
+
+/**
+ * The shell commands that copy data directories into the bundling output (NodejsFunction's afterBundling hook;
+ * `inputDir` is the project root, `outputDir` the asset's staging directory).
+ */
+export function copyDataCommands(inputDir: string, outputDir: string, data: readonly BundledData[]): string[] {
+  return data.map((d) => `cp -R "${join(inputDir, d.from)}" "${join(outputDir, d.to)}"`);
+}
+
 /** Maps the shared options onto NodejsFunction's bundling props (always local esbuild, never Docker). */
-export function nodejsBundling(options: RoundupBundleOptions = bundleOptions()): nodejs.BundlingOptions {
+export function nodejsBundling(options: RoundupBundleOptions = bundleOptions(), data: readonly BundledData[] = []): nodejs.BundlingOptions {
   return {
+    ...(data.length > 0
+      ? {
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: (inputDir: string, outputDir: string) => copyDataCommands(inputDir, outputDir, data),
+          },
+        }
+      : {}),
     target: options.target,
     format: nodejs.OutputFormat.ESM,
     mainFields: options.mainFields,
@@ -134,6 +159,11 @@ export interface RoundupFunctionProps {
    * without bundling a Secrets Manager client.
    */
   readonly paramsAndSecrets?: lambda.ParamsAndSecretsLayerVersion;
+  /**
+   * Data directories the function reads at run time, copied into its asset beside `index.mjs` (the grouping
+   * function's lexicon tables: files, not JS, so they load faster and keep their licences; see docs/grouping.md).
+   */
+  readonly data?: readonly BundledData[];
 }
 
 /**
@@ -194,7 +224,7 @@ export class RoundupFunction extends Construct implements iam.IGrantable {
           handler: 'handler',
           projectRoot: REPO_ROOT,
           depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
-          bundling: nodejsBundling(),
+          bundling: nodejsBundling(bundleOptions(), props.data ?? []),
         });
     this.grantPrincipal = this.function.grantPrincipal;
 

@@ -18,13 +18,25 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { METRICS } from '../lib/aws/metrics.ts';
 import { CONTEXT_KEYS, parseConfig, type RoundupConfig } from './config.ts';
-import { RoundupFunction } from './function.ts';
+import { BUNDLED_DIR_NAME } from '../lib/lexicon/tables.ts';
+import { RoundupFunction, type BundledData } from './function.ts';
 import { acknowledge } from './nag.ts';
 
 /** Names of the four functions; also the entry file stem under `functions/`. */
 export const FUNCTION_NAMES = ['api', 'scheduler', 'fetch', 'group'] as const;
 /** One of {@link FUNCTION_NAMES}. */
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/**
+ * Data directories each function reads at run time, shipped in its asset beside `index.mjs`: the group
+ * function's lexicon tables (lib/lexicon finds `lexicon/` there).
+ */
+export const FUNCTION_DATA: Record<FunctionName, readonly BundledData[]> = {
+  api: [],
+  scheduler: [],
+  fetch: [],
+  group: [{ from: 'data/lexicon', to: BUNDLED_DIR_NAME }],
+};
 
 /** CloudWatch namespace of the custom metrics the functions emit through Embedded Metric Format (Powertools). */
 export const METRICS_NAMESPACE = METRICS.namespace;
@@ -202,6 +214,7 @@ export class RoundupStack extends Stack {
         ...SIZING[name],
         environment: { ...sharedEnv, ...extraEnv[name] },
         tracing: config.tracing,
+        data: FUNCTION_DATA[name],
         ...extra,
         ...(props.prebuiltCodeDir ? { code: lambda.Code.fromAsset(join(props.prebuiltCodeDir, name)) } : {}),
       });

@@ -1,11 +1,13 @@
 // Incremental, time-windowed, explainable story grouping with editor constraints (pure: no I/O).
 import { hash48 } from '../ids.ts';
-import { analyzeInto, FeatureList, kindOfKey, NameEvidence } from './features.ts';
+import { analyzeInto, evidenceKindOfKey, FeatureList, isEventKey, isTranslation, kindOfKey, NameEvidence } from './features.ts';
 import { storyLabel } from './label.ts';
 import {
-  cosine, DEFAULT_GROUPING_CONFIG, Explanation, headlineScore, idf, inWindow, MERGE_SHORTLIST, roundScore, sizeFactors,
-  storyOverlap, TOP_FEATURES, type GroupingConfig,
+  cosine, DEFAULT_GROUPING_CONFIG, enoughEvidence, Explanation, headlineScore, idf, inWindow, MERGE_SHORTLIST, roundScore, sizeFactors,
+  storyOverlap, TOP_FEATURES, type Evidence, type GroupingConfig,
 } from './scoring.ts';
+import { pairEvidence, type PairSide } from './evidence.ts';
+import { suggestionKey, type MergeSuggestion } from './suggestions.ts';
 import { Vocabulary, type Posting, type Term } from './vocabulary.ts';
 
 export { DEFAULT_GROUPING_CONFIG, type GroupingConfig };
@@ -45,6 +47,8 @@ export interface StorySnapshot {
   lastItemAt: string;
   mergedInto?: string;
   locked?: boolean;
+  /** Stories an editor keeps apart from this one (never merged with it automatically, never suggested), ascending. */
+  keptApart?: string[];
 }
 
 /** A stored story to rebuild the engine from on a cold start. */
@@ -57,6 +61,8 @@ export interface RestoreStory {
   forbiddenItemIds?: string[];
   /** Set when the story was absorbed into another. */
   mergedInto?: string;
+  /** Stories an editor keeps apart from this one (see {@link StoryGrouper.keepApart}). */
+  keptApart?: string[];
 }
 
 /** A story's aggregate of one feature over its live members; also the story's posting in the term's index. */
@@ -82,9 +88,12 @@ interface ItemState {
   weights: number[];
   positions: number[];
   surfaces: string[];
-  /** Norm of the vector without its cognate keys (for stories in the item's language only), and with them. */
+  /**
+   * Norms of the vector in the two spaces it is compared in (scoring.ts `cosine`): within its language (stems,
+   * names, countries, numbers) and across languages (names, countries, numbers, pivot terms, skeletons, cognates).
+   */
   norm: number;
-  normAll: number;
+  normN: number;
   storyId: string;
   score: number;
   matched: string[];
@@ -101,10 +110,10 @@ interface StoryState {
   members: Set<string>;
   /** Feature aggregates over the live members. */
   profile: Map<Term, ProfileEntry>;
-  /** Squared norm of the live members' summed vector without cognate keys, and of its cognate part. */
+  /** Squared norms of the live members' summed vector within one language and across languages (as ItemState's). */
   sumsq: number;
-  sumsqCog: number;
-  /** Members whose vectors count (not retired), in joining order, and their count per language (cognate keys count only across languages). */
+  sumsqN: number;
+  /** Members whose vectors count (not retired), in joining order, and their count per language (which space an item is compared in). */
   live: Set<ItemState>;
   langs: Map<string, number>;
   /** The only language of the live members, if there is exactly one. */
@@ -113,34 +122,54 @@ interface StoryState {
   slot: number;
   /** Bumped on every profile change; the top features are chosen again when it moved. */
   version: number;
+  /** Most characteristic features within its languages (no bridges) and across languages (no stems). */
   top: Term[] | undefined;
   topVersion: number;
+  topN: Term[] | undefined;
+  topNVersion: number;
   firstAt: number;
   lastAt: number;
   locked: boolean;
   fixedLabel: string | undefined;
   mergedInto: string | undefined;
   forbidden: Set<string>;
+  /**
+   * Stories an editor keeps apart from this one: ids as given, and the survivors of merges of either side (an
+   * absorbing story takes over the set and becomes a partner of every story in it).
+   */
+  apart: Set<string>;
   /** Size at which the next automatic-merge check happens (geometric sizes keep the cost low). */
   nextMergeCheck: number;
   edited: boolean;
 }
 
-/** The best story for an item, with its score (similarity × size factor) and similarity. */
+/** A story scored for an item: its score relative to the threshold of its space (joins at ≥ 1), and its similarity. */
 interface Candidate {
   story: StoryState;
   score: number;
   similarity: number;
+  /** Compared across languages (the neutral space). */
+  cross: boolean;
+}
+
+/** The candidates that matter for one item. */
+interface Choice {
+  /** The best story the item may join (score ≥ 1, with evidence across languages), if any. */
+  best: Candidate | undefined;
+  /** The best-scored other story: a near miss when the item founded a story, a possible duplicate of `best` when it joined one. */
+  other: Candidate | undefined;
 }
 
 /**
  * Scratch for scoring one item, indexed by story slot (zero between uses): whether a story was hit, its dot
- * products with the item over plain features (w) and cognate keys (g), and its score. Typed arrays by slot
+ * products with the item over the features of each space (w: one language, n: every language, g: between
+ * languages), and its score. Typed arrays by slot
  * keep the per-item candidate work free of objects and maps.
  */
 class SlotScratch {
   hit = new Uint8Array(256);
   w = new Float64Array(256);
+  n = new Float64Array(256);
   g = new Float64Array(256);
   score = new Float64Array(256);
   /** Slots hit, then the candidates kept, and the item's common features (counts are kept by the caller). */
@@ -157,6 +186,7 @@ class SlotScratch {
     };
     this.hit = grow(this.hit);
     this.w = grow(this.w);
+    this.n = grow(this.n);
     this.g = grow(this.g);
     this.score = grow(this.score);
   }
@@ -188,6 +218,10 @@ export class StoryGrouper {
   private readonly touched = new Set<string>();
   private readonly evicted: StorySnapshot[] = [];
   private readonly pendingForbids = new Map<string, Set<string>>();
+  /** keepApart partners of story ids not in memory (yet), handed to the story when it appears. */
+  private readonly pendingApart = new Map<string, Set<string>>();
+  /** Pairs of stories scored near a merge without one, oldest first (story ids as scored; see suggestions()). */
+  private readonly nearMisses = new Map<string, readonly [string, string]>();
   /** One-item stories to look at again, in due order (by items counted). */
   private readonly rechecks: { storyId: string; due: number }[] = [];
   private rechecksDone = 0;
@@ -209,9 +243,9 @@ export class StoryGrouper {
     if (time > this.clock) this.clock = time;
     if (++this.sinceSweep >= SWEEP_EVERY) this.sweep();
     const it = this.arrive(input, time);
-    const best = this.bestStory(it);
+    const { best, other } = this.bestStory(it);
     let story: StoryState;
-    if (best && best.score >= this.config.threshold) {
+    if (best) {
       story = best.story;
       it.score = roundScore(best.similarity);
     } else {
@@ -219,8 +253,13 @@ export class StoryGrouper {
       it.created = true;
     }
     this.items.set(it.id, it);
-    this.attach(it, story, !it.created);
+    this.attach(it, story, best);
+    // The item came close to another story too: that story and its own may be one (the desk is told).
+    if (other && other.score >= this.config.suggestRatio) this.noteNearMiss(story, other.story);
     if (this.config.autoMerge) {
+      // An item that nearly joined a story with members in other languages gets its own story compared with that
+      // one as the second pass compares stories: one item says less in the neutral space than a story does.
+      if (other && other.cross && other.score >= this.config.suggestRatio) this.tryPair(story, other.story);
       if (story.members.size >= story.nextMergeCheck) this.tryMerge(story);
       if (it.created) this.rechecks.push({ storyId: story.id, due: this.counted + this.config.recheckAfter });
       this.runRechecks();
@@ -239,6 +278,7 @@ export class StoryGrouper {
       if (rs.label) story.fixedLabel = rs.label;
       if (rs.mergedInto) story.mergedInto = rs.mergedInto;
       for (const id of rs.forbiddenItemIds ?? []) story.forbidden.add(id);
+      for (const id of rs.keptApart ?? []) this.keepApart(rs.id, id);
       for (const input of inputs) {
         if (this.items.has(input.id)) continue;
         const time = this.timeOf(input.publishedAt);
@@ -368,6 +408,50 @@ export class StoryGrouper {
     }
   }
 
+  /**
+   * Editor: stories `a` and `b` are not one story (a dismissed merge suggestion). The engine never merges them
+   * automatically and never suggests them again, also after later merges of either; ids the engine does not
+   * hold (yet) are kept as given, as `forbid` keeps item ids. An editor's own merge still goes through.
+   */
+  keepApart(a: string, b: string): void {
+    const x = this.resolve(a);
+    const y = this.resolve(b);
+    if (x === y) return;
+    this.linkApart(x, y);
+    this.linkApart(y, x);
+  }
+
+  /**
+   * Pairs of active stories the engine scored near a merge without merging them ("possible same story"), with
+   * the evidence in readable words, closest to their threshold first. Each pair is scored now, as the second
+   * pass scores stories: in the language-neutral space, against the cross-lingual merge threshold, when the
+   * two have no language in common, else within their languages. Pairs kept apart, with an item an editor
+   * took out of the other, or below `suggestRatio` of their threshold are left out.
+   */
+  suggestions(): MergeSuggestion[] {
+    const out = new Map<string, MergeSuggestion>();
+    const at = new Date(this.clock).toISOString();
+    for (const [x, y] of this.nearMisses.values()) {
+      const s = this.stories.get(this.resolve(x));
+      const t = this.stories.get(this.resolve(y));
+      if (!s || !t || s === t || s.mergedInto || t.mergedInto || s.live.size === 0 || t.live.size === 0) continue;
+      const { a, b } = suggestionKey(s.id, t.id);
+      const key = `${a} ${b}`;
+      if (out.has(key) || this.isKeptApart(s, t) || this.anyForbidden(s, t) || this.anyForbidden(t, s)) continue;
+      const [sa, sb] = a === s.id ? [s, t] : [t, s];
+      const cross = !sharesLanguage(sa, sb);
+      const pair = this.pairScore(sa, sb, cross);
+      const threshold = cross ? this.config.crossMergeThreshold : this.config.mergeThreshold;
+      if (pair.rel < this.config.suggestRatio) continue;
+      out.set(key, {
+        a, b, score: roundScore(pair.similarity), threshold, crossLingual: cross,
+        languages: { a: [...sa.langs.keys()].sort(), b: [...sb.langs.keys()].sort() },
+        evidence: pairEvidence(pair.shared), at,
+      });
+    }
+    return [...out.values()].sort((x, y) => y.score / y.threshold - x.score / x.threshold || (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : 1));
+  }
+
   /** Editor: fixes the label (the engine stops relabelling); undefined returns it to the engine. */
   setLabel(storyId: string, label: string | undefined): void {
     const s = this.stories.get(this.resolve(storyId));
@@ -412,19 +496,19 @@ export class StoryGrouper {
     const terms = new Array<Term>(n);
     const values = new Array<number>(n);
     let sumsq = 0;
-    let sumsqCog = 0;
+    let sumsqN = 0;
     for (let i = 0; i < n; i++) {
       const term = f.terms[i]!;
       term.df++;
       const v = f.weights[i]! * idf(term.df, vocab.docs, this.config.idfPrior);
-      if (term.cognate) sumsqCog += v * v;
-      else sumsq += v * v;
+      if (term.space !== 2) sumsq += v * v;
+      if (term.space !== 0) sumsqN += v * v;
       terms[i] = term;
       values[i] = v;
     }
     return {
       id: input.id, title: input.title, time, lang, terms, values, weights: f.weights.slice(0, n), positions: f.positions.slice(0, n),
-      surfaces: f.surfaces.slice(0, n), norm: Math.sqrt(sumsq), normAll: Math.sqrt(sumsq + sumsqCog), storyId: '', score: 0, matched: [], created: false, by: 'engine', retired: false,
+      surfaces: f.surfaces.slice(0, n), norm: Math.sqrt(sumsq), normN: Math.sqrt(sumsqN), storyId: '', score: 0, matched: [], created: false, by: 'engine', retired: false,
     };
   }
 
@@ -439,15 +523,17 @@ export class StoryGrouper {
   // --- scoring -------------------------------------------------------------------------------------------------
 
   /**
-   * The best eligible story for an item (see scoring.ts for the score). Candidates are the stories holding one
-   * of the item's rare features (held by at most maxPostings active stories): the rarer features find the
-   * story. When the item also has common features, the candidates are ranked by their rare features alone and
-   * only the best candidateLimit (ties: smaller id) get the common features added.
+   * The best story an item may join, and the best-scored other one (see scoring.ts for the score). Candidates
+   * are the stories holding one of the item's rare features (held by at most maxPostings active stories): the
+   * rarer features find the story. When the item also has common features, the candidates are ranked by their
+   * rare features alone and only the best candidateLimit (ties: smaller id) get the common features added. An
+   * item may join a story when its score reaches 1 (the threshold of its space) and, when the story has no
+   * member in the item's language, they share enough evidence of one event.
    */
-  private bestStory(it: ItemState, exclude?: StoryState): Candidate | undefined {
-    if (it.normAll <= 0) return undefined;
+  private bestStory(it: ItemState, exclude?: StoryState): Choice {
+    if (it.norm <= 0 && it.normN <= 0) return { best: undefined, other: undefined };
     const { maxPostings, candidateLimit } = this.config;
-    const { hit, w, g, score, slots, common } = this.scratch;
+    const { hit, w, n, g, score, slots, common } = this.scratch;
     const slotStory = this.slotStory;
     // Dot products with every story holding a rare feature; the common features are set aside.
     let hits = 0;
@@ -460,7 +546,7 @@ export class StoryGrouper {
         common[commons++] = i;
         continue;
       }
-      const acc = term.cognate ? g : w;
+      const acc = term.space === 0 ? w : term.space === 1 ? n : g;
       const a = it.values[i]!;
       for (let p = 0; p < postings.length; p++) {
         const k = postings[p]!.slot;
@@ -477,18 +563,17 @@ export class StoryGrouper {
       const k = slots[h]!;
       hit[k] = 0;
       if (!this.eligible(it, slotStory[k]!, exclude)) {
-        w[k] = 0;
-        g[k] = 0;
+        w[k] = n[k] = g[k] = 0;
         continue;
       }
       slots[kept++] = k;
-      score[k] = this.score(it, slotStory[k]!, w[k]!, g[k]!);
+      score[k] = this.score(it, slotStory[k]!, w[k]!, n[k]!, g[k]!);
     }
     // With common features: the best candidateLimit by rare features alone get them added.
     let candidates = slots;
     if (commons > 0 && kept > 0) {
       candidates = slots.slice(0, kept).sort((x, y) => score[y]! - score[x]! || (slotStory[x]!.id < slotStory[y]!.id ? -1 : 1));
-      for (let h = candidateLimit; h < kept; h++) w[candidates[h]!] = g[candidates[h]!] = 0;
+      for (let h = candidateLimit; h < kept; h++) w[candidates[h]!] = n[candidates[h]!] = g[candidates[h]!] = 0;
       kept = Math.min(kept, candidateLimit);
       for (let h = 0; h < kept; h++) {
         const k = candidates[h]!;
@@ -497,33 +582,69 @@ export class StoryGrouper {
           const i = common[c]!;
           const e = s.profile.get(it.terms[i]!);
           if (!e) continue;
-          if (e.term.cognate) g[k]! += it.values[i]! * e.w;
-          else w[k]! += it.values[i]! * e.w;
+          const v = it.values[i]! * e.w;
+          if (e.term.space === 0) w[k]! += v;
+          else if (e.term.space === 1) n[k]! += v;
+          else g[k]! += v;
         }
-        score[k] = this.score(it, s, w[k]!, g[k]!);
+        score[k] = this.score(it, s, w[k]!, n[k]!, g[k]!);
       }
     }
+    const better = (k: number, than: number): boolean =>
+      than < 0 || score[k]! > score[than]! || (score[k] === score[than] && slotStory[k]!.id < slotStory[than]!.id);
     let best = -1;
     for (let h = 0; h < kept; h++) {
       const k = candidates[h]!;
-      if (best < 0 || score[k]! > score[best]! || (score[k] === score[best] && slotStory[k]!.id < slotStory[best]!.id)) best = k;
+      if (score[k]! >= 1 && better(k, best) && this.mayJoin(it, slotStory[k]!)) best = k;
     }
-    const out = best < 0 ? undefined : { story: slotStory[best]!, score: score[best]!, similarity: this.similarity(it, slotStory[best]!, w[best]!, g[best]!) };
-    for (let h = 0; h < kept; h++) w[candidates[h]!] = g[candidates[h]!] = 0;
+    let other = -1;
+    for (let h = 0; h < kept; h++) {
+      const k = candidates[h]!;
+      if (k !== best && better(k, other)) other = k;
+    }
+    const out: Choice = { best: this.candidate(it, best), other: this.candidate(it, other) };
+    for (let h = 0; h < kept; h++) w[candidates[h]!] = n[candidates[h]!] = g[candidates[h]!] = 0;
     return out;
   }
 
-  /** Whether an item may join a story: not excluded, locked, absorbed or forbidden to it, and within the window. */
+  /** The scratch's figures of one slot as a candidate (undefined for -1). */
+  private candidate(it: ItemState, k: number): Candidate | undefined {
+    if (k < 0) return undefined;
+    const s = this.slotStory[k]!;
+    const { w, n, g, score } = this.scratch;
+    return { story: s, score: score[k]!, similarity: this.similarity(it, s, w[k]!, n[k]!, g[k]!), cross: s.soleLang !== it.lang };
+  }
+
+  /**
+   * Whether an item may join a story: not excluded (nor kept apart from the excluded story), locked, absorbed
+   * or forbidden to it, and within the window.
+   */
   private eligible(it: ItemState, s: StoryState, exclude: StoryState | undefined): boolean {
-    return s !== exclude && !s.locked && !s.mergedInto && !(s.forbidden.size > 0 && s.forbidden.has(it.id)) && inWindow(it.time, s.firstAt, s.lastAt, this.config.windowHours * HOUR);
+    return (
+      s !== exclude && !s.locked && !s.mergedInto && !(s.forbidden.size > 0 && s.forbidden.has(it.id)) &&
+      !(exclude !== undefined && this.isKeptApart(exclude, s)) && inWindow(it.time, s.firstAt, s.lastAt, this.config.windowHours * HOUR)
+    );
   }
 
-  private similarity(it: ItemState, s: StoryState, w: number, g: number): number {
-    return cosine(w, g, it, s, s.soleLang !== it.lang);
+  /** An item joins a story with members in its language on its score; one without, only with evidence of one event. */
+  private mayJoin(it: ItemState, s: StoryState): boolean {
+    if (s.langs.has(it.lang)) return true;
+    const e: Evidence = { anchors: 0, countries: 0, terms: 0 };
+    for (const term of it.terms) {
+      if (term.space === 0 || !s.profile.has(term)) continue;
+      countEvidence(e, term.key);
+    }
+    return enoughEvidence(e);
   }
 
-  private score(it: ItemState, s: StoryState, w: number, g: number): number {
-    return this.similarity(it, s, w, g) * this.sizeFactor(s.live.size);
+  private similarity(it: ItemState, s: StoryState, w: number, n: number, g: number): number {
+    return cosine(w, n, g, it, s, s.soleLang !== it.lang);
+  }
+
+  /** Similarity × size factor, relative to the threshold of the space it was compared in. */
+  private score(it: ItemState, s: StoryState, w: number, n: number, g: number): number {
+    const cross = s.soleLang !== it.lang;
+    return (this.similarity(it, s, w, n, g) * this.sizeFactor(s.live.size)) / (cross ? this.config.crossThreshold : this.config.threshold);
   }
 
   // --- story membership ----------------------------------------------------------------------------------------
@@ -532,11 +653,13 @@ export class StoryGrouper {
     const slot = this.freeSlots.pop() ?? this.slotStory.length;
     this.scratch.ensure(slot);
     const s: StoryState = {
-      id, members: new Set(), profile: new Map(), sumsq: 0, sumsqCog: 0, live: new Set(), langs: new Map(), soleLang: undefined, slot,
-      version: 0, top: undefined, topVersion: -1, firstAt: time, lastAt: time, locked: false, fixedLabel: undefined, mergedInto: undefined,
-      forbidden: this.pendingForbids.get(id) ?? new Set(), nextMergeCheck: 3, edited: false,
+      id, members: new Set(), profile: new Map(), sumsq: 0, sumsqN: 0, live: new Set(), langs: new Map(), soleLang: undefined, slot,
+      version: 0, top: undefined, topVersion: -1, topN: undefined, topNVersion: -1, firstAt: time, lastAt: time, locked: false,
+      fixedLabel: undefined, mergedInto: undefined, forbidden: this.pendingForbids.get(id) ?? new Set(), apart: this.pendingApart.get(id) ?? new Set(),
+      nextMergeCheck: 3, edited: false,
     };
     this.pendingForbids.delete(id);
+    this.pendingApart.delete(id);
     this.slotStory[slot] = s;
     this.stories.set(id, s);
     this.touched.add(id);
@@ -553,9 +676,10 @@ export class StoryGrouper {
 
   /**
    * An item joins a story: its features are added to the profile (an absorbed story's profile is not indexed).
-   * A joining item's explanation is read from the profile as it was scored, before the item's own values.
+   * A joining item's explanation (`explain`: the candidate it joined as) is read from the profile as it was
+   * scored, before the item's own values, over the features of the space it was compared in.
    */
-  private attach(it: ItemState, s: StoryState, explain = false): void {
+  private attach(it: ItemState, s: StoryState, explain?: Candidate): void {
     it.storyId = s.id;
     s.members.add(it.id);
     this.touched.add(s.id);
@@ -564,13 +688,14 @@ export class StoryGrouper {
     if (it.time > s.lastAt) s.lastAt = it.time;
     if (it.time < s.firstAt) s.firstAt = it.time;
     const shared = explain ? this.explanation : undefined;
+    const skip = explain?.cross ? 0 : 2;
     shared?.clear();
     for (let i = 0; i < it.terms.length; i++) {
       const term = it.terms[i]!;
       const v = it.values[i]!;
       const pos = it.positions[i]!;
       let e = s.profile.get(term);
-      if (shared && e && !term.cognate) shared.offer(e.surface, v * e.w);
+      if (shared && e && term.space !== skip) shared.offer(e.surface, v * e.w);
       if (!e) {
         e = { term, slot: s.slot, pi: -1, c: 0, w: 0, pos: 0, surface: it.surfaces[i]!, fromTitle: pos <= 1 };
         s.profile.set(term, e);
@@ -580,9 +705,9 @@ export class StoryGrouper {
         e.surface = it.surfaces[i]!;
         e.fromTitle = true;
       }
-      // |Σ + v|² = |Σ|² + 2·Σ·v + |v|², per feature.
-      if (term.cognate) s.sumsqCog += 2 * e.w * v + v * v;
-      else s.sumsq += 2 * e.w * v + v * v;
+      // |Σ + v|² = |Σ|² + 2·Σ·v + |v|², per feature and space.
+      if (term.space !== 2) s.sumsq += 2 * e.w * v + v * v;
+      if (term.space !== 0) s.sumsqN += 2 * e.w * v + v * v;
       e.c++;
       e.w += v;
       e.pos += pos;
@@ -608,8 +733,8 @@ export class StoryGrouper {
       const e = s.profile.get(term);
       if (!e) continue;
       const v = it.values[i]!;
-      if (term.cognate) s.sumsqCog += v * v - 2 * e.w * v;
-      else s.sumsq += v * v - 2 * e.w * v;
+      if (term.space !== 2) s.sumsq += v * v - 2 * e.w * v;
+      if (term.space !== 0) s.sumsqN += v * v - 2 * e.w * v;
       e.c--;
       e.w -= v;
       e.pos -= it.positions[i]!;
@@ -648,9 +773,15 @@ export class StoryGrouper {
     }
     for (const e of [...from.profile.values()]) this.dropEntry(from, e);
     from.sumsq = 0;
-    from.sumsqCog = 0;
+    from.sumsqN = 0;
     from.version++;
     for (const id of from.forbidden) into.forbidden.add(id);
+    // Stories kept apart from the absorbed one are kept apart from the survivor, both ways.
+    for (const id of from.apart) {
+      if (id === into.id) continue;
+      into.apart.add(id);
+      this.stories.get(id)?.apart.add(into.id);
+    }
     from.mergedInto = into.id;
     if (by === 'editor') into.edited = true;
     this.touched.add(from.id);
@@ -670,8 +801,8 @@ export class StoryGrouper {
       if (!s || s.members.size !== 1 || s.locked || s.edited || s.mergedInto) continue;
       const it = this.items.get(s.members.values().next().value!);
       if (!it || it.by === 'editor') continue;
-      const best = this.bestStory(it, s);
-      if (best && best.score >= this.config.threshold && !best.story.edited) this.absorb(s, best.story, 'engine');
+      const { best } = this.bestStory(it, s);
+      if (best && !best.story.edited) this.absorb(s, best.story, 'engine');
     }
     if (this.rechecksDone > 4096) this.rechecksDone -= this.rechecks.splice(0, this.rechecksDone).length;
   }
@@ -680,14 +811,55 @@ export class StoryGrouper {
    * Agglomerative merge check, when a story reaches its next check size: early items of a broad story often
    * found several small stories before its vocabulary settles. Stories in the window sharing at least two of
    * its top features (counting only features held by at most maxPostings stories) are short-listed, most
-   * shared first; the most similar one is merged when it passes mergeThreshold, the smaller story into the
-   * larger (into the checked one on a tie). Locked and edited stories stay out.
+   * shared first: those with a language in common through the top features within their languages, those with
+   * none through the top language-neutral ones. The best by similarity relative to its threshold is merged
+   * when it reaches it (across languages only with evidence of one event), the smaller story into the larger
+   * (into the checked one on a tie). Locked and edited stories stay out, and pairs kept apart. Pairs scored
+   * near their threshold are kept for suggestions().
    */
   private tryMerge(s: StoryState): void {
     s.nextMergeCheck = nextCheck(s.members.size, this.config.mergeCheckGrowth);
     if (s.locked || s.edited || s.mergedInto) return;
+    const within = this.shortlist(s, this.topFeatures(s, false), true);
+    const across = this.shortlist(s, this.topFeatures(s, true), false);
+    let best: { t: StoryState; rel: number } | undefined;
+    for (const [list, cross] of [[within, false], [across, true]] as const) {
+      for (const t of list) {
+        if (this.anyForbidden(s, t) || this.anyForbidden(t, s) || this.isKeptApart(s, t)) continue;
+        const pair = this.pairScore(s, t, cross);
+        if (pair.rel >= this.config.suggestRatio) this.noteNearMiss(s, t);
+        if (!this.mergeable(pair, cross)) continue;
+        if (!best || pair.rel > best.rel) best = { t, rel: pair.rel };
+      }
+    }
+    if (!best) return;
+    if (best.t.members.size > s.members.size) this.absorb(s, best.t, 'engine');
+    else this.absorb(best.t, s, 'engine');
+  }
+
+  /**
+   * Merges the story of a new item with a story the item nearly joined across languages when the pair passes
+   * the second pass's test (see tryMerge), within their shared language if they have one; the smaller goes
+   * into the larger (into `t` on a tie). Locked and edited stories stay out, and pairs kept apart.
+   */
+  private tryPair(s: StoryState, t: StoryState): void {
+    if (s === t || s.locked || s.edited || s.mergedInto || t.locked || t.edited || t.mergedInto) return;
+    if (this.anyForbidden(s, t) || this.anyForbidden(t, s) || this.isKeptApart(s, t)) return;
+    if (Math.abs(t.lastAt - s.lastAt) > this.config.windowHours * HOUR) return;
+    const cross = !sharesLanguage(s, t);
+    const pair = this.pairScore(s, t, cross);
+    if (!this.mergeable(pair, cross)) return;
+    if (s.members.size > t.members.size) this.absorb(t, s, 'engine');
+    else this.absorb(s, t, 'engine');
+  }
+
+  /**
+   * Stories in the window sharing at least two of `top` (features held by at most maxPostings stories),
+   * with (`sameLanguage`) or without a language in common with `s`, most shared first (then by id), at most
+   * MERGE_SHORTLIST; never locked, edited or absorbed ones.
+   */
+  private shortlist(s: StoryState, top: Term[], sameLanguage: boolean): StoryState[] {
     const window = this.config.windowHours * HOUR;
-    const top = this.topFeatures(s);
     const shared = new Map<StoryState, number>();
     for (const term of top) {
       if (term.postings.length > this.config.maxPostings) continue;
@@ -696,19 +868,59 @@ export class StoryGrouper {
         shared.set(t, (shared.get(t) ?? 0) + 1);
       }
     }
-    const shortlist = [...shared]
-      .filter(([t, n]) => t !== s && n >= 2 && !t.locked && !t.edited && !t.mergedInto && Math.abs(t.lastAt - s.lastAt) <= window)
+    return [...shared]
+      .filter(
+        ([t, n]) =>
+          t !== s && n >= 2 && !t.locked && !t.edited && !t.mergedInto && Math.abs(t.lastAt - s.lastAt) <= window && sharesLanguage(s, t) === sameLanguage,
+      )
       .sort((x, y) => y[1] - x[1] || (x[0].id < y[0].id ? -1 : 1))
-      .slice(0, MERGE_SHORTLIST);
-    let best: { t: StoryState; sim: number } | undefined;
-    for (const [t] of shortlist) {
-      if (this.anyForbidden(s, t) || this.anyForbidden(t, s)) continue;
-      const sim = this.storySimilarity(s, top, t);
-      if (!best || sim > best.sim) best = { t, sim };
+      .slice(0, MERGE_SHORTLIST)
+      .map(([t]) => t);
+  }
+
+  /**
+   * A story pair scored as the second pass scores it: the overlap of their top features within their languages
+   * (`cross` false) or in the neutral space, relative to the merge threshold of that space; the features both
+   * hold among those top features (for evidence), in the order of the union.
+   */
+  private pairScore(s: StoryState, t: StoryState, cross: boolean): { similarity: number; rel: number; event: number; evidence: Evidence; shared: PairSide[] } {
+    const sTop = this.topFeatures(s, cross);
+    const tTop = this.topFeatures(t, cross);
+    const union = [...sTop, ...tTop.filter((x) => !sTop.includes(x))];
+    const { smoothing, idfPrior } = this.config;
+    const overlap = (keys: Term[]): number =>
+      storyOverlap(
+        keys,
+        (term) => s.profile.get(term)?.c ?? 0,
+        (term) => t.profile.get(term)?.c ?? 0,
+        s.live.size + smoothing,
+        t.live.size + smoothing,
+        (term) => idf(term.df, this.vocab.docs, idfPrior),
+      );
+    const similarity = overlap(union);
+    const threshold = cross ? this.config.crossMergeThreshold : this.config.mergeThreshold;
+    // What happened, without who and where: two stories about one person or country share those anyway.
+    // (A stem written with a capital in either story is a name's: `Macron`, `Atlas`.)
+    const written = (term: Term): boolean => !NAME_SURFACE.test(s.profile.get(term)?.surface ?? '') && !NAME_SURFACE.test(t.profile.get(term)?.surface ?? '');
+    const event = overlap(union.filter((term) => isEventKey(term.key) && written(term))) / threshold;
+    const evidence: Evidence = { anchors: 0, countries: 0, terms: 0 };
+    const shared: PairSide[] = [];
+    for (const term of union) {
+      const a = s.profile.get(term);
+      const b = t.profile.get(term);
+      if (!a || !b) continue;
+      if (term.space !== 0) countEvidence(evidence, term.key);
+      shared.push({ key: term.key, a: a.surface, b: b.surface });
     }
-    if (!best || best.sim < this.config.mergeThreshold) return;
-    if (best.t.members.size > s.members.size) this.absorb(s, best.t, 'engine');
-    else this.absorb(best.t, s, 'engine');
+    return { similarity, rel: similarity / threshold, event, evidence, shared };
+  }
+
+  /**
+   * Whether a scored pair is merged: its overlap reaches the threshold, the part of it made of what happened
+   * (words, not names, countries or numbers) reaches eventShare of it, and across languages the evidence rule holds.
+   */
+  private mergeable(pair: { rel: number; event: number; evidence: Evidence }, cross: boolean): boolean {
+    return pair.rel >= 1 && pair.event >= this.config.eventShare && (!cross || enoughEvidence(pair.evidence));
   }
 
   private anyForbidden(a: StoryState, b: StoryState): boolean {
@@ -717,17 +929,45 @@ export class StoryGrouper {
     return false;
   }
 
+  /** Whether an editor keeps two stories apart (absorptions carry the sets over, so the ids are direct). */
+  private isKeptApart(s: StoryState, t: StoryState): boolean {
+    return (s.apart.size > 0 && s.apart.has(t.id)) || (t.apart.size > 0 && t.apart.has(s.id));
+  }
+
+  /** Records that story `x` is kept apart from `y`, on x's record or, while x is not in memory, for later. */
+  private linkApart(x: string, y: string): void {
+    const s = this.stories.get(x);
+    if (s) s.apart.add(y);
+    else {
+      let set = this.pendingApart.get(x);
+      if (!set) this.pendingApart.set(x, (set = new Set()));
+      set.add(y);
+    }
+  }
+
+  /** Keeps a pair the engine scored near a merge for suggestions(), most recent last, at most MAX_NEAR_MISSES. */
+  private noteNearMiss(s: StoryState, t: StoryState): void {
+    if (s === t) return;
+    const { a, b } = suggestionKey(s.id, t.id);
+    const key = `${a} ${b}`;
+    this.nearMisses.delete(key);
+    this.nearMisses.set(key, [a, b]);
+    if (this.nearMisses.size > MAX_NEAR_MISSES) this.nearMisses.delete(this.nearMisses.keys().next().value!);
+  }
+
   /**
-   * A story's most characteristic features: the 16 largest summed TF-IDF values (ties in profile order), no
-   * cognates. Kept sorted by insertion, as a story's profile can hold thousands of features.
+   * A story's most characteristic features: the 16 largest summed TF-IDF values (ties in profile order), within
+   * its languages (no bridges) or in the neutral space (no stems). Kept sorted by insertion, as a story's
+   * profile can hold thousands of features.
    */
-  private topFeatures(s: StoryState): Term[] {
-    if (s.top && s.topVersion === s.version) return s.top;
+  private topFeatures(s: StoryState, neutral: boolean): Term[] {
+    if (neutral ? s.topN && s.topNVersion === s.version : s.top && s.topVersion === s.version) return (neutral ? s.topN : s.top)!;
     const n = s.live.size + this.config.smoothing;
+    const skip = neutral ? 0 : 2;
     const top: Term[] = [];
     const values: number[] = [];
     for (const e of s.profile.values()) {
-      if (e.term.cognate) continue;
+      if (e.term.space === skip) continue;
       const v = e.w / n;
       if (top.length === TOP_FEATURES && v <= values[TOP_FEATURES - 1]!) continue;
       let i = Math.min(top.length, TOP_FEATURES - 1);
@@ -739,23 +979,14 @@ export class StoryGrouper {
       top[i] = e.term;
       values[i] = v;
     }
-    s.top = top;
-    s.topVersion = s.version;
+    if (neutral) {
+      s.topN = top;
+      s.topNVersion = s.version;
+    } else {
+      s.top = top;
+      s.topVersion = s.version;
+    }
     return top;
-  }
-
-  private storySimilarity(s: StoryState, sTop: Term[], t: StoryState): number {
-    const tTop = this.topFeatures(t);
-    const union = [...sTop, ...tTop.filter((x) => !sTop.includes(x))];
-    const { smoothing, idfPrior } = this.config;
-    return storyOverlap(
-      union,
-      (term) => s.profile.get(term)?.c ?? 0,
-      (term) => t.profile.get(term)?.c ?? 0,
-      s.live.size + smoothing,
-      t.live.size + smoothing,
-      (term) => idf(term.df, this.vocab.docs, idfPrior),
-    );
   }
 
   // --- memory --------------------------------------------------------------------------------------------------
@@ -786,6 +1017,9 @@ export class StoryGrouper {
       this.stories.delete(s.id);
       this.slotStory[s.slot] = undefined;
       this.freeSlots.push(s.slot);
+    }
+    for (const [key, [x, y]] of this.nearMisses) {
+      if (!this.stories.has(this.resolve(x)) || !this.stories.has(this.resolve(y))) this.nearMisses.delete(key);
     }
   }
 
@@ -825,6 +1059,7 @@ export class StoryGrouper {
     };
     if (s.mergedInto) out.mergedInto = s.mergedInto;
     if (s.locked) out.locked = true;
+    if (s.apart.size > 0) out.keptApart = [...s.apart].sort();
     return out;
   }
 
@@ -838,19 +1073,40 @@ export class StoryGrouper {
       const it = this.items.get(id)!;
       const title: { weight: number; idf: number; count: number }[] = [];
       for (let i = 0; i < it.terms.length; i++) {
-        if (it.positions[i]! > 1) continue;
+        if (it.positions[i]! > 1 || isTranslation(it.terms[i]!.key)) continue;
         const term = it.terms[i]!;
         title.push({ weight: it.weights[i]!, idf: idf(term.df, docs, prior), count: s.profile.get(term)?.c ?? 0 });
       }
       const score = headlineScore(title, it.terms.length, s.live.size + this.config.smoothing);
       if (score > best.score) best = { score, id, title: it.title };
     }
-    const entries = [...s.profile.values()].map((e) => ({
+    // Translations are not words the members wrote: labels and headlines are made of those.
+    const entries = [...s.profile.values()].filter((e) => !isTranslation(e.term.key)).map((e) => ({
       key: e.term.key, kind: kindOfKey(e.term.key), c: e.c, pos: e.pos, surface: e.surface, fromTitle: e.fromTitle, idf: idf(e.term.df, docs, prior),
     }));
     const label = s.fixedLabel ?? storyLabel(entries, s.live.size, best.title.split(/\s+/u).slice(0, 4).join(' '));
     return { label, headline: best.title, headlineItemId: best.id };
   }
+}
+
+/** A surface form starting with a capital: the profile keeps a name's stem as the name was written. */
+const NAME_SURFACE = /^\p{Lu}/u;
+
+/** Most near-miss pairs kept for suggestions (the oldest go first). */
+const MAX_NEAR_MISSES = 1000;
+
+/** Whether two stories have a language in common among their live members. */
+function sharesLanguage(s: StoryState, t: StoryState): boolean {
+  for (const lang of s.langs.keys()) if (t.langs.has(lang)) return true;
+  return false;
+}
+
+/** Counts one shared feature into the evidence. */
+function countEvidence(e: Evidence, key: string): void {
+  const kind = evidenceKindOfKey(key);
+  if (kind === 'anchor') e.anchors++;
+  else if (kind === 'country') e.countries++;
+  else if (kind === 'term') e.terms++;
 }
 
 /** Next size at which a story is checked for automatic merging: geometric, so O(log n) checks per story. */

@@ -1,4 +1,5 @@
-// Text analysis for grouping: an item's language and weighted features (stems, names, countries, numbers, cognates, slug words).
+// Text analysis for grouping: an item's language and weighted features (stems, names, countries, numbers, translations, slug words).
+import { entityKey, monthOf, nameSkeleton, normaliseNumber, pivotTerms } from '../lexicon/index.ts';
 import { foldToken } from '../text/fold.ts';
 import { languageOf } from '../text/language.ts';
 import { stem, stopwords } from '../text/stem.ts';
@@ -7,13 +8,16 @@ import { Vocabulary, type Term } from './vocabulary.ts';
 
 /*
  * A feature is a string key. Its first character tells its kind: `@macron` a name (unstemmed, so it matches
- * across languages), `^FR` a country (CLDR names and demonyms in many languages), `#2400` a number, `~reces` a
- * cognate key (the first five letters of a longer word: recession, récession, recesión, Rezession), anything
- * else a stem in the item's language. Weights: title words count `titleWeight` times a summary word; names,
- * countries and numbers are boosted; a word repeated adds a quarter of its weight.
+ * across languages; `@tokyo` also for a city the lexicon's CLDR names know in any script), `^FR` a country or
+ * region (CLDR names and demonyms in many languages), `#2400` a number (`#7.1`, and `#02-17` for a day and a
+ * month), and the bridges between languages: `=earthquake` an English pivot term (a word's dictionary
+ * translation, or an English word's lemma), `&mkrn` a name's consonant skeleton across scripts (Macron,
+ * ماكرون), `~reces` a cognate key (the first five letters of a longer word: recession, récession, recesión,
+ * Rezession). Anything else is a stem in the item's language. Weights: title words count `titleWeight` times
+ * a summary word; names, countries and numbers are boosted; a word repeated adds a quarter of its weight.
  */
 
-/** Feature kinds; the key prefix tells them apart (a cognate key `~…` is a term). */
+/** Feature kinds; the key prefix tells them apart (bridge keys `=…`, `&…`, `~…` are terms). */
 export type FeatureKind = 'term' | 'entity' | 'country' | 'number';
 
 /** Kind of a feature, told by its key's first character. */
@@ -22,9 +26,40 @@ export function kindOfKey(key: string): FeatureKind {
   return c === 64 ? 'entity' : c === 94 ? 'country' : c === 35 ? 'number' : 'term';
 }
 
-/** True for a cognate key (`~reces`): it only counts between items of different languages. */
-export function isCognateKey(key: string): boolean {
-  return key.charCodeAt(0) === 126;
+/**
+ * Where a feature counts (scoring.ts): 0, within one language only (stems: the same stem in two languages is
+ * a coincidence); 1, everywhere (names, countries, numbers: the same in every language); 2, only between
+ * languages (pivot terms, skeletons and cognate keys: within one language the stems already say it, and
+ * translation would blur one language's stories together).
+ */
+export type FeatureSpace = 0 | 1 | 2;
+
+/** The space of a feature, told by its key's first character. */
+export function spaceOfKey(key: string): FeatureSpace {
+  const c = key.charCodeAt(0);
+  return c === 64 || c === 94 || c === 35 ? 1 : c === 61 || c === 38 || c === 126 ? 2 : 0;
+}
+
+/** A pivot term or skeleton: the engine's rendering of a word in the pivot, not a word the item wrote. */
+export function isTranslation(key: string): boolean {
+  const c = key.charCodeAt(0);
+  return c === 61 || c === 38;
+}
+
+/** A feature that says what happened: a stem, pivot term or cognate (not a name, skeleton, country or number). */
+export function isEventKey(key: string): boolean {
+  const c = key.charCodeAt(0);
+  return c !== 64 && c !== 94 && c !== 35 && c !== 38;
+}
+
+/**
+ * What a feature says as evidence that texts in two languages tell one event: an `anchor` names who, where or
+ * how many (a name, skeleton or number), a `country` only where, a `term` what happened (a pivot term or
+ * cognate); stems say nothing across languages.
+ */
+export function evidenceKindOfKey(key: string): 'anchor' | 'country' | 'term' | undefined {
+  const c = key.charCodeAt(0);
+  return c === 64 || c === 38 || c === 35 ? 'anchor' : c === 94 ? 'country' : c === 61 || c === 126 ? 'term' : undefined;
 }
 
 /** Tunables of the analysis. */
@@ -46,7 +81,20 @@ export interface TextOptions {
    * write slugs for search engines, so they restate the topic in other words than the headline. 0 = off.
    */
   slugWeight?: number;
+  /**
+   * Weight of a content word's first English pivot term (`retrait` → `=withdrawal`, from the lexicon's
+   * dictionaries; an English word gives its lemma); its next ones (at most MAX_PIVOT_KEYS in all) weigh half.
+   * 0 = no translation.
+   */
+  pivotWeight?: number;
+  /** Weight of a name's consonant skeleton (`&mkrn` for Macron and ماكرون), which matches names across scripts. 0 = off. */
+  skeletonWeight?: number;
 }
+
+/** Most pivot terms of one word used as features: a dictionary's later senses are mostly noise. */
+export const MAX_PIVOT_KEYS = 3;
+/** Shortest skeleton used as a feature: two consonants match too many unrelated names. */
+export const MIN_SKELETON = 3;
 
 /** One feature of an item with its raw (pre-IDF) weight and a readable surface form for labels. */
 export interface FeatureInfo {
@@ -261,6 +309,21 @@ interface TokenFacts {
   numberKey: string;
   entityKey: string;
   cognateKey: string;
+  /** English pivot keys of a content word (`=earthquake`), best first; none for stop words, numbers, countries and short words. */
+  pivotKeys: readonly string[];
+  /** Consonant-skeleton key (`&mkrn`), '' when shorter than MIN_SKELETON (used for names only, see addText). */
+  skeletonKey: string;
+  /** Written in a script with capital letters (Latin, Cyrillic, Greek…): only there can capitals mark names. */
+  cased: boolean;
+  /**
+   * A place the lexicon's CLDR names know and the country table does not, in any script: `^002` (Africa,
+   * أفريقيا), `@tokyo` (Tokyo, طوكيو); '' for none.
+   */
+  placeKey: string;
+  /** Month (1–12) the word names in the item's language, 0 for none (dates: "17 février", "February 17"). */
+  month: number;
+  /** The number as a day of the month (1–31, written with one or two digits), 0 otherwise. */
+  day: number;
   /** How the word reads in a label: lower case, unless styled with inner capitals (iPhone, eBay). */
   surface: string;
   /**
@@ -279,10 +342,13 @@ interface TokenCache {
   number?: Term;
   country?: Term;
   abbrevCountry?: Term;
+  place?: Term;
+  skeleton?: Term;
+  pivots?: Term[];
   name?: NameCell;
 }
 
-type TermSlot = Exclude<keyof TokenCache, 'owner' | 'name'>;
+type TermSlot = Exclude<keyof TokenCache, 'owner' | 'name' | 'pivots'>;
 
 function cacheOf(out: FeatureList, t: TokenFacts): TokenCache {
   let cache = t.cache;
@@ -295,6 +361,15 @@ function termOf(out: FeatureList, t: TokenFacts, slot: TermSlot, key: string): T
   const cache = cacheOf(out, t);
   let term = cache[slot];
   if (!term || term.forgotten) cache[slot] = term = out.vocab.intern(key);
+  return term;
+}
+
+/** The term of a token's k-th pivot key, remembered on the token like its other terms. */
+function pivotTermOf(out: FeatureList, t: TokenFacts, k: number): Term {
+  const cache = cacheOf(out, t);
+  const pivots = (cache.pivots ??= []);
+  let term = pivots[k];
+  if (!term || term.forgotten) pivots[k] = term = out.vocab.intern(t.pivotKeys[k]!);
   return term;
 }
 
@@ -416,6 +491,10 @@ function memoOf(lang: string): TokenMemo {
   return memo;
 }
 
+/** CLDR's region "World" (Monde, العالم): a word of every day's news, not a place. */
+const WORLD = '^001';
+const CASED = /[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}]/u;
+
 function makeFacts(raw: string, lang: string): TokenFacts {
   const folded = foldToken(raw);
   const number = /\p{N}/u.test(folded);
@@ -424,6 +503,9 @@ function makeFacts(raw: string, lang: string): TokenFacts {
   const country = number || folded.length < 3 ? undefined : countryOfToken(folded);
   const abbrevCountry = acronym ? countryOfAbbreviation(raw) : undefined;
   const first = raw.charAt(0);
+  const content = !number && !stop && folded.length >= 3 && !country;
+  const place = content ? entityKey(raw, lang) : undefined;
+  const skeleton = content ? nameSkeleton(raw) : '';
   return {
     raw,
     folded,
@@ -438,18 +520,35 @@ function makeFacts(raw: string, lang: string): TokenFacts {
     abbrevCountryKey: abbrevCountry ? '^' + abbrevCountry : '',
     stem: number || stop ? folded : stem(folded, lang),
     phraseLengths: phraseLengths(folded),
-    numberKey: '#' + folded,
+    numberKey: '#' + (number ? (normaliseNumber(folded, lang) ?? folded) : folded),
     entityKey: '@' + folded,
     cognateKey: folded.length >= 6 && /^[a-z]+$/u.test(folded) ? '~' + folded.slice(0, 5) : '',
+    pivotKeys: content ? pivotTerms(folded, lang).slice(0, MAX_PIVOT_KEYS).map((p) => '=' + p) : [],
+    skeletonKey: skeleton.length >= MIN_SKELETON ? '&' + skeleton : '',
+    cased: CASED.test(raw),
+    placeKey: place !== undefined && place !== WORLD && (place.startsWith('^') || place.startsWith('@')) ? place : '',
+    month: !number && folded.length >= 3 ? (monthOf(folded, lang) ?? 0) : 0,
+    day: /^\d{1,2}$/u.test(folded) && Number(folded) >= 1 && Number(folded) <= 31 ? Number(folded) : 0,
     surface: /.\p{Lu}/u.test(raw) ? raw : raw.toLowerCase(),
     cache: undefined,
   };
 }
 
+/** A decimal digit of the scripts news numbers are written in (ASCII, Arabic-Indic, Eastern Arabic-Indic). */
+function isDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 0x660 && c <= 0x669) || (c >= 0x6f0 && c <= 0x6f9);
+}
+
+/** A decimal separator between two digits ("7.1", "6,8", "٧٫١"): part of the number, not a word break. */
+function decimalPoint(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return (c === 46 || c === 44 || c === 0x66b) && i > 0 && i + 1 < text.length && isDigit(text.charCodeAt(i - 1)) && isDigit(text.charCodeAt(i + 1));
+}
+
 /**
  * The tokens of a text (at most `limit`), with whether each starts a sentence or quote (its capital then says
- * nothing about names). "U.S." is "US"; "2,400", "2.400" and "2 400" are one number; CJK runs, written
- * without spaces, become overlapping character bigrams.
+ * nothing about names). "U.S." is "US"; "2,400", "2.400" and "2 400" are one number, and so are "7.1" and
+ * "7,1"; CJK runs, written without spaces, become overlapping character bigrams.
  */
 function tokenize(text: string, limit: number, lang: string, facts: TokenFacts[], initial: boolean[]): number {
   let clean = text.includes('.') ? text.replace(ABBREVIATION, (m) => m.replaceAll('.', '')) : text;
@@ -467,7 +566,7 @@ function tokenize(text: string, limit: number, lang: string, facts: TokenFacts[]
     }
     const start = i;
     let h = HASH_SEED;
-    while (i < len && isWordChar((c = codePointAt(clean, i)))) {
+    while (i < len && (isWordChar((c = codePointAt(clean, i))) || decimalPoint(clean, i))) {
       h = hashStep(h, clean.charCodeAt(i));
       if (c > 0xffff) h = hashStep(h, clean.charCodeAt(++i));
       i++;
@@ -531,7 +630,10 @@ function addText(
       continue;
     }
     if (t.number) {
-      if (t.folded.length >= 2) out.add(termOf(out, t, 'number', t.numberKey), baseWeight * opts.numberBoost, t.raw, pos);
+      // A day next to a month name is a date (`#02-17`), the same in every language; other numbers need 2+ characters.
+      const date = t.day > 0 ? dateKey(toks, count, i) : '';
+      if (date) out.add(out.vocab.intern(date), baseWeight * opts.numberBoost, t.raw, pos);
+      else if (t.folded.length >= 2) out.add(termOf(out, t, 'number', t.numberKey), baseWeight * opts.numberBoost, t.raw, pos);
       continue;
     }
     if (t.abbrevCountryKey && !allCaps) {
@@ -547,19 +649,56 @@ function addText(
       out.add(termOf(out, t, 'country', t.countryKey), countryWeight, t.raw, pos);
       continue;
     }
+    // A region the lexicon knows (Africa, أفريقيا → ^002) counts as a country does.
+    const city = t.placeKey.charCodeAt(0) === 64;
+    if (t.placeKey && !city) {
+      out.add(termOf(out, t, 'place', t.placeKey), countryWeight, t.raw, pos);
+      continue;
+    }
     // A name: an acronym, a capital inside sentence-case text (which teaches the evidence), or a capitalized
-    // word the evidence knows as a name (Title Case text and lower-case slugs only read it).
+    // word the evidence knows as a name (Title Case text and lower-case slugs only read it); and a city.
     let entity = acronym;
     if (part === 'slug') entity ||= nameOf(out, t).v > 0;
     else if (!allCaps && !titleCase && !initial[i]) {
       observe(nameOf(out, t), cap);
       entity ||= cap;
     } else entity ||= cap && nameOf(out, t).v > 0;
+    entity ||= city;
     if (opts.cognateWeight > 0 && t.cognateKey) out.add(termOf(out, t, 'cognate', t.cognateKey), baseWeight * opts.cognateWeight, t.surface, pos);
     if (t.stem.length >= 2) out.add(termOf(out, t, 'stem', t.stem), baseWeight, entity ? t.raw : t.surface, pos);
-    // Names also get a language-neutral unstemmed key, so "Barkhane" matches across French and English stemmers.
-    if (entity) out.add(termOf(out, t, 'entity', t.entityKey), baseWeight * opts.entityBoost, t.raw, pos);
+    // Names also get a language-neutral unstemmed key, so "Barkhane" matches across French and English stemmers
+    // (a city its CLDR key, so Tokio and طوكيو are Tokyo).
+    if (entity) {
+      if (city) out.add(termOf(out, t, 'place', t.placeKey), baseWeight * opts.entityBoost, t.raw, pos);
+      else out.add(termOf(out, t, 'entity', t.entityKey), baseWeight * opts.entityBoost, t.raw, pos);
+    }
+    if (city) continue;
+    // Translations into the English pivot, the first one full weight, later senses half.
+    const pivotWeight = opts.pivotWeight ?? 0;
+    if (pivotWeight > 0) {
+      for (let k = 0; k < t.pivotKeys.length; k++) out.add(pivotTermOf(out, t, k), baseWeight * pivotWeight * (k === 0 ? 1 : 0.5), t.surface, pos);
+    }
+    // A name's skeleton across scripts. Scripts without capitals cannot mark names, so there every word the
+    // dictionaries do not translate (mostly names) gets one.
+    const skeletonWeight = opts.skeletonWeight ?? 0;
+    if (skeletonWeight > 0 && t.skeletonKey && (t.cased ? entity : t.pivotKeys.length === 0)) {
+      out.add(termOf(out, t, 'skeleton', t.skeletonKey), baseWeight * skeletonWeight, t.raw, pos);
+    }
   }
+}
+
+/**
+ * The date key (`#02-17`) of a day number at token i written with a month name: "17 février", "17 de
+ * febrero", "February 17", "17 فبراير"; '' when no month name is next to it.
+ */
+function dateKey(toks: TokenFacts[], count: number, i: number): string {
+  const next = i + 1 < count ? toks[i + 1]! : undefined;
+  let month = next ? next.month : 0;
+  if (month === 0 && next && (next.folded === 'de' || next.folded === 'del') && i + 2 < count) month = toks[i + 2]!.month;
+  if (month === 0 && i > 0) month = toks[i - 1]!.month;
+  if (month === 0) return '';
+  const day = toks[i]!.day;
+  return `#${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
 }
 
 /** Length in tokens of the multi-word country name starting at token i (longest first), or 0. */

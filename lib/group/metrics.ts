@@ -92,3 +92,89 @@ export function scoreClustering(predicted: Map<string, string>, gold: Map<string
     goldClusters: goldSize.size,
   };
 }
+
+/** Pairs of items: how many the prediction and the gold put together, and how many both did. */
+export interface PairScores {
+  goldPairs: number;
+  predictedPairs: number;
+  correctPairs: number;
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+/** Scores per language and across languages. */
+export interface LanguageScores {
+  /** Per language: its items clustered among themselves (B-cubed, pairwise), as if the others were absent. */
+  languages: Record<string, ClusteringScores>;
+  /** Pairs of items in two different languages, all together (`all`) and per language pair (`ar-en`, sorted). */
+  crossLingual: { all: PairScores; pairs: Record<string, PairScores> };
+}
+
+function pairScores(goldPairs: number, predictedPairs: number, correctPairs: number): PairScores {
+  // A pair set with nothing to find (or nothing found) is perfect on that side: no pair was missed (or wrong).
+  const precision = predictedPairs > 0 ? correctPairs / predictedPairs : 1;
+  const recall = goldPairs > 0 ? correctPairs / goldPairs : 1;
+  return { goldPairs, predictedPairs, correctPairs, precision, recall, f1: f1(precision, recall) };
+}
+
+/**
+ * Quality per language (`lang`: item → language) and for pairs of items in different languages: of the gold
+ * pairs across two languages, how many the prediction put together (recall), and of the predicted ones, how
+ * many are gold (precision). Items missing from either side or without a language are left out.
+ */
+export function scoreByLanguage(predicted: Map<string, string>, gold: Map<string, string>, lang: Map<string, string>): LanguageScores {
+  const byLang = new Map<string, string[]>();
+  for (const id of gold.keys()) {
+    const l = lang.get(id);
+    if (!l || !predicted.has(id)) continue;
+    const ids = byLang.get(l) ?? [];
+    byLang.set(l, ids);
+    ids.push(id);
+  }
+  const languages: Record<string, ClusteringScores> = {};
+  for (const [l, ids] of [...byLang].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    languages[l] = scoreClustering(new Map(ids.map((id) => [id, predicted.get(id)!])), new Map(ids.map((id) => [id, gold.get(id)!])));
+  }
+  // Per cluster, its items per language; a cross pair is counted once per (language, language) product.
+  const count = (keyOf: (id: string) => string): Map<string, Map<string, number>> => {
+    const out = new Map<string, Map<string, number>>();
+    for (const [l, ids] of byLang) {
+      for (const id of ids) {
+        const k = keyOf(id);
+        const per = out.get(k) ?? new Map<string, number>();
+        out.set(k, per);
+        per.set(l, (per.get(l) ?? 0) + 1);
+      }
+    }
+    return out;
+  };
+  const crossPairs = (clusters: Map<string, Map<string, number>>): Map<string, number> => {
+    const out = new Map<string, number>();
+    for (const per of clusters.values()) {
+      const ls = [...per.keys()].sort();
+      for (let i = 0; i < ls.length; i++) {
+        for (let j = i + 1; j < ls.length; j++) {
+          const key = `${ls[i]}-${ls[j]}`;
+          out.set(key, (out.get(key) ?? 0) + per.get(ls[i]!)! * per.get(ls[j]!)!);
+        }
+      }
+    }
+    return out;
+  };
+  const goldPairs = crossPairs(count((id) => gold.get(id)!));
+  const predPairs = crossPairs(count((id) => predicted.get(id)!));
+  const bothPairs = crossPairs(count((id) => `${predicted.get(id)!}\u0000${gold.get(id)!}`));
+  const keys = [...new Set([...goldPairs.keys(), ...predPairs.keys()])].sort();
+  const pairs: Record<string, PairScores> = {};
+  let g = 0;
+  let p = 0;
+  let c = 0;
+  for (const k of keys) {
+    pairs[k] = pairScores(goldPairs.get(k) ?? 0, predPairs.get(k) ?? 0, bothPairs.get(k) ?? 0);
+    g += pairs[k].goldPairs;
+    p += pairs[k].predictedPairs;
+    c += pairs[k].correctPairs;
+  }
+  return { languages, crossLingual: { all: pairScores(g, p, c), pairs } };
+}

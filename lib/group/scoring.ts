@@ -4,16 +4,27 @@ import type { TextOptions } from './features.ts';
 /*
  * An item is a sparse vector of weighted features (features.ts), each weighted by its IDF when the item arrives:
  * value = weight × ln(1 + (documents + prior) / df). A story is the sum of its live members' vectors. An item
- * joins the story whose sum it is most similar to (cosine × a size factor) when that score reaches the join
- * threshold, else it founds a story. A second pass merges stories whose most characteristic features overlap.
+ * joins the story whose sum it is most similar to (cosine × a size factor, relative to the threshold of the
+ * space it was compared in) when that score reaches the threshold, else it founds a story. Two spaces: an item
+ * and a story all in the same language are compared on what that language writes (stems, names, countries,
+ * numbers); otherwise on what every language shares (names, countries, numbers, English pivot terms,
+ * skeletons, cognates), and when the story has no member in the item's language only with evidence of one
+ * event (a shared name or number and a shared term, or two terms and a country). A second pass merges
+ * stories whose most characteristic features overlap, under the same rules, and only when they also overlap
+ * on event words (not only on names and countries); pairs that come near are kept as merge suggestions.
  */
 
 /** Tunables of the engine (text weights as in TextOptions). The CLI and the pipeline use the defaults. */
 export interface GroupingConfig extends Required<TextOptions> {
   /** An item joins a story only within this many hours of the story's latest item. */
   windowHours: number;
-  /** Minimum score for an item to join a story rather than found a new one. */
+  /** Minimum score for an item to join a story of its own language rather than found a new one. */
   threshold: number;
+  /**
+   * Minimum score, compared in the language-neutral space, for an item to join a story with members in other
+   * languages than its own.
+   */
+  crossThreshold: number;
   /** Added to a story's size in feature shares (merge checks, headline): small stories' shares count less. */
   smoothing: number;
   /** Features held by more active stories than this only rescore candidates found through rarer ones. */
@@ -22,8 +33,21 @@ export interface GroupingConfig extends Required<TextOptions> {
   candidateLimit: number;
   /** Second, agglomerative pass: merge young similar stories when they grow (never locked/edited ones). */
   autoMerge: boolean;
-  /** Minimum story–story similarity for an automatic merge. */
+  /** Minimum story–story similarity for an automatic merge of stories with a language in common. */
   mergeThreshold: number;
+  /**
+   * Share of the merge threshold that the overlap of two stories' event words alone (stems, pivot terms,
+   * cognates: not names, countries or numbers) must reach for an automatic merge: two stories about one person
+   * or one country (Macron's pension reform, Macron's Mali withdrawal) share the names, not the event.
+   */
+  eventShare: number;
+  /** Minimum similarity, in the language-neutral space, for an automatic merge of stories with no language in common. */
+  crossMergeThreshold: number;
+  /**
+   * Pairs of stories scored at or above this share of their threshold and not merged are kept as merge
+   * suggestions for the desk.
+   */
+  suggestRatio: number;
   /** A story is checked for merging each time it grows by this factor (3, 6, 12, … for 2). */
   mergeCheckGrowth: number;
   /** One-item stories are re-scored against the others after this many more items. */
@@ -42,6 +66,7 @@ export interface GroupingConfig extends Required<TextOptions> {
 export const DEFAULT_GROUPING_CONFIG: GroupingConfig = {
   windowHours: 72,
   threshold: 0.3,
+  crossThreshold: 0.3,
   smoothing: 1,
   titleWeight: 2,
   entityBoost: 1.5,
@@ -53,6 +78,9 @@ export const DEFAULT_GROUPING_CONFIG: GroupingConfig = {
   candidateLimit: 40,
   autoMerge: true,
   mergeThreshold: 0.22,
+  crossMergeThreshold: 0.22,
+  eventShare: 0.25,
+  suggestRatio: 0.6,
   mergeCheckGrowth: 2,
   recheckAfter: 300,
   idfHalfLife: 50_000,
@@ -60,6 +88,8 @@ export const DEFAULT_GROUPING_CONFIG: GroupingConfig = {
   sizeDecay: 0.1,
   sizeDecayCap: 50,
   slugWeight: 1,
+  pivotWeight: 1,
+  skeletonWeight: 1,
 };
 
 /** Number of top features compared when two stories are checked for a merge. */
@@ -76,23 +106,42 @@ export function idf(df: number, docs: number, prior: number): number {
 }
 
 /**
- * Cosine of an item with a story's summed vector, from their dot products over the shared plain features (`w`)
- * and cognate keys (`g`), the item's norms without and with its cognate keys, and the story's squared norms
- * (plain part, cognate part). Cognate keys count only when the story has members in another language than the
- * item: they bridge languages without blurring stories within one.
+ * Cosine of an item with a story's summed vector from their dot products over the features that count within
+ * one language only (`w0`, stems), everywhere (`w1`, names, countries, numbers) and only between languages
+ * (`w2`, pivot terms, skeletons, cognates). Within one language (the story's live members all in the item's
+ * language) the first two count, else the last two: a stem shared by two languages is a coincidence, and a
+ * translation shared within one language would blur its stories. Norms are per space: the item's `norm`
+ * (spaces 0 and 1) and `normN` (1 and 2), the story's squared `sumsq` and `sumsqN`.
  */
 export function cosine(
-  w: number,
-  g: number,
-  item: { norm: number; normAll: number },
-  story: { sumsq: number; sumsqCog: number },
+  w0: number,
+  w1: number,
+  w2: number,
+  item: { norm: number; normN: number },
+  story: { sumsq: number; sumsqN: number },
   crossLanguage: boolean,
 ): number {
-  if (crossLanguage) {
-    const storySq = story.sumsq + story.sumsqCog;
-    return storySq > 0 ? (w + g) / (item.normAll * Math.sqrt(storySq)) : 0;
-  }
-  return story.sumsq > 0 && item.norm > 0 ? w / (item.norm * Math.sqrt(story.sumsq)) : 0;
+  if (crossLanguage) return story.sumsqN > 0 && item.normN > 0 ? (w1 + w2) / (item.normN * Math.sqrt(story.sumsqN)) : 0;
+  return story.sumsq > 0 && item.norm > 0 ? (w0 + w1) / (item.norm * Math.sqrt(story.sumsq)) : 0;
+}
+
+/** Features two texts in different languages share, by what they say (features.ts `evidenceKindOfKey`). */
+export interface Evidence {
+  /** Names, skeletons and numbers. */
+  anchors: number;
+  countries: number;
+  /** Pivot terms and cognates: what happened. */
+  terms: number;
+}
+
+/**
+ * Whether texts with no language in common share enough to be one event: something that happened (a term)
+ * and who or where (an anchor or a country), and more than one country and one word: the same name or number,
+ * or two terms. Two earthquakes share terms and no anchor; two stories about one country share the country
+ * and rarely an event term.
+ */
+export function enoughEvidence(e: Evidence): boolean {
+  return e.terms >= 1 && (e.anchors >= 1 || (e.countries >= 1 && e.terms >= 2));
 }
 
 /**

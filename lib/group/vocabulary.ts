@@ -1,5 +1,5 @@
 // The grouping engine's memory of features: one term per feature key with its document frequency and its postings.
-import { isCognateKey } from './features.ts';
+import { spaceOfKey, type FeatureSpace } from './features.ts';
 
 /** A story's aggregate of one feature over its live members (see engine.ts), as the index sees it. */
 export interface Posting {
@@ -14,8 +14,8 @@ export interface Posting {
 /** One feature key known to the engine. */
 export interface Term {
   readonly key: string;
-  /** Cognate keys only count between items of different languages. */
-  readonly cognate: boolean;
+  /** Where the feature counts: within one language, everywhere, or only between languages (features.ts). */
+  readonly space: FeatureSpace;
   /** Documents that contained the feature (halved at every decay, so fractional). */
   df: number;
   /** Entries of active, indexed stories holding the feature: the inverted index used to find candidates. */
@@ -44,7 +44,7 @@ export class Vocabulary {
   /** The term of a key, created (df 0) if new. */
   intern(key: string): Term {
     let t = this.terms.get(key);
-    if (!t) this.terms.set(key, (t = { key, cognate: isCognateKey(key), df: 0, postings: [], held: 0, forgotten: false, stamp: 0, at: 0 }));
+    if (!t) this.terms.set(key, (t = { key, space: spaceOfKey(key), df: 0, postings: [], held: 0, forgotten: false, stamp: 0, at: 0 }));
     return t;
   }
 

@@ -17,6 +17,8 @@ import { feedKeys, primary } from '../../lib/store/keys.ts';
 import type { Outlet } from '../../lib/types.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
 import { LambdaHost, buildFunction, httpGet, pollQueue, scheduledEvent, type Poll } from '../support/lambda-host.ts';
+import { snapshotTable } from '../support/ingest-fixture.ts';
+import { sampleStoryOf } from '../support/sample-day.ts';
 
 const STAGE = 'e2e';
 const prefix = `roundup-${STAGE}`;
@@ -197,6 +199,10 @@ describe('deployed pipeline on DynamoDB Local and fauxqs (built bundles)', () =>
     expect(emf.length).toBe(groupPolls.length);
     expect(emf.reduce((n, l) => n + (l[METRICS.storiesWritten] as number), 0)).toBeGreaterThan(0);
     for (const l of emf) expect(l[METRICS.groupingLag]).toEqual(expect.any(Number));
+    // The bundle reads its lexicon tables beside index.mjs: Al Jazeera's Arabic earthquake item joins the English coverage.
+    const snap = await snapshotTable(db.client, db.table);
+    const quake = Object.values(snap.stories).find((ids) => ids.some((id) => snap.items[id]!.language === 'ar' && sampleStoryOf(snap.items[id]!.title) === 'japan-quake'));
+    expect(quake?.map((id) => snap.items[id]!.language)).toContain('en');
   }, 240_000);
 
   it('api: Function URL requests are answered with the grouped stories', async () => {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIngest } from '../../lib/pipeline/ingest.ts';
 import { feedKeys, primary } from '../../lib/store/keys.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
+import { SAMPLE_DAY_STORIES, sampleStoryOf } from '../support/sample-day.ts';
 import { FIXTURE_NOW, fixtureDeps, registerFixture, snapshotTable, startFixtureFeeds } from '../support/ingest-fixture.ts';
 
 const later = (minutes: number) => () => new Date(FIXTURE_NOW.getTime() + minutes * 60_000);
@@ -45,6 +46,35 @@ describe.each(BACKENDS)('pipeline on $name', (backend) => {
     const members = await db.store.getMemberships(multi![0]);
     expect(members.map((m) => m.itemId).sort()).toEqual(multi![1]);
     expect(members.some((m) => m.score > 0 && m.matched.length > 0)).toBe(true);
+  });
+
+  it('tells each sample-day story once across languages, with every outlet that covered it', async () => {
+    const snap = await snapshotTable(db.client, db.table);
+    const storyOfItem = new Map(Object.entries(snap.stories).flatMap(([story, ids]) => ids.map((id) => [id, story] as const)));
+    const byLabel = new Map<string, { stories: Set<string>; outlets: Set<string>; languages: Set<string> }>();
+    for (const [id, item] of Object.entries(snap.items)) {
+      const label = sampleStoryOf(item.title);
+      if (!label) continue;
+      const g = byLabel.get(label) ?? { stories: new Set(), outlets: new Set(), languages: new Set() };
+      byLabel.set(label, g);
+      g.stories.add(storyOfItem.get(id)!);
+      g.outlets.add(item.outletId);
+      g.languages.add(item.language);
+    }
+    expect([...byLabel.keys()].sort()).toEqual(Object.keys(SAMPLE_DAY_STORIES).sort());
+    for (const [label, g] of byLabel) {
+      expect(g.stories.size, `${label}: ${[...g.stories].map((s) => snap.stories[s]!.map((id) => snap.items[id]!.title).join(' | ')).join(' || ')}`).toBe(1);
+      // The story holds nothing else: every member is one of the labelled story's.
+      const members = snap.stories[[...g.stories][0]!]!;
+      expect(members.map((id) => sampleStoryOf(snap.items[id]!.title)), label).toEqual(members.map(() => label));
+    }
+    // The stories that used to stay single-outlet: Arabic, Spanish and English members with the others.
+    expect(byLabel.get('japan-quake')!.languages).toEqual(new Set(['en', 'ar']));
+    for (const label of ['red-sea-cables', 'prisoner-swap']) expect(byLabel.get(label)!.outlets, label).toContain('al-jazeera');
+    for (const label of ['red-sea-cables', 'prisoner-swap', 'japan-quake']) expect(byLabel.get(label)!.languages, label).toContain('ar');
+    for (const label of ['g20-debt', 'davis-cup']) expect(byLabel.get(label)!.outlets, label).toContain('el-pais');
+    expect(byLabel.get('south-africa-elections')!.outlets).toContain('guardian');
+    expect(byLabel.get('south-africa-elections')!.outlets.size).toBeGreaterThanOrEqual(4);
   });
 
   it('re-polls unchanged feeds (304) with no item, arrival or story writes', async () => {

@@ -36,6 +36,7 @@ function restorePlan(rand: Rand, gen: StreamGenerator, n: number, k: number): Re
     if (chance(rand, 0.3)) rs.label = `Desk label ${k}-${i}`;
     if (chance(rand, 0.3)) rs.forbiddenItemIds = [`i${Math.floor(rand() * 50)}`];
     if (i > 0 && chance(rand, 0.25)) rs.mergedInto = out[0]!.id;
+    if (i > 0 && chance(rand, 0.2)) rs.keptApart = [out[i - 1]!.id];
     out.push(rs);
   }
   return out;
@@ -111,9 +112,15 @@ export function runStream(
     } else if (r < 0.955) {
       const [story, label] = [anyStory(), chance(rand, 0.5) ? `Label ${step}` : undefined];
       both('label', step, (g) => g.setLabel(story, label));
-    } else if (r < 0.97) {
+    } else if (r < 0.96) {
       const story = anyStory();
       both('snapshot', step, (g) => g.snapshot(story) ?? null);
+    } else if (r < 0.965) {
+      // Sometimes a story not created yet: kept until it appears.
+      const [a, b] = [anyStory(), chance(rand, 0.2) ? `split-${splits}` : anyStory()];
+      both('keepApart', step, (g) => g.keepApart(a, b));
+    } else if (r < 0.97) {
+      both('suggestions', step, (g) => g.suggestions());
     } else if (r < 0.985) {
       const drained = both('drain', step, (g) => byId(g.drainTouched())) as { id: string }[];
       for (const s of drained ?? []) storyIds.add(s.id);

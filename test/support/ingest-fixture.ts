@@ -54,6 +54,8 @@ export interface TableSnapshot {
   ungrouped: string[];
   /** Story records of any kind (merged ones included). */
   storyRecords: number;
+  /** Each stored item's title and outlet, by item id. */
+  items: Record<string, { title: string; outletId: string; language: string }>;
 }
 
 /** Scans the table (not through Store listings, so a listing bug cannot hide anything). */
@@ -88,5 +90,8 @@ export async function snapshotTable(client: DynamoDBClient, table: string): Prom
     duplicated: [...seen].filter(([, n]) => n > 1).map(([id]) => id),
     ungrouped: itemIds.filter((id) => !seen.has(id)),
     storyRecords: rows.filter((r) => r.entity === 'story').length,
+    items: Object.fromEntries(
+      rows.filter((r) => r.entity === 'item').map((r) => [r.id as string, { title: r.title as string, outletId: r.outletId as string, language: r.language as string }]),
+    ),
   };
 }

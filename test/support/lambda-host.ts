@@ -1,7 +1,7 @@
 // Runs built function bundles like Lambda does (own process, own environment, no node_modules) and feeds them events.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -14,7 +14,7 @@ import {
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { build } from 'esbuild';
 import { REPO_ROOT, esbuildOptions } from '../../infra/function.ts';
-import type { FunctionName } from '../../infra/stack.ts';
+import { FUNCTION_DATA, type FunctionName } from '../../infra/stack.ts';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
@@ -27,6 +27,8 @@ export async function buildFunction(name: FunctionName, dir: string): Promise<st
   const outfile = join(dir, name, 'index.mjs');
   mkdirSync(dirname(outfile), { recursive: true });
   await build({ ...esbuildOptions(join(REPO_ROOT, 'functions', `${name}.ts`), outfile), logLevel: 'warning' });
+  // The data the construct copies into the asset (the group function's lexicon), so the bundle runs as deployed.
+  for (const d of FUNCTION_DATA[name]) cpSync(join(REPO_ROOT, d.from), join(dirname(outfile), d.to), { recursive: true });
   return outfile;
 }
 

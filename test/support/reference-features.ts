@@ -1,15 +1,17 @@
 // Reference model of the grouping engine's text analysis: the same features as lib/group/features.ts, computed plainly.
 import { MAX_NAME_TOKENS, countryOfAbbreviation, countryOfName, countryOfToken, phraseLengths } from '../../lib/group/entities.ts';
-import { slugText } from '../../lib/group/features.ts';
+import { MAX_PIVOT_KEYS, MIN_SKELETON, slugText } from '../../lib/group/features.ts';
+import { entityKey, monthOf, nameSkeleton, normaliseNumber, pivotTerms } from '../../lib/lexicon/index.ts';
 import { foldToken } from '../../lib/text/fold.ts';
 import { languageOf } from '../../lib/text/language.ts';
 import { stem, stopwords } from '../../lib/text/stem.ts';
 
 /*
  * Written for clarity, not speed: regular expressions, string keys and one Map per item. It relies on the word-level
- * primitives (folding, stems, stop words, country names), which have their own tests, and re-states everything
- * the engine builds on them: tokens, sentence starts, Title Case and capital-letter evidence, multi-word country
- * names, numbers, cognate keys, link slugs and the weights.
+ * primitives (folding, stems, stop words, country names, and the lexicon's translations, CLDR places, skeletons,
+ * numbers and months), which have their own tests, and re-states everything the engine builds on them: tokens,
+ * sentence starts, Title Case and capital-letter evidence, multi-word country names, numbers and dates, places,
+ * cognate keys, pivot terms, skeletons, link slugs and the weights.
  */
 
 /** The analysis options (the engine's TextOptions). */
@@ -21,6 +23,8 @@ export interface ReferenceTextOptions {
   maxSummaryTokens: number;
   cognateWeight: number;
   slugWeight: number;
+  pivotWeight: number;
+  skeletonWeight: number;
 }
 
 /** One feature of an item, in the order it was first seen. */
@@ -42,7 +46,9 @@ const SENTENCE_BREAKS = new Set([...'.!?:;|«»"“”–—']);
 const ABBREVIATION = /\b(?:[A-Z]\.){2,3}(?![A-Za-z])/gu;
 const THOUSANDS = /(\d)[,.\u00a0\u202f ](?=\d{3}(?!\d))/gu;
 const CJK = /[\u3040-\u30FF\u3400-\u9FFF\uAC00-\uD7AF]/u;
-const PIECES = /[\p{L}\p{M}\p{N}]+|[^\p{L}\p{M}\p{N}]/gsu;
+// A decimal point between two digits ("7.1", "7,1", "٧٫١") belongs to the number.
+const PIECES = /(?:[\p{L}\p{M}\p{N}]|(?<=[0-9\u0660-\u0669\u06f0-\u06f9])[.,\u066b](?=[0-9\u0660-\u0669\u06f0-\u06f9]))+|[^\p{L}\p{M}\p{N}]/gsu;
+const CASED = /[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}]/u;
 const WORD = /^[\p{L}\p{M}\p{N}]/u;
 
 interface Token {
@@ -80,6 +86,11 @@ function facts(raw: string, lang: string) {
   const acronym = raw.length >= 2 && raw.length <= 6 && /^[\p{Lu}][\p{Lu}\p{N}]+$/u.test(raw);
   const stop = stopwords(lang).has(folded);
   const first = raw.charAt(0);
+  const country = number || folded.length < 3 ? undefined : countryOfToken(folded);
+  // Content words get translations, CLDR places and skeletons.
+  const content = !number && !stop && folded.length >= 3 && !country;
+  const place = content ? entityKey(raw, lang) : undefined;
+  const skeleton = content ? nameSkeleton(raw) : '';
   return {
     folded,
     number,
@@ -88,10 +99,18 @@ function facts(raw: string, lang: string) {
     cap: first !== first.toLowerCase() && first === first.toUpperCase(),
     upper: raw === raw.toUpperCase(),
     longWord: raw.length >= 4 && /\p{L}/u.test(raw),
-    country: number || folded.length < 3 ? undefined : countryOfToken(folded),
+    country,
     abbrevCountry: acronym ? countryOfAbbreviation(raw) : undefined,
     stem: number || stop ? folded : stem(folded, lang),
     cognate: folded.length >= 6 && /^[a-z]+$/u.test(folded) ? '~' + folded.slice(0, 5) : '',
+    numberKey: '#' + (number ? (normaliseNumber(folded, lang) ?? folded) : folded),
+    pivots: content ? pivotTerms(folded, lang).slice(0, MAX_PIVOT_KEYS).map((p) => '=' + p) : [],
+    skeleton: skeleton.length >= MIN_SKELETON ? '&' + skeleton : '',
+    cased: CASED.test(raw),
+    // A region (`^002`) or city (`@tokyo`) CLDR names in any script; the World is no place.
+    place: place !== undefined && place !== '^001' && (place.startsWith('^') || place.startsWith('@')) ? place : '',
+    month: !number && folded.length >= 3 ? (monthOf(folded, lang) ?? 0) : 0,
+    day: /^\d{1,2}$/u.test(folded) && Number(folded) >= 1 && Number(folded) <= 31 ? Number(folded) : 0,
     surface: /.\p{Lu}/u.test(raw) ? raw : raw.toLowerCase(),
   };
 }
@@ -138,7 +157,13 @@ function addText(
       continue;
     }
     if (t.number) {
-      if (t.folded.length >= 2) addFeature(out, '#' + t.folded, baseWeight * opts.numberBoost, t.raw, pos);
+      // A day with a month name next to it ("17 février", "17 de febrero", "February 17") is a date.
+      const next = toks[i + 1];
+      let month = next?.month ?? 0;
+      if (!month && next && (next.folded === 'de' || next.folded === 'del')) month = toks[i + 2]?.month ?? 0;
+      if (!month) month = toks[i - 1]?.month ?? 0;
+      if (t.day && month) addFeature(out, `#${String(month).padStart(2, '0')}-${String(t.day).padStart(2, '0')}`, baseWeight * opts.numberBoost, t.raw, pos);
+      else if (t.folded.length >= 2) addFeature(out, t.numberKey, baseWeight * opts.numberBoost, t.raw, pos);
       continue;
     }
     if (t.abbrevCountry && !allCaps) {
@@ -154,6 +179,11 @@ function addText(
       addFeature(out, '^' + t.country, countryWeight, t.raw, pos);
       continue;
     }
+    const city = t.place.startsWith('@');
+    if (t.place && !city) {
+      addFeature(out, t.place, countryWeight, t.raw, pos);
+      continue;
+    }
     // A name: an acronym, a capital inside sentence-case text (which teaches the lexicon), or a capitalized word
     // the lexicon knows as a name (Title Case text and lower-case slugs only read it).
     let entity = acronym;
@@ -163,9 +193,16 @@ function addText(
       lexicon.set(t.folded, cap ? Math.min(evidence + 1, 50) : Math.max(evidence - 1, -50));
       entity ||= cap;
     } else entity ||= cap && evidence > 0;
+    entity ||= city;
     if (opts.cognateWeight > 0 && t.cognate) addFeature(out, t.cognate, baseWeight * opts.cognateWeight, t.surface, pos);
     if (t.stem.length >= 2) addFeature(out, t.stem, baseWeight, entity ? t.raw : t.surface, pos);
-    if (entity) addFeature(out, '@' + t.folded, baseWeight * opts.entityBoost, t.raw, pos);
+    if (entity) addFeature(out, city ? t.place : '@' + t.folded, baseWeight * opts.entityBoost, t.raw, pos);
+    if (city) continue;
+    if (opts.pivotWeight > 0) t.pivots.forEach((p, k) => addFeature(out, p, baseWeight * opts.pivotWeight * (k === 0 ? 1 : 0.5), t.surface, pos));
+    // Skeletons: for names in cased scripts; in others (no capitals) for every word without a translation.
+    if (opts.skeletonWeight > 0 && t.skeleton && (t.cased ? entity : t.pivots.length === 0)) {
+      addFeature(out, t.skeleton, baseWeight * opts.skeletonWeight, t.raw, pos);
+    }
   }
 }
 

@@ -21,7 +21,7 @@ export const suggestion = (a: string, b: string, over: Partial<MergeSuggestion> 
 });
 
 /**
- * The real engine plus the suggestion interface the group stage uses: it suggests the pairs a test sets (unless
+ * The real engine with its suggestions replaced: it suggests the pairs a test sets (unless
  * kept apart, when `obey` is on) and records every `keepApart` call.
  */
 export class SuggestingTestGrouper extends StoryGrouper implements SuggestingGrouper {
@@ -41,11 +41,11 @@ export class SuggestingTestGrouper extends StoryGrouper implements SuggestingGro
     super(config);
   }
 
-  suggestions(): MergeSuggestion[] {
+  override suggestions(): MergeSuggestion[] {
     return this.suggest(this).filter((s) => !this.obey || !this.keptApart.includes(pairOf(s.a, s.b)));
   }
 
-  keepApart(a: string, b: string): void {
+  override keepApart(a: string, b: string): void {
     this.keptApart.push(pairOf(a, b));
     this.addedBeforeKeepApart.push(this.added);
   }

@@ -74,9 +74,13 @@ describe('pastHalfLife', () => {
 
 describe('suggestingGrouper', () => {
   it('recognises an engine with suggestions and constraints, and leaves others alone', () => {
-    expect(suggestingGrouper(new StoryGrouper())).toBeUndefined();
+    // The grouping engine keeps suggestions and takes keepApart constraints.
+    const engine = new StoryGrouper();
+    expect(suggestingGrouper(engine)).toBe(engine);
     const g = new SuggestingTestGrouper(() => []);
     expect(suggestingGrouper(g)).toBe(g);
+    // An engine without them groups as before.
+    expect(suggestingGrouper({ add: () => undefined, suggestions: () => [] })).toBeUndefined();
   });
 });
 

@@ -47,6 +47,9 @@ describe('Vocabulary', () => {
     const again = v.intern('rare');
     expect(again).not.toBe(rare);
     expect(again.df).toBe(0);
-    expect(v.intern('~reces').cognate).toBe(true);
+    expect(v.intern('~reces').space).toBe(2);
+    expect(v.intern('=earthquake').space).toBe(2);
+    expect(v.intern('^JP').space).toBe(1);
+    expect(v.intern('seism').space).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 // Tests of the clustering metrics (B-cubed, pairwise, NMI) on hand-computed cases.
 import { describe, expect, it } from 'vitest';
-import { scoreClustering } from '../../lib/group/metrics.ts';
+import { scoreByLanguage, scoreClustering } from '../../lib/group/metrics.ts';
 
 const m = (pairs: [string, string][]): Map<string, string> => new Map(pairs);
 
@@ -35,5 +35,34 @@ describe('scoreClustering', () => {
     expect(r.nmi).toBe(0);
     expect(r.bcubedRecall).toBe(1);
     expect(r.bcubedPrecision).toBe(0.5);
+  });
+});
+
+describe('scoreByLanguage', () => {
+  it('counts cross-lingual pairs per language pair, hand-computed', () => {
+    // Gold: one story told in fr (a, b), en (c) and ar (d); another in en (e) and ar (f).
+    const gold = m([['a', 'x'], ['b', 'x'], ['c', 'x'], ['d', 'x'], ['e', 'y'], ['f', 'y']]);
+    const lang = m([['a', 'fr'], ['b', 'fr'], ['c', 'en'], ['d', 'ar'], ['e', 'en'], ['f', 'ar']]);
+    // Predicted: the Arabic d is alone, and f wrongly joined the first story.
+    const pred = m([['a', '1'], ['b', '1'], ['c', '1'], ['d', '2'], ['e', '3'], ['f', '1']]);
+    const r = scoreByLanguage(pred, gold, lang);
+    // en-fr: gold a-c, b-c (2), predicted the same 2. ar-fr: gold a-d, b-d; predicted a-f, b-f (0 right).
+    expect(r.crossLingual.pairs['en-fr']).toMatchObject({ goldPairs: 2, predictedPairs: 2, correctPairs: 2, precision: 1, recall: 1 });
+    expect(r.crossLingual.pairs['ar-fr']).toMatchObject({ goldPairs: 2, predictedPairs: 2, correctPairs: 0, precision: 0, recall: 0 });
+    // ar-en: gold c-d, e-f; predicted c-f.
+    expect(r.crossLingual.pairs['ar-en']).toMatchObject({ goldPairs: 2, predictedPairs: 1, correctPairs: 0 });
+    expect(r.crossLingual.all).toMatchObject({ goldPairs: 6, predictedPairs: 5, correctPairs: 2 });
+    expect(r.crossLingual.all.precision).toBeCloseTo(2 / 5, 10);
+    expect(r.crossLingual.all.recall).toBeCloseTo(2 / 6, 10);
+    // Within French both items are together, as in the gold.
+    expect(r.languages.fr).toMatchObject({ items: 2, bcubedF1: 1 });
+    // Within Arabic d and f are apart in both.
+    expect(r.languages.ar).toMatchObject({ items: 2, bcubedF1: 1 });
+  });
+
+  it('leaves out items without a language and treats an empty pair set as nothing missed', () => {
+    const r = scoreByLanguage(m([['a', '1'], ['b', '2']]), m([['a', 'x'], ['b', 'y']]), m([['a', 'fr']]));
+    expect(Object.keys(r.languages)).toEqual(['fr']);
+    expect(r.crossLingual.all).toMatchObject({ goldPairs: 0, predictedPairs: 0, precision: 1, recall: 1 });
   });
 });

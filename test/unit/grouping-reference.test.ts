@@ -26,10 +26,10 @@ describe('grouping engine = reference model on random streams', () => {
   // The streams must exercise every rule whose bookkeeping the engine optimizes, or equality would prove little.
   afterAll(() => {
     if (RUNS < 8) return;
-    for (const rule of ['decays', 'forgottenTerms', 'forgottenWords', 'retired', 'evicted', 'candidateCuts', 'autoMerges', 'recheckMerges']) {
+    for (const rule of ['decays', 'forgottenTerms', 'forgottenWords', 'retired', 'evicted', 'candidateCuts', 'autoMerges', 'recheckMerges', 'pairMerges', 'suggested']) {
       expect(total[rule], rule).toBeGreaterThan(0);
     }
-    for (const op of ['move', 'remove', 'merge', 'split', 'lock', 'forbid', 'label', 'restore', 'drain', 'state']) {
+    for (const op of ['move', 'remove', 'merge', 'split', 'lock', 'forbid', 'label', 'restore', 'drain', 'state', 'keepApart', 'suggestions']) {
       expect(total[op], op).toBeGreaterThan(0);
     }
   });

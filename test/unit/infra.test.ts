@@ -1,5 +1,5 @@
 // Fine-grained assertions on the synthesized RoundupStack (bundled once), its config parsing and cdk-nag.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
@@ -13,6 +13,7 @@ import { importOnce } from '../../bench/bundles.ts';
 import { RoundupFunction, esbuildOptions } from '../../infra/function.ts';
 import { AwsSolutionsChecks } from '../../infra/nag.ts';
 import { METRICS } from '../../lib/aws/metrics.ts';
+import { BUNDLED_DIR_NAME, LEXICON_DATA_DIR } from '../../lib/lexicon/tables.ts';
 import { FUNCTION_NAMES, METRICS_NAMESPACE, RoundupStack, scheduleMinutes, VIEWER_HOST_FUNCTION, type FunctionName } from '../../infra/stack.ts';
 
 type Json = Record<string, any>;
@@ -278,6 +279,17 @@ describe('RoundupStack (bundled with esbuild)', () => {
         expect(code, name).not.toMatch(/import\(\s*["']@aws-sdk\//);
       }
     });
+  });
+
+  it('ships the lexicon tables and their licences beside the group bundle only', () => {
+    const assetOf = (name: FunctionName) => join(app.outdir, `asset.${(resources[fnId(name)]!.Properties.Code.S3Key as string).replace(/\.zip$/, '')}`);
+    const group = join(assetOf('group'), BUNDLED_DIR_NAME);
+    // Every table the repository has, byte for byte (lib/lexicon reads `lexicon/` beside index.mjs).
+    for (const file of readdirSync(LEXICON_DATA_DIR).filter((f) => f.endsWith('.tsv'))) {
+      expect(readFileSync(join(group, file)).equals(readFileSync(join(LEXICON_DATA_DIR, file))), file).toBe(true);
+    }
+    expect(existsSync(join(group, 'LICENSES'))).toBe(true);
+    for (const name of ['api', 'scheduler', 'fetch'] as const) expect(existsSync(join(assetOf(name), BUNDLED_DIR_NAME)), name).toBe(false);
   });
 
   describe('bundle smoke', () => {

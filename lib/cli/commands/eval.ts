@@ -2,16 +2,20 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { scoreClustering } from '../../group/metrics.ts';
+import { itemLanguage } from '../../group/features.ts';
+import { scoreByLanguage, scoreClustering, type LanguageScores } from '../../group/metrics.ts';
 import { InputError } from '../../errors.ts';
 import { UsageError } from '../errors.ts';
 import type { CliIO } from '../io.ts';
 
-const HELP = `Usage: roundup eval --items predicted.jsonl --gold gold.jsonl [--json]
+const HELP = `Usage: roundup eval --items predicted.jsonl --gold gold.jsonl [--by-language input.jsonl] [--json]
 
 --items: lines with {id, storyId} (the output of roundup cluster); --gold: lines with {id, story}.
 Prints B-cubed precision/recall/F1, pairwise F1, NMI and predicted vs gold story counts. Lines without those
 fields are skipped and counted on stderr; a file with none at all is refused (exit status 3).
+--by-language: the items as given to roundup cluster ({id, title, lang?, summary?}; a missing lang is
+detected as the engine does); adds the scores per language (its items among themselves) and, for pairs of
+items in two different languages, pair precision and recall, in all and per language pair.
 `;
 
 /** A line of an input file that was not used, and why. */
@@ -70,6 +74,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     options: {
       items: { type: 'string' },
       gold: { type: 'string' },
+      'by-language': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -84,8 +89,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const pred = await readLabelFile(io, values.items, ['storyId'], ' (the output of roundup cluster)');
   const gold = await readLabelFile(io, values.gold, ['story', 'storyId'], '');
   const r = scoreClustering(pred, gold);
+  const byLanguage = values['by-language'] ? scoreByLanguage(pred, gold, readLanguages(await readInput(io, values['by-language']))) : undefined;
   if (values.json) {
-    io.stdout(JSON.stringify(r) + '\n');
+    io.stdout(JSON.stringify(byLanguage ? { ...r, byLanguage } : r) + '\n');
     return 0;
   }
   const f = (x: number): string => x.toFixed(3);
@@ -101,5 +107,49 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       `stories gold        ${r.goldClusters}`,
     ].join('\n') + '\n',
   );
+  if (byLanguage) io.stdout(languageTable(byLanguage));
   return 0;
+}
+
+/** The text of the items file given to --by-language. */
+async function readInput(io: CliIO, path: string): Promise<string> {
+  try {
+    return await readFile(resolve(io.cwd, path), 'utf8');
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    throw new InputError(`cannot read ${path}: ${why}`, { cause: err });
+  }
+}
+
+/** `id → language` of the items as given to the engine: the declared `lang`, else the engine's detection. */
+export function readLanguages(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const raw of text.split(/\r?\n/u)) {
+    const line = raw.trim();
+    if (!line) continue;
+    try {
+      const o = JSON.parse(line) as { id?: unknown; title?: unknown; summary?: unknown; lang?: unknown };
+      if ((typeof o.id !== 'string' && typeof o.id !== 'number') || typeof o.title !== 'string') continue;
+      const summary = typeof o.summary === 'string' ? o.summary : undefined;
+      out.set(String(o.id), itemLanguage({ title: o.title, summary, lang: typeof o.lang === 'string' ? o.lang : undefined }));
+    } catch {
+      // Lines the clustering could not read either.
+    }
+  }
+  return out;
+}
+
+/** The per-language and cross-lingual scores as text. */
+function languageTable(s: LanguageScores): string {
+  const f = (x: number): string => x.toFixed(3);
+  const lines = ['', 'per language (its items among themselves)', 'lang  items  B-cubed P / R / F1      pairwise P / R'];
+  for (const [l, r] of Object.entries(s.languages)) {
+    lines.push(`${l.padEnd(5)} ${String(r.items).padStart(5)}  ${f(r.bcubedPrecision)} / ${f(r.bcubedRecall)} / ${f(r.bcubedF1)}  ${f(r.pairwisePrecision)} / ${f(r.pairwiseRecall)}`);
+  }
+  lines.push('', 'cross-lingual pairs (items in two languages)', 'pair    gold pairs  predicted  precision  recall');
+  const row = (k: string, p: LanguageScores['crossLingual']['all']): string =>
+    `${k.padEnd(7)} ${String(p.goldPairs).padStart(10)} ${String(p.predictedPairs).padStart(10)}  ${f(p.precision).padStart(9)}  ${f(p.recall).padStart(6)}`;
+  for (const [k, p] of Object.entries(s.crossLingual.pairs)) lines.push(row(k, p));
+  lines.push(row('all', s.crossLingual.all));
+  return lines.join('\n') + '\n';
 }
