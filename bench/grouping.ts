@@ -6,6 +6,8 @@ import { loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { StoryGrouper, type GroupInput } from '../lib/group/engine.ts';
+// The property tests' seeded PRNG (mulberry32), so bench runs are comparable.
+import { rng } from '../test/support/random-stream.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DAY = 86_400_000;
@@ -47,17 +49,6 @@ function loadSeeds(): { seeds: Seed[]; source: string } {
   return { seeds, source: dirs.map((d) => d.replace(repoRoot + '/', '')).join(', ') };
 }
 
-/** Small deterministic PRNG (mulberry32) so runs are comparable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'ra', 'zu', 'ne', 'to', 'vi', 'sa', 'do', 're', 'gu', 'pe', 'xo', 'bi', 'fa'];
 
