@@ -210,12 +210,9 @@ export class CheckedActions extends EditorActions {
     return super.merge(checkId('story id', targetId), sources, actor, expectedVersion, suggestion);
   }
 
+  // Its pair is read before either story: the ids are checked here, not only by liveStory.
   override mergeSuggestion(x: string, y: string, actor: Actor, opts: { into?: string; expectedVersion?: number; sourceVersion?: number } = {}) {
     return super.mergeSuggestion(checkId('story id', x), checkId('story id', y), actor, opts);
-  }
-
-  override dismissSuggestion(x: string, y: string, actor: Actor) {
-    return super.dismissSuggestion(checkId('story id', x), checkId('story id', y), actor);
   }
 
   override split(sourceId: string, itemIds: string[], actor: Actor, opts: { expectedVersion?: number; label?: string } = {}) {

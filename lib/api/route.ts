@@ -69,12 +69,14 @@ export function publicRoutes(
     const answer = async (c: Context): Promise<Response> => {
       const negotiated = doc.languages === true && !LANG_PARAM.test(c.req.url);
       const acceptLanguage = negotiated ? c.req.header('accept-language') : undefined;
+      // One link base per request: the body embeds it and the cache key names it, so they must agree.
+      const base = opts.base(c);
       const compute = async (): Promise<RenderedResponse> => {
         const query = doc.page ? parsePageQuery(doc.query, c.req.url) : parseQuery(doc.query, c.req.url);
         const params = parseParams(c);
         const explicit = doc.languages ? (query as { lang?: string[] }).lang : undefined;
         const reader: Reader = { languages: readerLanguages(explicit, acceptLanguage, opts.desk), desk: opts.desk };
-        const reply = await render({ c, query, params, base: opts.base(c), reader });
+        const reply = await render({ c, query, params, base, reader });
         let r: RenderedResponse;
         if (typeof reply === 'string') r = rendered(reply, contentType, cacheControl);
         else if ('redirect' in reply) r = redirect(reply.redirect, cacheControl);
@@ -84,7 +86,7 @@ export function publicRoutes(
         return r;
       };
       if (!cache) return send(c, await compute());
-      const plain = cacheKey(c, opts.base(c));
+      const plain = cacheKey(c, base);
       const key = negotiated ? `${plain}#${acceptedLanguagesOf(acceptLanguage).join(',')}` : plain;
       return send(c, await cache.get(key, compute));
     };

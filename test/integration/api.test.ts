@@ -24,7 +24,7 @@ import { storyPagePath } from '../../lib/site/urls.ts';
 import type { Store } from '../../lib/store/store.ts';
 import type { Item, Outlet, Story } from '../../lib/types.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
-import { outletRecord, storeStory } from '../support/records.ts';
+import { outletRecord, storeStory, storyOf } from '../support/records.ts';
 import { validateJsonFeed } from '../support/jsonfeed.ts';
 
 const dynalite = BACKENDS.find((b) => b.name === 'dynalite')!;
@@ -73,17 +73,7 @@ interface Seeded {
 }
 
 async function seedStory(store: Store, s: Partial<Story> & { id: string; updatedAt: string }, items: Item[], out: Seeded): Promise<Story> {
-  const story: Story = {
-    label: `Label ${s.id}`,
-    headline: `Headline ${s.id}`,
-    firstSeenAt: items[0]?.firstSeenAt ?? s.updatedAt,
-    lastItemAt: items.at(-1)?.publishedAt ?? s.updatedAt,
-    itemIds: items.map((i) => i.id),
-    outletIds: [...new Set(items.map((i) => i.outletId))],
-    version: 1,
-    status: 'auto',
-    ...s,
-  };
+  const story = storyOf(s, items);
   await storeStory(store, story, items);
   out.stories.push(story);
   out.items.set(story.id, items);

@@ -7,7 +7,7 @@ import { silentLogger } from '../../lib/log.ts';
 import type { Store } from '../../lib/store/store.ts';
 import type { Item, Outlet, Story } from '../../lib/types.ts';
 import { BACKENDS, openTestDb, type TestDb } from '../support/db.ts';
-import { outletRecord, storeStory } from '../support/records.ts';
+import { outletRecord, storeStory, storyOf } from '../support/records.ts';
 
 const outlet = outletRecord;
 
@@ -41,18 +41,7 @@ function mkItem(outletId: string, over: Partial<Item> = {}): Item {
 }
 
 async function seed(store: Store, s: Partial<Story> & { id: string; updatedAt: string }, items: Item[]): Promise<void> {
-  const story: Story = {
-    label: `Story ${s.id}`,
-    headline: `Headline of ${s.id}`,
-    firstSeenAt: items[0]!.firstSeenAt,
-    lastItemAt: items.at(-1)!.publishedAt,
-    itemIds: items.map((i) => i.id),
-    outletIds: [...new Set(items.map((i) => i.outletId))],
-    version: 1,
-    status: 'auto',
-    ...s,
-  };
-  await storeStory(store, story, items);
+  await storeStory(store, storyOf({ label: `Story ${s.id}`, headline: `Headline of ${s.id}`, ...s }, items), items);
 }
 
 const ARABIC = 'أعلنت وزارة القوات المسلحة الفرنسية مغادرة آخر العسكريين الفرنسيين الأراضي المالية.';

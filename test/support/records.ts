@@ -73,6 +73,19 @@ export const outletRecord = (
   feeds: feedTitles.map((title, n) => ({ id: n ? `${id}/${n}` : `${id}/main`, url: `https://${id}.example/rss${n ? `/${n}` : ''}`, title })),
 });
 
+/** A story made of these items: times, item and outlet ids derived from them; `s` sets the id and any other field. */
+export const storyOf = (s: Partial<Story> & { id: string; updatedAt: string }, items: Item[]): Story => ({
+  label: `Label ${s.id}`,
+  headline: `Headline ${s.id}`,
+  firstSeenAt: items[0]?.firstSeenAt ?? s.updatedAt,
+  lastItemAt: items.at(-1)?.publishedAt ?? s.updatedAt,
+  itemIds: items.map((i) => i.id),
+  outletIds: [...new Set(items.map((i) => i.outletId))],
+  version: 1,
+  status: 'auto',
+  ...s,
+});
+
 /** Writes a new story as the grouping writer does: its items, the story, and their words for search (`q`). */
 export async function storeStory(store: Store, story: Story, items: Item[]): Promise<void> {
   await putItems(store, items, { dedupeUrls: true });
