@@ -197,7 +197,9 @@ export function checkId(name: string, value: string): string {
  * text fields have their lengths, lists their sizes — the same rules as the JSON API's body schemas.
  */
 export class CheckedActions extends EditorActions {
-  override liveStory(id: string): Promise<Story> {
+  // Async, so a bad id rejects like a missing story: callers that read two stories with Promise.all then see one
+  // rejection, never a throw that leaves the other read's rejection unhandled.
+  override async liveStory(id: string): Promise<Story> {
     return super.liveStory(checkId('story id', id));
   }
 
