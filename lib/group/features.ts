@@ -1,5 +1,5 @@
 // Text analysis for grouping: an item's language and weighted features (stems, names, countries, numbers, translations, slug words).
-import { entityKey, monthOf, nameSkeleton, normaliseNumber, pivotTerms } from '../lexicon/index.ts';
+import { entityKey, monthOf, nameSkeleton, normaliseNumber, pivotTerms, segmentCjk, SEGMENTED_LANGUAGES } from '../lexicon/index.ts';
 import { foldToken } from '../text/fold.ts';
 import { languageOf } from '../text/language.ts';
 import { stem, stopwords } from '../text/stem.ts';
@@ -539,6 +539,11 @@ function isDigit(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 0x660 && c <= 0x669) || (c >= 0x6f0 && c <= 0x6f9);
 }
 
+/** A digit or decimal point inside a CJK run (fullwidth digits included). */
+function isRunDigit(c: number): boolean {
+  return isDigit(c) || (c >= 0xff10 && c <= 0xff19) || c === 46 || c === 44 || c === 0x66b;
+}
+
 /** A decimal separator between two digits ("7.1", "6,8", "٧٫١"): part of the number, not a word break. */
 function decimalPoint(text: string, i: number): boolean {
   const c = text.charCodeAt(i);
@@ -548,12 +553,15 @@ function decimalPoint(text: string, i: number): boolean {
 /**
  * The tokens of a text (at most `limit`), with whether each starts a sentence or quote (its capital then says
  * nothing about names). "U.S." is "US"; "2,400", "2.400" and "2 400" are one number, and so are "7.1" and
- * "7,1"; CJK runs, written without spaces, become overlapping character bigrams.
+ * "7,1"; CJK runs, written without spaces, become overlapping character bigrams, leaving out those with a
+ * digit (`7.6级`, `100人`: the number is not a word, and addSegments reads it whole). In Japanese and Chinese
+ * text a run that ends in a CJK character is one too (`100人`, `2日午後`).
  */
 function tokenize(text: string, limit: number, lang: string, facts: TokenFacts[], initial: boolean[]): number {
   let clean = text.includes('.') ? text.replace(ABBREVIATION, (m) => m.replaceAll('.', '')) : text;
   clean = clean.replace(THOUSANDS, '$1');
   const memo = memoOf(lang);
+  const segmented = SEGMENTED_LANGUAGES.has(lang);
   let n = 0;
   let starts = true;
   const len = clean.length;
@@ -571,9 +579,10 @@ function tokenize(text: string, limit: number, lang: string, facts: TokenFacts[]
       if (c > 0xffff) h = hashStep(h, clean.charCodeAt(++i));
       i++;
     }
-    if (clean.charCodeAt(start) > 0x2fff && CJK.test(clean.slice(start, i))) {
+    if ((clean.charCodeAt(start) > 0x2fff || (segmented && clean.charCodeAt(i - 1) > 0x2fff)) && CJK.test(clean.slice(start, i))) {
       for (let j = start; (j + 1 < i || j === start) && n < limit; j++) {
         const end = Math.min(j + 2, i);
+        if (isRunDigit(clean.charCodeAt(j)) || (end > j + 1 && isRunDigit(clean.charCodeAt(j + 1)))) continue;
         facts[n] = memo.factsOf(clean, j, end, hashOf(clean, j, end));
         initial[n++] = false;
       }
@@ -684,6 +693,30 @@ function addText(
     if (skeletonWeight > 0 && t.skeletonKey && (t.cased ? entity : t.pivotKeys.length === 0)) {
       out.add(termOf(out, t, 'skeleton', t.skeletonKey), baseWeight * skeletonWeight, t.raw, pos);
     }
+  }
+  // Japanese and Chinese runs were read as character bigrams above; their dictionary words, places and numbers.
+  if (SEGMENTED_LANGUAGES.has(lang)) addSegments(text, lang, baseWeight, part === 'title' ? Infinity : opts.maxSummaryTokens, part === 'title', opts, out);
+}
+
+/**
+ * The cross-language features of a Japanese or Chinese text's unspaced runs (`segmentCjk`; at most `limit`
+ * segments): a word's pivot terms (`地震` → `=earthquake`), CLDR places (`^JP`, `@tokyo`), numbers and dates,
+ * weighted as the tokens that give them in other languages. Title positions are character offsets.
+ */
+function addSegments(text: string, lang: string, baseWeight: number, limit: number, title: boolean, opts: TextOptions, out: FeatureList): void {
+  const segments = segmentCjk(text, lang);
+  const pivotWeight = opts.pivotWeight ?? 0;
+  for (let i = 0; i < segments.length && i < limit; i++) {
+    const s = segments[i]!;
+    const pos = title ? s.start / text.length : 2;
+    if (s.kind === 'word') {
+      if (pivotWeight === 0) continue;
+      for (let k = 0; k < s.pivots.length && k < MAX_PIVOT_KEYS; k++) {
+        out.add(out.vocab.intern('=' + s.pivots[k]!), baseWeight * pivotWeight * (k === 0 ? 1 : 0.5), s.text, pos);
+      }
+    } else if (s.kind === 'place') {
+      out.add(out.vocab.intern(s.key), baseWeight * (s.key.startsWith('^') ? opts.countryBoost : opts.entityBoost), s.text, pos);
+    } else out.add(out.vocab.intern('#' + s.key), baseWeight * opts.numberBoost, s.text, pos);
   }
 }
 

@@ -49,6 +49,15 @@ function loadGazetteer(): Gazetteer {
   return gazetteer;
 }
 
+/**
+ * The CLDR key of a folded name exactly as the table lists it (`日本` → `^JP`, `東京` → `@tokyo`, `japon` →
+ * `^JP`), without {@link entityKey}'s clitics, lemmas, capitalisation rule or skeleton fallback: for callers
+ * that cut names out of unspaced text themselves (lib/lexicon/segment.ts).
+ */
+export function cldrEntity(folded: string): string | undefined {
+  return loadGazetteer().names.get(folded);
+}
+
 /** Size in bytes of the entity table file (0 before it is loaded or when it is missing). */
 export function entityTableBytes(): number {
   return loadGazetteer().bytes;

@@ -17,9 +17,9 @@ export const LEXICON_DATA_DIR = fileURLToPath(new URL('../../data/lexicon/', imp
  * Sources in priority order: their pivots are merged in this order. `news` is Roundup's own short list of
  * everyday news words the dictionaries miss or lead with a rare sense (Arabic رئيس "boss" before "president",
  * شرطة "backslash" before "police"); Apertium's transducers give one curated translation per lemma; FreeDict's
- * dictionaries add the other senses and the words Apertium lacks.
+ * dictionaries add the other senses and the words Apertium lacks; CC-CEDICT is Chinese's dictionary.
  */
-export const SOURCES = ['news', 'apertium', 'freedict'] as const;
+export const SOURCES = ['news', 'apertium', 'freedict', 'cedict'] as const;
 
 /** Most pivot terms returned for one word, over all sources. */
 export const MAX_PIVOTS = 6;

@@ -5,9 +5,10 @@ import { languageTable, type LanguageTable } from './tables.ts';
 
 /**
  * Languages with translation tables (built by `scripts/build-lexicon.ts`): the registry's languages that
- * Debian's dictionaries cover. English is the pivot itself (lemmas only).
+ * open dictionaries cover (Debian's Apertium and FreeDict packages, CC-CEDICT for Chinese). English is the
+ * pivot itself (lemmas only).
  */
-export const LEXICON_LANGUAGES = ['en', 'fr', 'es', 'de', 'ar', 'pt', 'it', 'tr', 'ru'] as const;
+export const LEXICON_LANGUAGES = ['en', 'fr', 'es', 'de', 'ar', 'pt', 'it', 'tr', 'ru', 'ja', 'zh'] as const;
 
 /** Languages whose words reach a lemma through an Apertium analyser. */
 const ANALYSED = new Set(['en', 'fr', 'es', 'pt', 'it']);
@@ -91,7 +92,10 @@ function compoundPivots(table: LanguageTable, folded: string): string | undefine
  * meet on the same terms. Found by, in order: the word itself, its lemmas (Apertium analysers), for Arabic
  * the word without clitics and endings ({@link arabicKeys}), for German the parts of a compound
  * (`kommunalwahlen` → election, municipal), and finally a word of the table with the same Snowball stem (fr,
- * es, pt, it, tr, ru). Empty for words the tables do not know (mostly names) and for languages without tables.
+ * es, pt, it, tr, ru). Japanese and Chinese words are looked up as written, not folded (folding drops the
+ * kana voicing marks: ガス gas would read カス dregs), and found in running text by `segmentCjk`: `地震` (ja)
+ * → earthquake, `选举` (zh) → election. Empty for words the tables do not know (mostly names) and for
+ * languages without tables.
  */
 export function pivotTerms(folded: string, lang: string): readonly string[] {
   if (lang === 'en') return [lemma(folded, 'en')];

@@ -23,15 +23,18 @@ const CONCEPTS: Record<string, string[]> = {
   fr: ['retrait', 'troupes', 'récession', 'élection', 'grève', 'séisme', 'marché', 'prix', 'négociations', 'ministre', 'président', 'gouvernement', 'manifestation', 'victoire', 'tournoi', 'économie', 'industrielle', 'production'],
   es: ['retirada', 'tropas', 'recesión', 'elecciones', 'huelga', 'terremoto', 'mercado', 'precios', 'negociaciones', 'ministro', 'presidente', 'gobierno', 'protesta', 'victoria', 'torneo', 'economía', 'industrial', 'producción'],
   ar: ['انسحاب', 'القوات', 'ركود', 'انتخابات', 'إضراب', 'زلزال', 'السوق', 'الأسعار', 'مفاوضات', 'وزير', 'رئيس', 'الحكومة', 'احتجاج', 'فوز', 'بطولة', 'الاقتصاد', 'الصناعي', 'الإنتاج'],
+  // Japanese and Chinese are segmented with their dictionaries: some words carry a particle or a number, unspaced.
+  ja: ['撤退', '部隊の', '景気後退', '選挙で', 'ストライキ', '地震', '市場', '価格', '交渉', '大臣', '大統領', '政府は', '抗議', '勝利', '大会', '経済', '死者100人', '2月17日'],
+  zh: ['撤军', '部队', '经济衰退', '选举', '罢工', '地震', '市场', '价格', '谈判', '部长', '总统', '政府', '抗议', '胜利', '锦标赛', '经济', '工业生产', '7.6级'],
 };
 const LANGS = Object.keys(CONCEPTS);
 const NAMES = ['Macron', 'Barkhane', 'Djokovic', 'Tesla', 'Scholz', 'Lula', 'NATO', 'OTAN', 'UEFA', 'iPhone', 'Bamako', 'Kyiv', 'A.I.', 'E.U.'];
 const COUNTRIES = ['Mali', 'France', 'Russie', 'Russia', 'Rusia', 'Germany', 'Allemagne', 'Alemania', 'United States', 'États-Unis', 'Estados Unidos', 'U.S.', 'US', 'UK', 'russe', 'German', 'malien', 'روسيا', 'مالي', 'Maroc', 'Morocco'];
 const NUMBERS = ['2,400', '2 400', '2400', '15', '2022', '7', '1.5', '300'];
-const STOP: Record<string, string[]> = { en: ['the', 'of', 'and', 'to', 'in'], fr: ['le', 'la', 'de', 'et', 'du', 'les'], es: ['el', 'la', 'de', 'y', 'los'], ar: ['في', 'من'] };
-const CJK = ['東京地震', '地震', '日本', '震'];
+const STOP: Record<string, string[]> = { en: ['the', 'of', 'and', 'to', 'in'], fr: ['le', 'la', 'de', 'et', 'du', 'les'], es: ['el', 'la', 'de', 'y', 'los'], ar: ['في', 'من'], ja: ['の', 'で', 'は'], zh: ['的', '了', '在'] };
+const CJK = ['東京地震', '地震', '日本', '震', '日本で地震', '北京'];
 const JOINS = [' ', ' ', ' ', ' ', ': ', ', ', ' — ', '. ', ' « ', ' » ', ' "'];
-const DECLARED: Record<string, string[]> = { en: ['en', 'en-US', 'eng'], fr: ['fr', 'fr-CA', 'FR'], es: ['es', 'es-ES'], ar: ['ar'] };
+const DECLARED: Record<string, string[]> = { en: ['en', 'en-US', 'eng'], fr: ['fr', 'fr-CA', 'FR'], es: ['es', 'es-ES'], ar: ['ar'], ja: ['ja', 'ja-JP'], zh: ['zh', 'zh-CN', 'zh-Hant'] };
 
 /** A story's seed: the concepts, names and country its items talk about. */
 interface Seed {

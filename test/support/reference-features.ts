@@ -1,7 +1,7 @@
 // Reference model of the grouping engine's text analysis: the same features as lib/group/features.ts, computed plainly.
 import { MAX_NAME_TOKENS, countryOfAbbreviation, countryOfName, countryOfToken, phraseLengths } from '../../lib/group/entities.ts';
 import { MAX_PIVOT_KEYS, MIN_SKELETON, slugText } from '../../lib/group/features.ts';
-import { entityKey, monthOf, nameSkeleton, normaliseNumber, pivotTerms } from '../../lib/lexicon/index.ts';
+import { entityKey, monthOf, nameSkeleton, normaliseNumber, pivotTerms, segmentCjk, SEGMENTED_LANGUAGES } from '../../lib/lexicon/index.ts';
 import { foldToken } from '../../lib/text/fold.ts';
 import { languageOf } from '../../lib/text/language.ts';
 import { stem, stopwords } from '../../lib/text/stem.ts';
@@ -9,7 +9,7 @@ import { stem, stopwords } from '../../lib/text/stem.ts';
 /*
  * Written for clarity, not speed: regular expressions, string keys and one Map per item. It relies on the word-level
  * primitives (folding, stems, stop words, country names, and the lexicon's translations, CLDR places, skeletons,
- * numbers and months), which have their own tests, and re-states everything the engine builds on them: tokens,
+ * numbers, months and its segmentation of Japanese and Chinese text), which have their own tests, and re-states everything the engine builds on them: tokens,
  * sentence starts, Title Case and capital-letter evidence, multi-word country names, numbers and dates, places,
  * cognate keys, pivot terms, skeletons, link slugs and the weights.
  */
@@ -46,6 +46,8 @@ const SENTENCE_BREAKS = new Set([...'.!?:;|«»"“”–—']);
 const ABBREVIATION = /\b(?:[A-Z]\.){2,3}(?![A-Za-z])/gu;
 const THOUSANDS = /(\d)[,.\u00a0\u202f ](?=\d{3}(?!\d))/gu;
 const CJK = /[\u3040-\u30FF\u3400-\u9FFF\uAC00-\uD7AF]/u;
+/** Digits and decimal points a CJK bigram must not hold (the engine reads the number whole). */
+const RUN_DIGIT = /[0-9\u0660-\u0669\u06f0-\u06f9\uff10-\uff19.,\u066b]/u;
 // A decimal point between two digits ("7.1", "7,1", "٧٫١") belongs to the number.
 const PIECES = /(?:[\p{L}\p{M}\p{N}]|(?<=[0-9\u0660-\u0669\u06f0-\u06f9])[.,\u066b](?=[0-9\u0660-\u0669\u06f0-\u06f9]))+|[^\p{L}\p{M}\p{N}]/gsu;
 const CASED = /[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}]/u;
@@ -57,8 +59,11 @@ interface Token {
   initial: boolean;
 }
 
-/** Tokens of a text (at most `limit`): "U.S." is "US", thousands separators go, CJK runs become character bigrams. */
-function tokenize(text: string, limit: number): Token[] {
+/**
+ * Tokens of a text (at most `limit`): "U.S." is "US", thousands separators go, CJK runs (in Japanese and Chinese
+ * also those that only end in a CJK character) become character bigrams, without those holding a digit.
+ */
+function tokenize(text: string, limit: number, lang: string): Token[] {
   const clean = text.replace(ABBREVIATION, (m) => m.replaceAll('.', '')).replace(THOUSANDS, '$1');
   const out: Token[] = [];
   let initial = true;
@@ -68,8 +73,10 @@ function tokenize(text: string, limit: number): Token[] {
       if (SENTENCE_BREAKS.has(piece)) initial = true;
       continue;
     }
-    if (piece.codePointAt(0)! > 0x2fff && CJK.test(piece)) {
-      for (let j = 0; (j + 1 < piece.length || j === 0) && out.length < limit; j++) out.push({ raw: piece.slice(j, j + 2), initial: false });
+    if ((piece.codePointAt(0)! > 0x2fff || (SEGMENTED_LANGUAGES.has(lang) && piece.charCodeAt(piece.length - 1) > 0x2fff)) && CJK.test(piece)) {
+      for (let j = 0; (j + 1 < piece.length || j === 0) && out.length < limit; j++) {
+        if (!RUN_DIGIT.test(piece.slice(j, j + 2))) out.push({ raw: piece.slice(j, j + 2), initial: false });
+      }
       initial = false;
       continue;
     }
@@ -135,7 +142,7 @@ function addText(
   out: Map<string, ReferenceFeature>,
   slug = false,
 ): void {
-  const toks = tokenize(text, isTitle ? Infinity : opts.maxSummaryTokens).map((t) => ({ ...t, ...facts(t.raw, lang) }));
+  const toks = tokenize(text, isTitle ? Infinity : opts.maxSummaryTokens, lang).map((t) => ({ ...t, ...facts(t.raw, lang) }));
   const count = toks.length;
   const long = toks.filter((t) => t.longWord);
   const titleCase = long.length >= 3 && long.filter((t) => t.cap).length / long.length >= 0.7;
@@ -203,6 +210,22 @@ function addText(
     if (opts.skeletonWeight > 0 && t.skeleton && (t.cased ? entity : t.pivots.length === 0)) {
       addFeature(out, t.skeleton, baseWeight * opts.skeletonWeight, t.raw, pos);
     }
+  }
+  // Japanese and Chinese: after the bigrams, the words, places, numbers and dates of the unspaced runs (at most
+  // maxSummaryTokens outside the title), placed by character offset. A feature met before keeps its position:
+  // these come after the tokens in the engine, whatever their offset.
+  if (!SEGMENTED_LANGUAGES.has(lang)) return;
+  for (const s of segmentCjk(text, lang).slice(0, isTitle ? undefined : opts.maxSummaryTokens)) {
+    const pos = isTitle ? s.start / text.length : 2;
+    const add = (key: string, weight: number): void => {
+      const had = out.get(key)?.pos;
+      addFeature(out, key, weight, s.text, pos);
+      if (had !== undefined) out.get(key)!.pos = had;
+    };
+    if (s.kind === 'word') {
+      if (opts.pivotWeight > 0) s.pivots.slice(0, MAX_PIVOT_KEYS).forEach((p, k) => add('=' + p, baseWeight * opts.pivotWeight * (k === 0 ? 1 : 0.5)));
+    } else if (s.kind === 'place') add(s.key, baseWeight * (s.key.startsWith('^') ? opts.countryBoost : opts.entityBoost));
+    else add('#' + s.key, baseWeight * opts.numberBoost);
   }
 }
 
