@@ -11,8 +11,14 @@ import {
   monthOf,
   nameSkeleton,
   normaliseNumber,
+  LEXICON_LANGUAGES,
+  MAX_SEGMENT,
   pivotTerms,
+  preloadLexicon,
+  segmentCjk,
+  type CjkSegment,
 } from '../../lib/lexicon/index.ts';
+import { isLoaded, languageTable } from '../../lib/lexicon/tables.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,7 +118,7 @@ describe('pivotTerms', () => {
 
   it('returns nothing for names and for languages without tables', () => {
     expect(pivotTerms('barkhane', 'fr')).toEqual([]);
-    expect(pivotTerms('地震', 'zh')).toEqual([]);
+    expect(pivotTerms('רעידת', 'he')).toEqual([]);
   });
 
   it('returns at most six terms, best first', () => {
@@ -283,5 +289,58 @@ describe('helpers', () => {
       ['retirer', 'withdraw remove', ['retire', 'retirent'], 'retir'],
     ]);
     expect(() => parseTable('key\tvalue\n', () => {})).toThrow(/not a lexicon table/);
+  });
+});
+
+describe('Japanese and Chinese', () => {
+  /** A segment as `text:pivot1/pivot2` or `text:key`. */
+  const show = (s: CjkSegment): string => `${s.text}:${s.kind === 'word' ? s.pivots.slice(0, 2).join('/') : s.key}`;
+
+  it('translates common news words, written as they are (not folded: ガス is gas, カス dregs)', () => {
+    expect(LEXICON_LANGUAGES).toEqual(expect.arrayContaining(['ja', 'zh']));
+    expect(pivotTerms('地震', 'ja')[0]).toBe('earthquake');
+    expect(pivotTerms('選挙', 'ja')[0]).toBe('election');
+    expect(pivotTerms('撤退', 'ja')).toContain('withdrawal');
+    expect(pivotTerms('ストライキ', 'ja')[0]).toBe('strike');
+    expect(pivotTerms('大統領', 'ja')[0]).toBe('president');
+    expect(pivotTerms('ガス', 'ja')[0]).toBe('gas');
+    expect(pivotTerms('地震', 'zh')[0]).toBe('earthquake');
+    expect(pivotTerms('选举', 'zh')).toContain('election');
+    expect(pivotTerms('選舉', 'zh')).toContain('election'); // traditional
+    expect(pivotTerms('罢工', 'zh')).toContain('strike');
+    expect(pivotTerms('总统', 'zh')[0]).toBe('president');
+    expect(pivotTerms('马克龙', 'zh')).toContain('macron'); // names keep their English spelling
+    // Hiragana-only words (particles, endings) are not in the table: the segmenter would find them everywhere.
+    expect(pivotTerms('から', 'ja')).toEqual([]);
+  });
+
+  it('cuts unspaced text into dictionary words, CLDR places, numbers and dates', () => {
+    expect(segmentCjk('能登半島で地震、死者100人超', 'ja').map(show)).toEqual(['半島:peninsula', '地震:earthquake', '死者:deceased/casualty', '100:100']);
+    expect(segmentCjk('日本石川县发生7.6级地震', 'zh').map(show)).toEqual(['日本:^JP', '石川:ishikawa', '发生:happen/occur', '7.6:7.6', '地震:earthquake']);
+    // Longest match: 選挙戦 (election campaign) is one word, not 選挙 + 戦; a place inside a longer word is kept.
+    expect(segmentCjk('選挙戦', 'ja').map(show)).toEqual(['選挙戦:campaign/election']);
+    expect(segmentCjk('日本人', 'ja').map(show)).toEqual(['日本:^JP', '日本人:japanese/person']);
+    expect(segmentCjk('東京とパリ', 'ja').map(show)).toEqual(['東京:@tokyo', 'パリ:@paris']);
+    expect(segmentCjk('台灣總統選舉', 'zh').map(show)).toEqual(['台灣:^TW', '總統:president', '選舉:elect/election']);
+    // Numbers with 万/億, dates; a lone digit says nothing.
+    expect(segmentCjk('1万2000人が避難', 'ja').filter((s) => s.kind === 'number').map((s) => s.key)).toEqual(['12000']);
+    expect(segmentCjk('3.5億円', 'ja').filter((s) => s.kind === 'number').map((s) => s.key)).toEqual(['350000000']);
+    expect(segmentCjk('2月17日に投票', 'ja').map(show)).toEqual(['2月17日:02-17', '投票:vote/poll']);
+    expect(segmentCjk('震度7', 'ja').map((s) => s.kind)).toEqual(['word']);
+    // Offsets point into the text; text in other scripts is left to the tokenizer; other languages get nothing.
+    const s = segmentCjk('NHK: 東京で地震', 'ja');
+    expect(s.map((x) => [x.text, x.start])).toEqual([['東京', 5], ['地震', 8]]);
+    expect(segmentCjk('Erdbeben in Tokio', 'ja')).toEqual([]);
+    expect(segmentCjk('東京で地震', 'en')).toEqual([]);
+  });
+
+  it('keeps headwords within the segmenter bound and loads with the other tables', () => {
+    preloadLexicon(['ja', 'zh']);
+    expect(isLoaded('ja') && isLoaded('zh')).toBe(true);
+    for (const lang of ['ja', 'zh']) {
+      const t = languageTable(lang);
+      expect(t.pivots.size, lang).toBeGreaterThan(30_000);
+      for (const key of t.pivots.keys()) expect(key.length <= MAX_SEGMENT && key.length >= 2, key).toBe(true);
+    }
   });
 });
