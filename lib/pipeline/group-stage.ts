@@ -265,6 +265,9 @@ export async function rebuildState(deps: Pick<GroupStageDeps, 'store' | 'log' | 
   for (const i of items) state.itemInfo.set(i.id, infoOf(i));
   for (const i of items) state.labeller.observe(toLabelMember(i));
   for (const id of ids) state.grouped.set(id, syncStart);
+  // Items editors took out of a story (removed, split or moved away) were grouped once: a warm engine never
+  // groups them again, and neither may a rebuilt one while their arrival is still inside the lag window.
+  for (const s of stories) for (const id of s.excludedItemIds ?? []) state.grouped.set(id, syncStart);
   state.syncedAt = syncStart;
   const rebuild = { stories: stories.length, items: items.length, durationMs: Date.now() - started };
   deps.log.info('grouping state rebuilt', rebuild);
