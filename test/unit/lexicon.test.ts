@@ -323,8 +323,8 @@ describe('Japanese and Chinese', () => {
     expect(segmentCjk('東京とパリ', 'ja').map(show)).toEqual(['東京:@tokyo', 'パリ:@paris']);
     expect(segmentCjk('台灣總統選舉', 'zh').map(show)).toEqual(['台灣:^TW', '總統:president', '選舉:elect/election']);
     // Numbers with 万/億, dates; a lone digit says nothing.
-    expect(segmentCjk('1万2000人が避難', 'ja').filter((s) => s.kind === 'number').map((s) => s.key)).toEqual(['12000']);
-    expect(segmentCjk('3.5億円', 'ja').filter((s) => s.kind === 'number').map((s) => s.key)).toEqual(['350000000']);
+    expect(segmentCjk('1万2000人が避難', 'ja').flatMap((s) => (s.kind === 'number' ? [s.key] : []))).toEqual(['12000']);
+    expect(segmentCjk('3.5億円', 'ja').flatMap((s) => (s.kind === 'number' ? [s.key] : []))).toEqual(['350000000']);
     expect(segmentCjk('2月17日に投票', 'ja').map(show)).toEqual(['2月17日:02-17', '投票:vote/poll']);
     expect(segmentCjk('震度7', 'ja').map((s) => s.kind)).toEqual(['word']);
     // Offsets point into the text; text in other scripts is left to the tokenizer; other languages get nothing.
