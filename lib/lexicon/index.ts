@@ -1,5 +1,5 @@
 // Cross-lingual lexicon: English pivot terms, lemmas, named-entity keys, numbers and dates for any registry language.
 export { LEXICON_LANGUAGES, lemma, lemmas, pivotTerms, preloadLexicon } from './translate.ts';
-export { entityKey, matchEntities, nameSkeleton, type EntityMatch } from './entities.ts';
+export { cldrKey, entityKey, matchEntities, nameSkeleton, type EntityMatch } from './entities.ts';
 export { findDates, findNumbers, monthOf, normaliseNumber, type NumberMatch } from './numbers.ts';
 export { BUNDLED_DIR_NAME, LEXICON_DATA_DIR, configureLexicon, lexiconDir } from './tables.ts';
