@@ -1,4 +1,4 @@
-// `npm run bench [-- name...]`: runs the benchmarks (grouping, ingest, parse, cost, api, site, bundles, lexicon, labels) and prints their numbers.
+// `npm run bench [-- name...]`: runs the benchmarks (grouping, ingest, parse, cost, api, site, bundles, lexicon, labels, ceiling) and prints their numbers.
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   grouping: async () => (await import('./grouping.ts')).benchGrouping(),
   ingest: async () => (await import('./ingest.ts')).benchIngest(),
@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   bundles: async () => (await import('./bundles.ts')).benchBundles(),
   lexicon: async () => (await import('./lexicon.ts')).benchLexicon(),
   labels: async () => (await import('./labels.ts')).benchLabels(),
+  ceiling: async () => (await import('./ceiling.ts')).benchCeiling(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -30,6 +30,33 @@ const ARABIC_SUFFIXES = ['يون', 'يين', 'ية', 'ي'];
 /** Words after which the rest of a CLDR name is a qualifier ("United States of America" → "United States"). */
 const NAME_CUTS = new Set(['of', 'de', 'd', 'del', 'da', 'do', 'des', 'du', 'von', 'der', 'di', 'van']);
 
+/**
+ * Names and adjectives in everyday news use that CLDR leaves out, and that the demonym rule cannot derive:
+ * CLDR names the United Kingdom only ("Britain", بريطانيا, Angleterre are not there) and irregular adjectives
+ * (britannique, allemand, estadounidense, marroquí) do not follow from their country's name. England, Scotland
+ * and Wales count as the United Kingdom: outlets abroad write either for the same news. Folded forms; inflected
+ * forms (plural, feminine) are derived from these by the demonym endings.
+ */
+const COMMON_NAMES: Record<string, readonly string[]> = {
+  GB: [
+    'britain', 'great britain', 'grande bretagne', 'gran bretana', 'gra bretanha', 'gran bretagna', 'بريطانيا', 'британия',
+    'britanya', 'england', 'angleterre', 'inglaterra', 'inghilterra', 'إنجلترا', 'انجلترا', 'انكلترا', 'scotland', 'ecosse', 'escocia',
+    'schottland', 'scozia', 'wales', 'pays de galles', 'galles', 'british', 'britannique', 'britanico', 'britannico',
+    'britisch', 'britanski', 'بريطاني',
+  ],
+  RU: ['ruso', 'rusa', 'rusos', 'rusas'],
+  DE: ['allemand', 'tedesco', 'alemao'],
+  US: ['americain', 'estadounidense', 'statunitense', 'norte americano', 'norteamericano', 'us amerikanisch', 'امريكي'],
+  ES: ['espagnol', 'espanol', 'spagnolo', 'espanhol'],
+  FR: ['franzosisch', 'franzose', 'franzosen'],
+  MA: ['marroqui', 'marocchino', 'marokkanisch'],
+  NL: ['hollandais', 'holandes', 'olandese', 'dutch'],
+  CH: ['suisse', 'suizo', 'svizzero', 'schweizer', 'swiss'],
+  CN: ['cinese', 'chinesisch'],
+  IL: ['israelien', 'israeli', 'israelisch'],
+  PS: ['palestinien', 'palestino', 'palestinese', 'palestinensisch'],
+};
+
 /** Longest multi-word country name, in tokens. */
 export const MAX_NAME_TOKENS = 4;
 
@@ -95,6 +122,16 @@ function build(): Gazetteer {
           if (root.length >= 4) put(roots, root, code, rootConflicts);
         }
       }
+    }
+  }
+  for (const [code, list] of Object.entries(COMMON_NAMES)) {
+    for (const name of list) {
+      const toks = nameTokens(name);
+      const key = toks.join(' ');
+      names.set(key, code);
+      conflicts.delete(key);
+      const root = rootOf(key);
+      if (toks.length === 1 && root.length >= 4 && !/[\u0600-\u06FF]/u.test(key)) roots.set(root, code);
     }
   }
   for (const key of conflicts) names.delete(key);

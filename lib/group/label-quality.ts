@@ -98,7 +98,7 @@ export function labelForm(label: string, lang: string, members: readonly LabelMe
     for (const text of [m.title, m.summary ?? '']) {
       const a = analyse(text, lang);
       if (` ${norm(text)} `.includes(` ${want} `)) fragment = true;
-      else if (lang === 'en' && candidates(a, (t) => t.cap || t.entity !== undefined).some((c) => c.kind === 'compound' && norm(c.tokens.map((t) => t.surface).join(' ')) === want)) fragment = true;
+      else if (lang === 'en' && candidates(a, (t) => t.entity !== undefined || t.acronym || (t.cap && !t.initial)).some((c) => c.kind === 'compound' && norm(c.tokens.map((t) => t.surface).join(' ')) === want)) fragment = true;
       if (fragment) break;
     }
   }

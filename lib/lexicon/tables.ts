@@ -14,10 +14,12 @@ export const BUNDLED_DIR_NAME = 'lexicon';
 export const LEXICON_DATA_DIR = fileURLToPath(new URL('../../data/lexicon/', import.meta.url));
 
 /**
- * Sources in priority order: their pivots are merged in this order. Apertium's transducers give one curated
- * translation per lemma; FreeDict's dictionaries add the other senses and the words Apertium lacks.
+ * Sources in priority order: their pivots are merged in this order. `news` is Roundup's own short list of
+ * everyday news words the dictionaries miss or lead with a rare sense (Arabic رئيس "boss" before "president",
+ * شرطة "backslash" before "police"); Apertium's transducers give one curated translation per lemma; FreeDict's
+ * dictionaries add the other senses and the words Apertium lacks.
  */
-export const SOURCES = ['apertium', 'freedict'] as const;
+export const SOURCES = ['news', 'apertium', 'freedict'] as const;
 
 /** Most pivot terms returned for one word, over all sources. */
 export const MAX_PIVOTS = 6;

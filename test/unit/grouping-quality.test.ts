@@ -28,9 +28,9 @@ function measure(dir: string): ClusteringScores & { byLanguage: LanguageScores }
  * Floors just under today's measurements (docs/grouping.md): a regression fails the build. The targets (B-cubed
  * F1 0.90 on the French set, 0.80 on UCI, whose gold stories are time slices of one crawl) are in the docs.
  */
-const FLOORS = { uci: 0.81, french: 0.86, mixed: 0.95, mixedCrossRecall: 0.91 };
+const FLOORS = { uci: 0.81, french: 0.86, mixed: 0.98, mixedCrossRecall: 0.96 };
 /** Recall of cross-lingual pairs involving each language of the mixed set, just under today's (Arabic lowest). */
-const CROSS_RECALL_FLOORS: Record<string, number> = { ar: 0.67, de: 0.9, en: 0.93, es: 0.93, fr: 0.93, it: 0.93, pt: 0.93 };
+const CROSS_RECALL_FLOORS: Record<string, number> = { ar: 0.83, de: 0.98, en: 0.98, es: 0.97, fr: 0.98, it: 0.98, pt: 0.97 };
 
 describe('grouping quality (default configuration)', () => {
   it.skipIf(!hasShared)(`UCI news sample (English, broad stories)${sharedNote}`, () => {

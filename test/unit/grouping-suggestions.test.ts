@@ -28,6 +28,16 @@ describe('event-level precision across languages', () => {
     expect([...langs].sort()).toEqual(expect.arrayContaining(['de', 'en', 'es', 'fr', 'pt']));
   });
 
+  it("puts the Arabic headlines on the Suez Canal fees and the nurses' strike with the other languages' stories", () => {
+    // Through Roundup's news words (إضراب → strike) and the everyday country names (بريطانيا → United Kingdom).
+    const g = grouped(MIXED);
+    for (const name of ['suez-fees', 'uk-nurses-strike']) {
+      const ar = g.storyOf(of(name).find((i) => i.lang === 'ar')!.id);
+      const en = g.storyOf(of(name).find((i) => i.lang === 'en')!.id);
+      expect(ar, name).toBe(en);
+    }
+  });
+
   it('keeps two earthquakes and two strikes apart although they share the theme in every language', () => {
     for (const [x, y] of [['morocco-quake', 'chile-quake'], ['italy-rail-strike', 'uk-nurses-strike']] as const) {
       const items = [...of(x), ...of(y)].sort((a, b) => Date.parse(a.publishedAt!) - Date.parse(b.publishedAt!));
@@ -78,16 +88,16 @@ describe('merge suggestions', () => {
     expect(ratios).toEqual([...ratios].sort((x, y) => y - x));
   });
 
-  it('suggests the Arabic headline on the Suez Canal fees for the story told in English, French and Italian', () => {
-    const ar = g.storyOf(of('suez-fees').find((i) => i.lang === 'ar')!.id)!;
-    const en = g.storyOf(of('suez-fees').find((i) => i.lang === 'en')!.id)!;
+  it('suggests the Arabic headline on the Morocco–Portugal friendly for the story told in four other languages', () => {
+    const ar = g.storyOf(of('morocco-football').find((i) => i.lang === 'ar')!.id)!;
+    const en = g.storyOf(of('morocco-football').find((i) => i.lang === 'en')!.id)!;
     expect(ar).not.toBe(en);
     const s = suggestions.find((x) => (x.a === ar && x.b === en) || (x.a === en && x.b === ar));
     expect(s).toBeDefined();
     expect(s!.crossLingual).toBe(true);
     expect(s!.languages[s!.a === ar ? 'a' : 'b']).toEqual(['ar']);
-    expect(s!.evidence.translated).toContain('قناة → canal');
-    expect(s!.evidence.numbers).toContain('15');
+    expect(s!.evidence.entities).toContain('البرتغال / Portugal');
+    expect(s!.evidence.translated).toContain('يفوز → win');
   });
 
   it('never suggests a pair an editor kept apart, also after either story is merged into a third', () => {

@@ -63,7 +63,6 @@ describe('multilingual tokens', () => {
 describe('cross-lingual country entities', () => {
   it('maps country names in many languages and their demonyms to one ISO code', () => {
     for (const t of ['russie', 'russia', 'rusia', 'russland', 'russe', 'russian', 'ruso']) {
-      if (t === 'ruso') continue; // 3-letter roots are not derived (too many collisions with ordinary words)
       expect(countryOfToken(t), t).toBe('RU');
     }
     for (const t of ['allemagne', 'germany', 'alemania', 'deutschland', 'german', 'germania']) {
@@ -77,6 +76,22 @@ describe('cross-lingual country entities', () => {
     expect(countryOfPhrase(['united', 'states'])).toBe('US');
     expect(countryOfPhrase(['estados', 'unidos'])).toBe('US');
     expect(countryOfAbbreviation('U.S.')).toBe('US');
+  });
+
+  it('knows the everyday names and irregular adjectives CLDR leaves out', () => {
+    for (const t of ['britain', 'britannique', 'britanniques', 'britanicas', 'britisch', 'بريطانيا', 'england', 'angleterre', 'inglaterra', 'انجلترا']) {
+      expect(countryOfToken(foldToken(t)), t).toBe('GB');
+    }
+    expect(countryOfPhrase(['grande', 'bretagne'])).toBe('GB');
+    expect(countryOfPhrase(['gran', 'bretana'])).toBe('GB');
+    for (const t of ['allemand', 'allemandes', 'tedesco']) expect(countryOfToken(t), t).toBe('DE');
+    for (const t of ['estadounidense', 'estadounidenses', 'americain', 'americaines']) expect(countryOfToken(t), t).toBe('US');
+    expect(countryOfToken('ruso')).toBe('RU');
+    expect(countryOfToken('marroqui')).toBe('MA');
+    // Brittany, gales (storms) and America (a continent) are not the United Kingdom or the United States.
+    expect(countryOfToken('bretagne')).toBeUndefined();
+    expect(countryOfToken('gales')).toBeUndefined();
+    expect(countryOfToken('america')).toBeUndefined();
   });
 
   it('gives French, English and Spanish headlines the same country features', () => {

@@ -14,7 +14,10 @@ import {
   normaliseNumber,
   pivotTerms,
 } from '../../lib/lexicon/index.ts';
-import { arabicKeys } from '../../lib/lexicon/arabic.ts';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { arabicKeys, normaliseArabic } from '../../lib/lexicon/arabic.ts';
 import { decodeForm, encodeForm, formatTable, parseTable } from '../../lib/lexicon/format.ts';
 import { pivotWords } from '../../lib/lexicon/pivot-words.ts';
 
@@ -61,6 +64,31 @@ describe('pivotTerms', () => {
     expect(pivots('الانسحاب', 'ar')).toContain('withdrawal');
     expect(pivots('والانتخابات', 'ar')).toContain('election');
     expect(pivots('الزلزال', 'ar')).toContain('earthquake');
+  });
+
+  it("puts the news sense of an Arabic word first, from Roundup's own table before the dictionaries", () => {
+    // FreeDict leads with rare senses (رئيس "boss", شرطة "backslash", الغاز "conundrums") or lacks the word (إضراب).
+    expect(pivots('رئيس', 'ar')[0]).toBe('president');
+    expect(pivots('الشرطة', 'ar')[0]).toBe('police');
+    expect(pivots('إضراب', 'ar')[0]).toBe('strike');
+    expect(pivots('الإضراب', 'ar')[0]).toBe('strike');
+    expect(pivots('الغاز', 'ar')[0]).toBe('gas');
+    // The dictionaries' senses follow.
+    expect(pivots('رئيس', 'ar')).toContain('chief');
+  });
+
+  it("keeps the news table's keys as the Arabic look-up reads them", () => {
+    const text = readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), '../../data/lexicon/ar.news.tsv'), 'utf8');
+    const keys: string[] = [];
+    parseTable(text, (key, ps) => {
+      keys.push(key);
+      expect(ps.split(' ').length, key).toBeGreaterThan(0);
+    });
+    expect(keys.length).toBeGreaterThan(50);
+    // Folded and normalised (hamza seats, taa marbuta, alef maqsura); the definite article only where the bare
+    // word would be another one (الغاز, gas, is not غاز's plural of riddle).
+    for (const key of keys) expect(normaliseArabic(foldToken(key)), key).toBe(key);
+    expect(new Set(keys).size).toBe(keys.length);
   });
 
   it('gives accent-stripped text the same terms as accented text', () => {
