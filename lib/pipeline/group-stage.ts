@@ -265,6 +265,9 @@ export async function rebuildState(deps: Pick<GroupStageDeps, 'store' | 'log' | 
   for (const i of items) state.itemInfo.set(i.id, infoOf(i));
   for (const i of items) state.labeller.observe(toLabelMember(i));
   for (const id of ids) state.grouped.set(id, syncStart);
+  // Items editors took out of a story (removed, split or moved away) were grouped once: a warm engine never
+  // groups them again, and neither may a rebuilt one while their arrival is still inside the lag window.
+  for (const s of stories) for (const id of s.excludedItemIds ?? []) state.grouped.set(id, syncStart);
   state.syncedAt = syncStart;
   const rebuild = { stories: stories.length, items: items.length, durationMs: Date.now() - started };
   deps.log.info('grouping state rebuilt', rebuild);
@@ -340,6 +343,11 @@ async function groupArrivals(state: GroupState, deps: GroupStageDeps, lease: Pas
       if (err instanceof LeaseLostError || isUnavailable(err)) throw err;
       const before = new Set(state.stories.get(snap.id)?.itemIds ?? []);
       const joining = snap.itemIds.filter((id) => !before.has(id));
+      if (err instanceof StoryClosedError) {
+        deps.log.info('story closed by an editor during the pass; its new items are grouped again next pass', { storyId: snap.id, reason: err.reason, items: joining.length });
+        await deps.store.recordStoryFailure({ storyId: snap.id, itemIds: joining, error: err, at: now });
+        return false;
+      }
       deps.log.error('story write failed', { storyId: snap.id, items: snap.itemIds.length, joining: joining.length, ...errorFields(err) });
       await deps.store.recordStoryFailure({ storyId: snap.id, itemIds: joining, error: err, at: now });
       failedNow.add(snap.id);
@@ -353,7 +361,7 @@ async function groupArrivals(state: GroupState, deps: GroupStageDeps, lease: Pas
   const regroup: string[] = [];
   for (const f of await deps.store.listStoryFailures()) {
     const snap = state.grouper.snapshot(f.storyId);
-    if (snap) {
+    if (snap && f.itemIds.every((id) => snap.itemIds.includes(id))) {
       const joining = new Map((await deps.store.getItems(f.itemIds)).map((i) => [i.id, i]));
       if (await write(snap, joining)) await deps.store.clearStoryFailure(f.storyId);
       continue;
@@ -445,10 +453,22 @@ async function storeSuggestions(state: GroupState, suggestions: MergeSuggestion[
 const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 const uniq = <T>(xs: T[]) => [...new Set(xs)];
 
+/** A story an editor locked or merged away while a pass was grouping items into it. */
+class StoryClosedError extends RoundupError {
+  constructor(
+    readonly storyId: string,
+    readonly reason: 'locked' | 'merged',
+    options?: { cause?: unknown },
+  ) {
+    super('conflict', `Story ${storyId} was ${reason === 'locked' ? 'locked' : 'merged away'} during the grouping pass`, options);
+  }
+}
+
 /**
  * Writes the engine's view of one story with optimistic locking, carrying the memberships of items that
  * joined it. The cached stored version is trusted until a conditional write says otherwise; then the stored
- * story (an editor's change) wins and only this pass's new items are added to it.
+ * story (an editor's change) wins and only this pass's new items are added to it — none when the editor locked
+ * it or merged it away ({@link StoryClosedError}).
  */
 async function writeStory(
   snap: StorySnapshot,
@@ -512,6 +532,12 @@ async function writeStory(
       deps.log.warn('story write conflict, rereading', { storyId: snap.id, attempt });
       base = await deps.store.getStory(snap.id);
       fromEditor = base !== undefined;
+      if (base && (base.locked || base.mergedInto) && snap.itemIds.some((id) => pass.has(id) && !base!.itemIds.includes(id))) {
+        // Locked or merged away by an editor while this pass grouped: the story takes no new items. The engine
+        // thinks otherwise, so it is rebuilt next pass and these items are grouped again there.
+        state.broken = true;
+        throw new StoryClosedError(snap.id, base.locked ? 'locked' : 'merged', { cause: err });
+      }
     }
   }
   throw new ConflictError(`Story ${snap.id} kept changing; giving up for this pass`);
