@@ -1,6 +1,6 @@
 // Incremental, time-windowed, explainable story grouping with editor constraints (pure: no I/O).
 import { hash48 } from '../ids.ts';
-import { analyzeInto, evidenceKindOfKey, FeatureList, isEventKey, isTranslation, kindOfKey, NameEvidence } from './features.ts';
+import { analyzeInto, evidenceKindOfKey, FeatureList, isEventKey, isTranslation, kindOfKey, NameEvidence, type FeatureSpace } from './features.ts';
 import { storyLabel } from './label.ts';
 import {
   cosine, DEFAULT_GROUPING_CONFIG, enoughEvidence, Explanation, headlineScore, idf, inWindow, MERGE_SHORTLIST, roundScore, sizeFactors,
@@ -68,6 +68,8 @@ export interface RestoreStory {
 /** A story's aggregate of one feature over its live members; also the story's posting in the term's index. */
 interface ProfileEntry extends Posting {
   term: Term;
+  /** The term's space, copied: choosing top features scans whole profiles, and this spares a read of every term. */
+  space: FeatureSpace;
   /** Live members holding the feature. */
   c: number;
   /** Sum of their title positions (2 for summary-only), to order label words as headlines do. */
@@ -493,21 +495,22 @@ export class StoryGrouper {
     vocab.docs++;
     this.counted++;
     const n = f.n;
-    const terms = new Array<Term>(n);
-    const values = new Array<number>(n);
+    // Copies of the reused buffers, made by slicing so they keep the buffers' packed element kinds.
+    const terms = f.terms.slice(0, n);
+    const weights = f.weights.slice(0, n);
+    const values = f.weights.slice(0, n);
     let sumsq = 0;
     let sumsqN = 0;
     for (let i = 0; i < n; i++) {
-      const term = f.terms[i]!;
+      const term = terms[i]!;
       term.df++;
-      const v = f.weights[i]! * idf(term.df, vocab.docs, this.config.idfPrior);
+      const v = weights[i]! * idf(term.df, vocab.docs, this.config.idfPrior);
       if (term.space !== 2) sumsq += v * v;
       if (term.space !== 0) sumsqN += v * v;
-      terms[i] = term;
       values[i] = v;
     }
     return {
-      id: input.id, title: input.title, time, lang, terms, values, weights: f.weights.slice(0, n), positions: f.positions.slice(0, n),
+      id: input.id, title: input.title, time, lang, terms, values, weights, positions: f.positions.slice(0, n),
       surfaces: f.surfaces.slice(0, n), norm: Math.sqrt(sumsq), normN: Math.sqrt(sumsqN), storyId: '', score: 0, matched: [], created: false, by: 'engine', retired: false,
     };
   }
@@ -697,7 +700,7 @@ export class StoryGrouper {
       let e = s.profile.get(term);
       if (shared && e && term.space !== skip) shared.offer(e.surface, v * e.w);
       if (!e) {
-        e = { term, slot: s.slot, pi: -1, c: 0, w: 0, pos: 0, surface: it.surfaces[i]!, fromTitle: pos <= 1 };
+        e = { term, space: term.space, slot: s.slot, pi: -1, c: 0, w: 0, pos: 0, surface: it.surfaces[i]!, fromTitle: pos <= 1 };
         s.profile.set(term, e);
         term.held++;
         if (!s.mergedInto) this.vocab.index(term, e);
@@ -888,27 +891,27 @@ export class StoryGrouper {
     const tTop = this.topFeatures(t, cross);
     const union = [...sTop, ...tTop.filter((x) => !sTop.includes(x))];
     const { smoothing, idfPrior } = this.config;
-    const overlap = (keys: Term[]): number =>
-      storyOverlap(
-        keys,
-        (term) => s.profile.get(term)?.c ?? 0,
-        (term) => t.profile.get(term)?.c ?? 0,
-        s.live.size + smoothing,
-        t.live.size + smoothing,
-        (term) => idf(term.df, this.vocab.docs, idfPrior),
-      );
-    const similarity = overlap(union);
+    // Each union feature's entries and IDF are read once: both overlaps, the event filter and the evidence use them
+    // (merge checks score up to ten pairs, so repeated profile look-ups were a visible share of the second pass).
+    const inS = union.map((term) => s.profile.get(term));
+    const inT = union.map((term) => t.profile.get(term));
+    const idfs = union.map((term) => idf(term.df, this.vocab.docs, idfPrior));
+    const overlap = (at: number[]): number =>
+      storyOverlap(at, (i) => inS[i]?.c ?? 0, (i) => inT[i]?.c ?? 0, s.live.size + smoothing, t.live.size + smoothing, (i) => idfs[i]!);
+    const all = union.map((_, i) => i);
+    const similarity = overlap(all);
     const threshold = cross ? this.config.crossMergeThreshold : this.config.mergeThreshold;
     // What happened, without who and where: two stories about one person or country share those anyway.
     // (A stem written with a capital in either story is a name's: `Macron`, `Atlas`.)
-    const written = (term: Term): boolean => !NAME_SURFACE.test(s.profile.get(term)?.surface ?? '') && !NAME_SURFACE.test(t.profile.get(term)?.surface ?? '');
-    const event = overlap(union.filter((term) => isEventKey(term.key) && written(term))) / threshold;
+    const written = (i: number): boolean => !NAME_SURFACE.test(inS[i]?.surface ?? '') && !NAME_SURFACE.test(inT[i]?.surface ?? '');
+    const event = overlap(all.filter((i) => isEventKey(union[i]!.key) && written(i))) / threshold;
     const evidence: Evidence = { anchors: 0, countries: 0, terms: 0 };
     const shared: PairSide[] = [];
-    for (const term of union) {
-      const a = s.profile.get(term);
-      const b = t.profile.get(term);
+    for (let i = 0; i < union.length; i++) {
+      const a = inS[i];
+      const b = inT[i];
       if (!a || !b) continue;
+      const term = union[i]!;
       if (term.space !== 0) countEvidence(evidence, term.key);
       shared.push({ key: term.key, a: a.surface, b: b.surface });
     }
@@ -967,7 +970,7 @@ export class StoryGrouper {
     const top: Term[] = [];
     const values: number[] = [];
     for (const e of s.profile.values()) {
-      if (e.term.space === skip) continue;
+      if (e.space === skip) continue;
       const v = e.w / n;
       if (top.length === TOP_FEATURES && v <= values[TOP_FEATURES - 1]!) continue;
       let i = Math.min(top.length, TOP_FEATURES - 1);

@@ -1,5 +1,5 @@
 // Text analysis for grouping: an item's language and weighted features (stems, names, countries, numbers, translations, slug words).
-import { entityKey, monthOf, nameSkeleton, normaliseNumber, pivotTerms, segmentCjk, SEGMENTED_LANGUAGES } from '../lexicon/index.ts';
+import { cldrKey, monthOf, nameSkeleton, normaliseNumber, pivotTerms, segmentCjk, SEGMENTED_LANGUAGES } from '../lexicon/index.ts';
 import { foldToken } from '../text/fold.ts';
 import { languageOf } from '../text/language.ts';
 import { stem, stopwords } from '../text/stem.ts';
@@ -333,44 +333,47 @@ interface TokenFacts {
   cache: TokenCache | undefined;
 }
 
-/** A token's terms and name evidence in one engine (one FeatureList). */
+/**
+ * A token's terms and name evidence in one engine (one FeatureList). The terms sit in one array by slot
+ * (see TermSlot), the pivot terms after the fixed slots: one object shape and indexed reads, where optional
+ * named fields gave each token's cache its own shape and every read a megamorphic look-up.
+ */
 interface TokenCache {
   owner: FeatureList;
-  stem?: Term;
-  cognate?: Term;
-  entity?: Term;
-  number?: Term;
-  country?: Term;
-  abbrevCountry?: Term;
-  place?: Term;
-  skeleton?: Term;
-  pivots?: Term[];
-  name?: NameCell;
+  terms: (Term | undefined)[];
+  name: NameCell | undefined;
 }
 
-type TermSlot = Exclude<keyof TokenCache, 'owner' | 'name' | 'pivots'>;
+/** Slots of a token's feature terms in TokenCache.terms; its k-th pivot term is at PIVOTS + k. */
+const enum TermSlot {
+  Stem,
+  Cognate,
+  Entity,
+  Number,
+  Country,
+  AbbrevCountry,
+  Place,
+  Skeleton,
+  Pivots,
+}
 
 function cacheOf(out: FeatureList, t: TokenFacts): TokenCache {
   let cache = t.cache;
-  if (!cache || cache.owner !== out) t.cache = cache = { owner: out };
+  if (!cache || cache.owner !== out) t.cache = cache = { owner: out, terms: [], name: undefined };
   return cache;
 }
 
 /** The term of one of a token's feature keys: the one remembered on the token while it is still current. */
 function termOf(out: FeatureList, t: TokenFacts, slot: TermSlot, key: string): Term {
-  const cache = cacheOf(out, t);
-  let term = cache[slot];
-  if (!term || term.forgotten) cache[slot] = term = out.vocab.intern(key);
+  const terms = cacheOf(out, t).terms;
+  let term = terms[slot];
+  if (!term || term.forgotten) terms[slot] = term = out.vocab.intern(key);
   return term;
 }
 
 /** The term of a token's k-th pivot key, remembered on the token like its other terms. */
 function pivotTermOf(out: FeatureList, t: TokenFacts, k: number): Term {
-  const cache = cacheOf(out, t);
-  const pivots = (cache.pivots ??= []);
-  let term = pivots[k];
-  if (!term || term.forgotten) pivots[k] = term = out.vocab.intern(t.pivotKeys[k]!);
-  return term;
+  return termOf(out, t, TermSlot.Pivots + k, t.pivotKeys[k]!);
 }
 
 /** The name evidence of a token's folded word: the cell remembered on the token while it is still current. */
@@ -504,7 +507,8 @@ function makeFacts(raw: string, lang: string): TokenFacts {
   const abbrevCountry = acronym ? countryOfAbbreviation(raw) : undefined;
   const first = raw.charAt(0);
   const content = !number && !stop && folded.length >= 3 && !country;
-  const place = content ? entityKey(raw, lang) : undefined;
+  // Only CLDR places are kept from the entity key (names get their own keys below), so its skeleton is not asked for.
+  const place = content ? cldrKey(raw, lang) : undefined;
   const skeleton = content ? nameSkeleton(raw) : '';
   return {
     raw,
@@ -642,11 +646,11 @@ function addText(
       // A day next to a month name is a date (`#02-17`), the same in every language; other numbers need 2+ characters.
       const date = t.day > 0 ? dateKey(toks, count, i) : '';
       if (date) out.add(out.vocab.intern(date), baseWeight * opts.numberBoost, t.raw, pos);
-      else if (t.folded.length >= 2) out.add(termOf(out, t, 'number', t.numberKey), baseWeight * opts.numberBoost, t.raw, pos);
+      else if (t.folded.length >= 2) out.add(termOf(out, t, TermSlot.Number, t.numberKey), baseWeight * opts.numberBoost, t.raw, pos);
       continue;
     }
     if (t.abbrevCountryKey && !allCaps) {
-      out.add(termOf(out, t, 'abbrevCountry', t.abbrevCountryKey), countryWeight, t.raw, pos);
+      out.add(termOf(out, t, TermSlot.AbbrevCountry, t.abbrevCountryKey), countryWeight, t.raw, pos);
       continue;
     }
     if (t.folded.length < 2) continue;
@@ -655,13 +659,13 @@ function addText(
     if (t.stop && !acronym) continue;
     if (t.folded.length < 3 && !acronym && !t.cjk) continue;
     if (t.countryKey) {
-      out.add(termOf(out, t, 'country', t.countryKey), countryWeight, t.raw, pos);
+      out.add(termOf(out, t, TermSlot.Country, t.countryKey), countryWeight, t.raw, pos);
       continue;
     }
     // A region the lexicon knows (Africa, أفريقيا → ^002) counts as a country does.
     const city = t.placeKey.charCodeAt(0) === 64;
     if (t.placeKey && !city) {
-      out.add(termOf(out, t, 'place', t.placeKey), countryWeight, t.raw, pos);
+      out.add(termOf(out, t, TermSlot.Place, t.placeKey), countryWeight, t.raw, pos);
       continue;
     }
     // A name: an acronym, a capital inside sentence-case text (which teaches the evidence), or a capitalized
@@ -673,13 +677,13 @@ function addText(
       entity ||= cap;
     } else entity ||= cap && nameOf(out, t).v > 0;
     entity ||= city;
-    if (opts.cognateWeight > 0 && t.cognateKey) out.add(termOf(out, t, 'cognate', t.cognateKey), baseWeight * opts.cognateWeight, t.surface, pos);
-    if (t.stem.length >= 2) out.add(termOf(out, t, 'stem', t.stem), baseWeight, entity ? t.raw : t.surface, pos);
+    if (opts.cognateWeight > 0 && t.cognateKey) out.add(termOf(out, t, TermSlot.Cognate, t.cognateKey), baseWeight * opts.cognateWeight, t.surface, pos);
+    if (t.stem.length >= 2) out.add(termOf(out, t, TermSlot.Stem, t.stem), baseWeight, entity ? t.raw : t.surface, pos);
     // Names also get a language-neutral unstemmed key, so "Barkhane" matches across French and English stemmers
     // (a city its CLDR key, so Tokio and طوكيو are Tokyo).
     if (entity) {
-      if (city) out.add(termOf(out, t, 'place', t.placeKey), baseWeight * opts.entityBoost, t.raw, pos);
-      else out.add(termOf(out, t, 'entity', t.entityKey), baseWeight * opts.entityBoost, t.raw, pos);
+      if (city) out.add(termOf(out, t, TermSlot.Place, t.placeKey), baseWeight * opts.entityBoost, t.raw, pos);
+      else out.add(termOf(out, t, TermSlot.Entity, t.entityKey), baseWeight * opts.entityBoost, t.raw, pos);
     }
     if (city) continue;
     // Translations into the English pivot, the first one full weight, later senses half.
@@ -691,7 +695,7 @@ function addText(
     // dictionaries do not translate (mostly names) gets one.
     const skeletonWeight = opts.skeletonWeight ?? 0;
     if (skeletonWeight > 0 && t.skeletonKey && (t.cased ? entity : t.pivotKeys.length === 0)) {
-      out.add(termOf(out, t, 'skeleton', t.skeletonKey), baseWeight * skeletonWeight, t.raw, pos);
+      out.add(termOf(out, t, TermSlot.Skeleton, t.skeletonKey), baseWeight * skeletonWeight, t.raw, pos);
     }
   }
   // Japanese and Chinese runs were read as character bigrams above; their dictionary words, places and numbers.

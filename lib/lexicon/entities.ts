@@ -138,17 +138,35 @@ export function nameSkeleton(surface: string): string {
  * language (ISO 639-1), used for lemmas and the dictionary test.
  */
 export function entityKey(surface: string, lang: string): string | undefined {
-  const tokens = (surface.match(WORD) ?? []).map((w) => normaliseArabic(foldToken(w)));
+  const tokens = nameTokens(surface);
   if (tokens.length === 0) return undefined;
+  const key = cldrKeyOf(surface, tokens, lang);
+  if (key) return key;
   const cased = CASED.test(surface);
-  const capital = UPPER_START.test(surface.trim());
-  const key = lookupName(tokens, lang);
-  // Place names only count capitalised where the script has capitals ("Male" the city, "male" the word).
-  if (key && (!cased || capital || key.startsWith('%'))) return key;
-  if (cased && !capital) return undefined;
+  if (cased && !UPPER_START.test(surface.trim())) return undefined;
   if (!cased && tokens.length === 1 && stopwords(lang).has(tokens[0]!)) return undefined;
   const skeleton = tokens.map(nameSkeleton).join('');
   return skeleton.length >= 2 ? `~${skeleton}` : undefined;
+}
+
+/**
+ * The CLDR key of `surface` ({@link entityKey}'s first rule: a territory, region, city or language, under its
+ * capitalisation rule), or undefined. For callers that want only places: it spares the skeleton.
+ */
+export function cldrKey(surface: string, lang: string): string | undefined {
+  const tokens = nameTokens(surface);
+  return tokens.length === 0 ? undefined : cldrKeyOf(surface, tokens, lang);
+}
+
+/** The words of a name, folded as the gazetteer's names are. */
+function nameTokens(surface: string): string[] {
+  return (surface.match(WORD) ?? []).map((w) => normaliseArabic(foldToken(w)));
+}
+
+function cldrKeyOf(surface: string, tokens: readonly string[], lang: string): string | undefined {
+  const key = lookupName(tokens, lang);
+  // Place names only count capitalised where the script has capitals ("Male" the city, "male" the word).
+  return key && (!CASED.test(surface) || UPPER_START.test(surface.trim()) || key.startsWith('%')) ? key : undefined;
 }
 
 /** A CLDR name found in a token sequence. */

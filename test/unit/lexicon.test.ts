@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { foldToken } from '../../lib/text/fold.ts';
 import {
+  cldrKey,
   entityKey,
   findDates,
   findNumbers,
@@ -194,6 +195,17 @@ describe('entityKey', () => {
     expect(entityKey('male', 'en')).toBeUndefined();
     expect(entityKey('retrait', 'fr')).toBeUndefined();
     expect(entityKey('في', 'ar')).toBeUndefined();
+  });
+
+  it('cldrKey is its CLDR rule alone: the same place and language keys, no skeletons', () => {
+    const cases = [['Tokyo', 'en'], ['طوكيو', 'ar'], ['Japon', 'fr'], ['Afrique du Sud', 'fr'], ['French', 'en'], ['françaises', 'fr'],
+      ['Male', 'en'], ['male', 'en'], ['Macron', 'fr'], ['ماكرون', 'ar'], ['retrait', 'fr'], ['في', 'ar']] as const;
+    for (const [surface, lang] of cases) {
+      const key = entityKey(surface, lang);
+      expect(cldrKey(surface, lang), surface).toBe(key?.startsWith('~') ? undefined : key);
+    }
+    expect(cldrKey('Japon', 'fr')).toBe('^JP');
+    expect(cldrKey('Macron', 'fr')).toBeUndefined();
   });
 });
 
