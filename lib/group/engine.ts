@@ -635,9 +635,19 @@ export class StoryGrouper {
     const e: Evidence = { anchors: 0, countries: 0, terms: 0 };
     for (const term of it.terms) {
       if (term.space === 0 || !s.profile.has(term)) continue;
-      countEvidence(e, term.key);
+      const name = this.nameOf(term);
+      countEvidence(e, term.key, name !== undefined && (it.terms.includes(name) || s.profile.has(name)));
     }
     return enoughEvidence(e);
+  }
+
+  /**
+   * The entity term written for the same word as a pivot term (`=ishikawa` → `@ishikawa`), if any: where one
+   * side writes a name its dictionary translates (石川 → ishikawa, بكين → beijing), the other side, writing
+   * it with a capital, holds both, and the shared pivot term says who or where, not what happened.
+   */
+  private nameOf(term: Term): Term | undefined {
+    return term.key.charCodeAt(0) === 61 ? this.vocab.get('@' + term.key.slice(1)) : undefined;
   }
 
   private similarity(it: ItemState, s: StoryState, w: number, n: number, g: number): number {
@@ -912,7 +922,8 @@ export class StoryGrouper {
       const b = inT[i];
       if (!a || !b) continue;
       const term = union[i]!;
-      if (term.space !== 0) countEvidence(evidence, term.key);
+      const name = term.space !== 0 ? this.nameOf(term) : undefined;
+      if (term.space !== 0) countEvidence(evidence, term.key, name !== undefined && (s.profile.has(name) || t.profile.has(name)));
       shared.push({ key: term.key, a: a.surface, b: b.surface });
     }
     return { similarity, rel: similarity / threshold, event, evidence, shared };
@@ -1105,9 +1116,10 @@ function sharesLanguage(s: StoryState, t: StoryState): boolean {
 }
 
 /** Counts one shared feature into the evidence. */
-function countEvidence(e: Evidence, key: string): void {
+/** Counts a shared feature as evidence; `name`: a pivot term one side writes as a name, which counts as an anchor. */
+function countEvidence(e: Evidence, key: string, name = false): void {
   const kind = evidenceKindOfKey(key);
-  if (kind === 'anchor') e.anchors++;
+  if (kind === 'anchor' || (kind === 'term' && name)) e.anchors++;
   else if (kind === 'country') e.countries++;
   else if (kind === 'term') e.terms++;
 }

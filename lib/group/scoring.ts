@@ -127,7 +127,7 @@ export function cosine(
 
 /** Features two texts in different languages share, by what they say (features.ts `evidenceKindOfKey`). */
 export interface Evidence {
-  /** Names, skeletons and numbers. */
+  /** Names, skeletons and numbers, and pivot terms one side writes as a name (`=ishikawa` beside `@ishikawa`). */
   anchors: number;
   countries: number;
   /** Pivot terms and cognates: what happened. */

@@ -86,9 +86,10 @@ interface Evidence {
 const spaceOf = (key: string): 0 | 1 | 2 => ('@^#'.includes(key.charAt(0)) ? 1 : '=&~'.includes(key.charAt(0)) ? 2 : 0);
 const isTranslation = (key: string): boolean => key.startsWith('=') || key.startsWith('&');
 const isEvent = (key: string): boolean => !'@^#&'.includes(key.charAt(0));
-const countEvidence = (e: Evidence, key: string): void => {
+/** `name`: the pivot term's word is also held as a name (`=x` beside `@x`) on one side: it counts as an anchor. */
+const countEvidence = (e: Evidence, key: string, name = false): void => {
   const c = key.charAt(0);
-  if ('@&#'.includes(c)) e.anchors++;
+  if ('@&#'.includes(c) || (c === '=' && name)) e.anchors++;
   else if (c === '^') e.countries++;
   else if (c === '=' || c === '~') e.terms++;
 };
@@ -461,7 +462,8 @@ export class ReferenceGrouper {
   private mayJoin(it: RefItem, s: RefStory): boolean {
     if (this.langs(s).includes(it.lang)) return true;
     const e: Evidence = { anchors: 0, countries: 0, terms: 0 };
-    for (const f of it.features) if (spaceOf(f.key) !== 0 && s.profile.has(f.key)) countEvidence(e, f.key);
+    const named = (key: string): boolean => key.startsWith('=') && (it.features.some((f) => f.key === '@' + key.slice(1)) || s.profile.has('@' + key.slice(1)));
+    for (const f of it.features) if (spaceOf(f.key) !== 0 && s.profile.has(f.key)) countEvidence(e, f.key, named(f.key));
     return enough(e);
   }
 
@@ -707,7 +709,7 @@ export class ReferenceGrouper {
       const a = s.profile.get(key);
       const b = t.profile.get(key);
       if (!a || !b) continue;
-      if (spaceOf(key) !== 0) countEvidence(evidence, key);
+      if (spaceOf(key) !== 0) countEvidence(evidence, key, key.startsWith('=') && (s.profile.has('@' + key.slice(1)) || t.profile.has('@' + key.slice(1))));
       shared.push({ key, a: a.surface, b: b.surface });
     }
     const similarity = this.overlap(s, t, union);

@@ -71,3 +71,26 @@ describe('grouping Japanese and Chinese items with other languages (test/fixture
     expect([...en.features.keys()].filter((k) => k.startsWith('='))).not.toContain('=earthquake');
   });
 });
+
+describe("a name one side writes and the other side's dictionary translates", () => {
+  // No country, number or name key is shared: 石川 is translated to "ishikawa", which the English headline
+  // writes as a name (`@ishikawa` beside `=ishikawa`), so it is evidence of where, not a word of what happened.
+  const ishikawa: GroupInput[] = [
+    { id: 'ja', title: '石川県で強い地震 津波警報', lang: 'ja', publishedAt: '2026-01-01T07:10:00Z' },
+    { id: 'en', title: 'Strong earthquake in Ishikawa triggers tsunami warning', lang: 'en', publishedAt: '2026-01-01T07:30:00Z' },
+    { id: 'zh', title: '石川县发生强烈地震 发布海啸警报', lang: 'zh', publishedAt: '2026-01-01T08:00:00Z' },
+  ];
+
+  it('counts as an anchor: the three headlines are one story', () => {
+    const g = new StoryGrouper();
+    for (const it of ishikawa) g.add(it);
+    expect(new Set(ishikawa.map((it) => g.storyOf(it.id))).size).toBe(1);
+  });
+
+  it('does not when neither side writes it as a name: an earthquake elsewhere stays apart', () => {
+    const g = new StoryGrouper();
+    g.add(ishikawa[0]!);
+    g.add({ id: 'other', title: 'Strong earthquake triggers tsunami warning off the coast', lang: 'en', publishedAt: '2026-01-01T07:30:00Z' });
+    expect(g.storyOf('other')).not.toBe(g.storyOf('ja'));
+  });
+});
