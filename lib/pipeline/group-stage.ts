@@ -343,14 +343,12 @@ async function groupArrivals(state: GroupState, deps: GroupStageDeps, lease: Pas
       if (err instanceof LeaseLostError || isUnavailable(err)) throw err;
       const before = new Set(state.stories.get(snap.id)?.itemIds ?? []);
       const joining = snap.itemIds.filter((id) => !before.has(id));
-      if (err instanceof StoryClosedError) {
-        deps.log.info('story closed by an editor during the pass; its new items are grouped again next pass', { storyId: snap.id, reason: err.reason, items: joining.length });
-        await deps.store.recordStoryFailure({ storyId: snap.id, itemIds: joining, error: err, at: now });
-        return false;
-      }
-      deps.log.error('story write failed', { storyId: snap.id, items: snap.itemIds.length, joining: joining.length, ...errorFields(err) });
+      // A story an editor closed during the pass is not a failed write (no alarm); its items wait the same way.
+      const closed = err instanceof StoryClosedError;
+      if (closed) deps.log.info('story closed by an editor during the pass; its new items are grouped again next pass', { storyId: snap.id, reason: err.reason, items: joining.length });
+      else deps.log.error('story write failed', { storyId: snap.id, items: snap.itemIds.length, joining: joining.length, ...errorFields(err) });
       await deps.store.recordStoryFailure({ storyId: snap.id, itemIds: joining, error: err, at: now });
-      failedNow.add(snap.id);
+      if (!closed) failedNow.add(snap.id);
       return false;
     }
   };
