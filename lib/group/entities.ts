@@ -34,15 +34,15 @@ const NAME_CUTS = new Set(['of', 'de', 'd', 'del', 'da', 'do', 'des', 'du', 'von
  * Names and adjectives in everyday news use that CLDR leaves out, and that the demonym rule cannot derive:
  * CLDR names the United Kingdom only ("Britain", بريطانيا, Angleterre are not there) and irregular adjectives
  * (britannique, allemand, estadounidense, marroquí) do not follow from their country's name. England, Scotland
- * and Wales count as the United Kingdom: outlets abroad write either for the same news. Folded forms; inflected
+ * and Wales count as the United Kingdom: outlets abroad write either for the same news. Folded as CLDR names are; inflected
  * forms (plural, feminine) are derived from these by the demonym endings.
  */
 const COMMON_NAMES: Record<string, readonly string[]> = {
   GB: [
     'britain', 'great britain', 'grande bretagne', 'gran bretana', 'gra bretanha', 'gran bretagna', 'بريطانيا', 'британия',
-    'britanya', 'england', 'angleterre', 'inglaterra', 'inghilterra', 'إنجلترا', 'انجلترا', 'انكلترا', 'scotland', 'ecosse', 'escocia',
+    'britanya', 'england', 'angleterre', 'inglaterra', 'inghilterra', 'إنجلترا', 'انكلترا', 'scotland', 'ecosse', 'escocia',
     'schottland', 'scozia', 'wales', 'pays de galles', 'galles', 'british', 'britannique', 'britanico', 'britannico',
-    'britisch', 'britanski', 'بريطاني',
+    'britisch', 'britanski',
   ],
   RU: ['ruso', 'rusa', 'rusos', 'rusas'],
   DE: ['allemand', 'tedesco', 'alemao'],
