@@ -1,11 +1,12 @@
 // How far lexical grouping can go on a labelled set: the engine against offline clustering with a hindsight threshold.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { StoryGrouper, type GroupInput } from '../lib/group/engine.ts';
+import type { GroupInput } from '../lib/group/engine.ts';
 import { analyze, NameEvidence, spaceOfKey } from '../lib/group/features.ts';
 import { scoreClustering } from '../lib/group/metrics.ts';
 import { DEFAULT_GROUPING_CONFIG, idf } from '../lib/group/scoring.ts';
+import { groupWithDefaults, loadDataset } from '../test/support/datasets.ts';
 
 /*
  * The online engine sees each item once, in order, and must decide with a fixed threshold. The offline
@@ -34,14 +35,6 @@ const VARIANTS: Variant[] = [
   { name: 'with 5-letter prefixes (~ keys) in the language too, cosine', keep: (k) => WITHIN_LANGUAGE(k) || k.startsWith('~'), similarity: 'cosine' },
   { name: 'with 5-letter prefixes and English pivot terms, cosine', keep: (k) => !k.startsWith('&'), similarity: 'cosine' },
 ];
-
-/** Reads a dataset folder's items and gold labels. */
-function load(dir: string): { items: GroupInput[]; gold: Map<string, string> } {
-  const lines = (f: string): Record<string, unknown>[] =>
-    readFileSync(resolve(dir, f), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
-  const items = lines('items.jsonl').map((o) => ({ ...(o as unknown as GroupInput), id: String(o.id) }));
-  return { items, gold: new Map(lines('gold.jsonl').map((o) => [String(o.id), String(o.story)])) };
-}
 
 /** TF-IDF vectors (feature weight × the engine's IDF over the whole set) of the kept features. */
 function vectors(items: GroupInput[], keep: (key: string) => boolean): Map<string, number>[] {
@@ -143,15 +136,6 @@ function isolatedItems(items: GroupInput[], gold: Map<string, string>, vs: Map<s
   }).length;
 }
 
-/** The engine's online result on the set, with the default configuration. */
-function engineScore(items: GroupInput[], gold: Map<string, string>): ReturnType<typeof scoreClustering> {
-  const g = new StoryGrouper();
-  for (const it of items) g.add(it);
-  const pred = new Map<string, string>();
-  for (const s of g.drainTouched()) for (const id of s.itemIds) pred.set(id, s.id);
-  return scoreClustering(pred, gold);
-}
-
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
 /** Runs the comparison on the French Google News dev set (and the mixed fixture); returns the figures. */
@@ -162,9 +146,9 @@ export async function benchCeiling(): Promise<Record<string, unknown>> {
   ].filter((s) => existsSync(resolve(s.dir, 'items.jsonl')));
   const out: Record<string, unknown> = {};
   for (const set of sets) {
-    const { items, gold } = load(set.dir);
+    const { items, gold } = loadDataset(set.dir);
     const ids = items.map((it) => it.id);
-    const engine = engineScore(items, gold);
+    const engine = scoreClustering(groupWithDefaults(items), gold);
     // One analysis per feature selection (VARIANTS share WITHIN_LANGUAGE with the isolation count).
     const analysed = new Map<Variant['keep'], Map<string, number>[]>();
     const vectorsFor = (keep: Variant['keep']): Map<string, number>[] => {

@@ -1,5 +1,4 @@
 // Japanese and Chinese items grouped with items in other languages: the CJK fixture's scores and its look-alikes.
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -7,21 +6,11 @@ import { StoryGrouper, type GroupInput } from '../../lib/group/engine.ts';
 import { analyze, itemLanguage } from '../../lib/group/features.ts';
 import { scoreByLanguage, scoreClustering } from '../../lib/group/metrics.ts';
 import { DEFAULT_GROUPING_CONFIG } from '../../lib/group/scoring.ts';
+import { groupWithDefaults, loadDataset } from '../support/datasets.ts';
 
 const dir = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/grouping/cjk');
-const lines = (f: string): Record<string, unknown>[] =>
-  readFileSync(resolve(dir, f), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
-const items = lines('items.jsonl') as unknown as (GroupInput & { id: string })[];
-const gold = new Map(lines('gold.jsonl').map((o) => [String(o.id), String(o.story)]));
-
-/** The engine's stories over the fixture, as item id → story id. */
-function group(): Map<string, string> {
-  const g = new StoryGrouper();
-  for (const it of items) g.add(it);
-  const pred = new Map<string, string>();
-  for (const s of g.drainTouched()) for (const id of s.itemIds) pred.set(id, s.id);
-  return pred;
-}
+const { items, gold } = loadDataset(dir);
+const group = (): Map<string, string> => groupWithDefaults(items);
 
 /*
  * Floors just under the scores measured (docs/grouping.md, "Japanese and Chinese"): every story and every

@@ -1,11 +1,10 @@
 // Quality of story grouping (default configuration) on the shared datasets and the project's mixed FR/EN/… set.
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { StoryGrouper, type GroupInput } from '../../lib/group/engine.ts';
 import { itemLanguage } from '../../lib/group/features.ts';
 import { scoreByLanguage, scoreClustering, type ClusteringScores, type LanguageScores } from '../../lib/group/metrics.ts';
+import { groupWithDefaults, loadDataset } from '../support/datasets.ts';
 import { sharedData } from '../support/shared.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -13,14 +12,9 @@ const { dir: datasets, present: hasShared, note: sharedNote } = sharedData('data
 
 /** Runs the engine with its defaults over a dataset folder holding items.jsonl and gold.jsonl. */
 function measure(dir: string): ClusteringScores & { byLanguage: LanguageScores } {
-  const lines = (f: string): Record<string, unknown>[] =>
-    readFileSync(resolve(dir, f), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
-  const g = new StoryGrouper();
-  for (const it of lines('items.jsonl')) g.add({ ...(it as unknown as GroupInput), id: String(it.id) });
-  const pred = new Map<string, string>();
-  for (const s of g.drainTouched()) for (const id of s.itemIds) pred.set(id, s.id);
-  const gold = new Map(lines('gold.jsonl').map((o) => [String(o.id), String(o.story)]));
-  const langs = new Map(lines('items.jsonl').map((o) => [String(o.id), itemLanguage(o as unknown as GroupInput)]));
+  const { items, gold } = loadDataset(dir);
+  const pred = groupWithDefaults(items);
+  const langs = new Map(items.map((it) => [it.id, itemLanguage(it)]));
   return { ...scoreClustering(pred, gold), byLanguage: scoreByLanguage(pred, gold, langs) };
 }
 
